@@ -1,0 +1,30 @@
+"""mixverify: symbolic-numeric verification of Zhang et al. (2021), "How Does Mixup Help With
+Robustness and Generalization?" (ICLR 2021).
+
+The verified formulas, importable::
+
+    from mixverify import mixup_loss, mixup_regularizers, approx_mixup_loss, tilde_lambda_law
+"""
+
+from .laws import Beta, BetaMixture, expect, mixup_lambda_law, tilde_lambda_law
+from .losses import (
+    MonteCarloEstimate,
+    approx_mixup_loss,
+    glm_loss,
+    mixup_loss,
+    mixup_loss_mc,
+    perturbation_loss,
+    softplus,
+    standard_loss,
+)
+from .regularizers import input_derivative_terms, mixup_regularizers
+
+__version__ = "0.1.0"
+PAPER = ("Zhang, Deng, Kawaguchi, Ghorbani, Zou. How Does Mixup Help With Robustness and Generalization? "
+         "ICLR 2021")
+
+__all__ = [
+    "Beta", "BetaMixture", "MonteCarloEstimate", "PAPER", "approx_mixup_loss", "expect", "glm_loss",
+    "input_derivative_terms", "mixup_lambda_law", "mixup_loss", "mixup_loss_mc", "mixup_regularizers",
+    "perturbation_loss", "softplus", "standard_loss", "tilde_lambda_law",
+]

@@ -1,0 +1,28 @@
+"""The claim registry: every claim of Zhang et al. (2021) that mixverify checks, in paper order.
+
+To add a claim, write ``mixverify/claims/<id>.py`` with a ``CLAIM`` and its
+``derivations/<id>.py``, and add one line to ``CLAIMS`` below; the CLI and the report need no change.
+Claim ids are a public contract: never rename one.
+"""
+
+from __future__ import annotations
+
+from ..claim import Claim
+from . import eq_1, eq_9, lemma_3_1
+
+CLAIMS: tuple[Claim, ...] = (
+    eq_1.CLAIM,
+    eq_9.CLAIM,
+    lemma_3_1.CLAIM,
+)
+
+
+def select(ids=None) -> list[Claim]:
+    """The claims with these ids, in registry order (all when ``ids`` is empty)."""
+    if not ids:
+        return list(CLAIMS)
+    known = {c.id: c for c in CLAIMS}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ValueError(f"unknown claim id {unknown[0]!r}; known ids: {', '.join(known)}")
+    return [c for c in CLAIMS if c.id in set(ids)]

@@ -1,0 +1,151 @@
+r"""The GLM-form loss of Eq. (2), the Mixup loss of Eq. (1), its input-perturbation form Eq. (9),
+and the quadratic approximation of Eq. (3).
+
+Throughout, ``f`` maps an (n, d) tensor to n real outputs and the loss is
+:math:`\ell(\theta, (x, y)) = h(f_\theta(x)) - y f_\theta(x)` (Eq. 2), with ``h = softplus`` (logistic
+regression) by default. Labels may be mixed, in [0, 1].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import _validate
+from .laws import Law, mixup_lambda_law
+
+softplus = F.softplus
+"""h(u) = log(1 + e^u): with it, Eq. (2) is the logistic loss of Section 3.2."""
+
+#: Upper bound on the number of mixed inputs evaluated at once by the exact losses.
+CHUNK_ELEMENTS = 1 << 20  # 8 MB of float64: fastest of 2^18..2^22 on 2 CPU cores (benchmarks/)
+
+
+@dataclass(frozen=True)
+class MonteCarloEstimate:
+    """A Monte Carlo estimate with its standard error (sample std / sqrt(samples))."""
+
+    mean: float
+    stderr: float
+    samples: int
+
+
+def glm_loss(f: Callable, X, y, *, h: Callable = softplus) -> torch.Tensor:
+    r"""Per-example loss :math:`h(f(x_i)) - y_i f(x_i)` of Eq. (2), shape (n,)."""
+    X, y = _validate.data(X, y, logistic=h is softplus)
+    return _glm(f, X, y, h)
+
+
+def standard_loss(f: Callable, X, y, *, h: Callable = softplus) -> torch.Tensor:
+    r""":math:`L_n^{std}(\theta, S) = \frac1n \sum_i \ell(\theta, z_i)` (Section 2)."""
+    return glm_loss(f, X, y, h=h).mean()
+
+
+def mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus, method: str = "exact",
+               nodes: int = 32, samples: int = 4096, generator: np.random.Generator | None = None,
+               ) -> torch.Tensor:
+    r"""The Mixup loss of Eq. (1) of Zhang et al. (2021).
+
+    .. math:: L_n^{mix}(\theta, S) = \frac{1}{n^2}\sum_{i,j=1}^n
+              \mathbb E_{\lambda\sim\mathrm{Beta}(\alpha,\beta)}
+              \ell(\theta, (\lambda x_i + (1-\lambda)x_j, \lambda y_i + (1-\lambda)y_j))
+
+    ``method="exact"`` sums all n^2 pairs and integrates lambda by ``nodes``-point Gauss--Jacobi
+    quadrature (exact for integrands polynomial in lambda of degree < 2*nodes), vectorised over pairs
+    and nodes. ``method="mc"`` samples ``samples`` (pair, lambda) triples as a training loop would;
+    :func:`mixup_loss_mc` also returns its standard error. Differentiable in the parameters of ``f``.
+    """
+    alpha = _validate.positive("alpha", alpha)
+    beta = _validate.positive("beta", beta)
+    X, y = _validate.data(X, y, logistic=h is softplus)
+    _validate.method(method, ("exact", "mc"))
+    if method == "mc":
+        return _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator).mean()
+    lam, w = mixup_lambda_law(alpha, beta).quadrature(nodes)
+    return pairwise_expectation(f, X, y, lam, w, _eq2_loss(h), mix_labels=True)
+
+
+def mixup_loss_mc(f: Callable, X, y, alpha, beta, *, h: Callable = softplus, samples: int = 4096,
+                  generator: np.random.Generator | None = None) -> MonteCarloEstimate:
+    """Monte Carlo estimate of Eq. (1) with its standard error: i, j uniform and independent, lambda ~ Beta."""
+    alpha = _validate.positive("alpha", alpha)
+    beta = _validate.positive("beta", beta)
+    X, y = _validate.data(X, y, logistic=h is softplus)
+    with torch.no_grad():
+        terms = _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator)
+    return MonteCarloEstimate(float(terms.mean()), float(terms.std() / terms.numel() ** 0.5), terms.numel())
+
+
+def perturbation_loss(f: Callable, X, y, law: Law, *, h: Callable = softplus, nodes: int = 32) -> torch.Tensor:
+    r"""Mixup as input perturbation, Eq. (9) of Zhang et al. (2021).
+
+    .. math:: \frac1n\sum_{i=1}^n \mathbb E_{\lambda\sim\tilde{\mathcal D}_\lambda}
+              \mathbb E_{r_x\sim\mathcal D_X}\, \ell(\theta, (\lambda x_i + (1-\lambda) r_x, y_i))
+
+    with ``law`` in place of :math:`\tilde{\mathcal D}_\lambda` (pass
+    :func:`mixverify.laws.tilde_lambda_law`) and :math:`\mathcal D_X` the empirical law of the rows of X.
+    Labels are *not* mixed. Exact over pairs, Gauss--Jacobi over lambda.
+    """
+    X, y = _validate.data(X, y, logistic=h is softplus)
+    lam, w = law.quadrature(nodes)
+    return pairwise_expectation(f, X, y, lam, w, _eq2_loss(h), mix_labels=False)
+
+
+def approx_mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus) -> torch.Tensor:
+    r""":math:`\tilde L_n^{mix} = L_n^{std} + \mathcal R_1 + \mathcal R_2 + \mathcal R_3`, Eq. (3)."""
+    from .regularizers import mixup_regularizers
+
+    r1, r2, r3 = mixup_regularizers(f, X, y, alpha, beta, h=h)
+    return standard_loss(f, X, y, h=h) + r1 + r2 + r3
+
+
+def _glm(f: Callable, X: torch.Tensor, y: torch.Tensor, h: Callable) -> torch.Tensor:
+    out = _validate.outputs(f, X)
+    return h(out) - y * out
+
+
+def _eq2_loss(h: Callable) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    return lambda out, label: h(out) - label * out
+
+
+def pairwise_expectation(f, X, y, lam, w, loss, *, mix_labels: bool) -> torch.Tensor:
+    r"""Sum over nodes k of w_k * mean_{i,j} loss(f(lam_k x_i + (1-lam_k) x_j), label).
+
+    ``label`` is :math:`\lambda_k y_i + (1-\lambda_k) y_j` (Eq. 1) when ``mix_labels``, else
+    :math:`y_i` (Eq. 9). ``loss(outputs, labels)`` is elementwise. Evaluated in chunks of rows i so that
+    at most ``CHUNK_ELEMENTS`` input entries exist at once; no Python loop over pairs.
+    """
+    n, d = X.shape
+    lam_t = torch.tensor(np.asarray(lam), dtype=X.dtype, device=X.device)
+    w_t = torch.tensor(np.asarray(w), dtype=X.dtype, device=X.device)
+    K = lam_t.numel()
+    rows = max(1, CHUNK_ELEMENTS // max(1, K * n * d))
+    total = X.new_zeros(())
+    lk = lam_t.view(K, 1, 1)
+    for start in range(0, n, rows):
+        Xi, yi = X[start:start + rows], y[start:start + rows]
+        m = Xi.shape[0]
+        mixed = lk.unsqueeze(-1) * Xi.view(1, m, 1, d) + (1 - lk.unsqueeze(-1)) * X.view(1, 1, n, d)
+        out = _validate.outputs(f, mixed.reshape(K * m * n, d)).view(K, m, n)
+        if mix_labels:
+            label = lk * yi.view(1, m, 1) + (1 - lk) * y.view(1, 1, n)
+        else:
+            label = yi.view(1, m, 1).expand(K, m, n)
+        total = total + (w_t.view(K, 1, 1) * loss(out, label)).sum()
+    return total / (n * n)
+
+
+def _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator) -> torch.Tensor:
+    samples = _validate.positive_int("samples", samples)
+    rng = generator if generator is not None else np.random.default_rng()
+    n = X.shape[0]
+    i = torch.as_tensor(rng.integers(0, n, size=samples), device=X.device)
+    j = torch.as_tensor(rng.integers(0, n, size=samples), device=X.device)
+    lam = torch.as_tensor(mixup_lambda_law(alpha, beta).sample(samples, rng), dtype=X.dtype, device=X.device)
+    x_mix = lam[:, None] * X[i] + (1 - lam[:, None]) * X[j]
+    y_mix = lam * y[i] + (1 - lam) * y[j]
+    return _glm(f, x_mix, y_mix, h)

@@ -1,0 +1,142 @@
+"""The derivation report: report.json (a public contract) and one Markdown page per claim.
+
+Layout of ``--out DIR``::
+
+    DIR/index.md              summary table, links to each claim
+    DIR/claims/<id>.md        statement, hypotheses, SymPy derivation, evidence, plots, errata, notes
+    DIR/figures/<id>/<name>.png
+    DIR/report.json           {"paper", "version", "seed", "device", "claims": [...]} (deterministic)
+    DIR/timings.json          seconds per claim (kept apart so report.json is byte-reproducible)
+
+Every file is written atomically (temporary file, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from . import PAPER, __version__
+from .claim import ClaimResult
+
+STATUS_MARK = {"verified": "✅", "verified-with-erratum": "✅ (erratum)", "refuted": "❌", "error": "💥"}
+
+
+def to_json(results: list[ClaimResult], *, seed: int, device: str) -> dict:
+    return {"paper": PAPER, "version": __version__, "seed": seed, "device": device,
+            "claims": [r.to_json() for r in results]}
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=True) + "\n"
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write atomically: a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_figure(fig, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=110, format="png", metadata={"Software": None})
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write(results: list[ClaimResult], out: Path, *, seed: int, device: str) -> Path:
+    """Write the whole report under ``out``; return the path of index.md."""
+    out = Path(out)
+    for r in results:
+        figures = {}
+        for name, fig in r.outcome.figures.items():
+            rel = Path("figures") / r.claim.id / f"{name}.png"
+            save_figure(fig, out / rel)
+            figures[name] = rel
+        write_text(out / "claims" / f"{r.claim.id}.md", claim_page(r, figures))
+    write_text(out / "report.json", dumps(to_json(results, seed=seed, device=device)))
+    write_text(out / "timings.json", dumps({r.claim.id: round(r.seconds, 3) for r in results}))
+    write_text(out / "index.md", index_page(results, seed=seed, device=device))
+    return out / "index.md"
+
+
+def index_page(results: list[ClaimResult], *, seed: int, device: str) -> str:
+    counts = {s: sum(r.status == s for r in results) for s in STATUS_MARK}
+    lines = [
+        "# mixverify derivation report",
+        "",
+        f"Paper: {PAPER}.  ",
+        f"mixverify {__version__}, seed {seed}, device {device}.",
+        "",
+        "Statuses: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + ".",
+        "",
+        "| claim | paper | title | status | evidence | errata |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ev = r.outcome.evidence
+        tested = [e for e in ev if e.passed is not None]
+        lines.append(f"| [{r.claim.id}](claims/{r.claim.id}.md) | {r.claim.paper_ref} | {_cell(r.claim.title)} | "
+                     f"{STATUS_MARK[r.status]} {r.status} | {sum(bool(e.passed) for e in tested)}/{len(tested)} "
+                     f"passed | {len(r.outcome.errata)} |")
+    lines += ["", "Status vocabulary: `verified` (holds as stated), `verified-with-erratum` (holds once the "
+              "recorded erratum is corrected; the counterexample to the original is in the evidence), "
+              "`refuted`, `error`.", ""]
+    return "\n".join(lines)
+
+
+def claim_page(r: ClaimResult, figures: dict) -> str:
+    c = r.claim
+    lines = [f"# {c.id}: {c.title}", "", f"**Paper:** {c.paper_ref}  ",
+             f"**Status:** {STATUS_MARK[r.status]} `{r.status}`", "", "## Statement", "", "$$", c.statement, "$$", "",
+             "## Hypotheses", ""]
+    lines += [f"- {h}" for h in c.hypotheses]
+    lines += ["", f"## Derivation (`{c.derivation.replace('.', '/')}.py`)", ""]
+    if r.derivation is not None:
+        lines += ["$$", r.derivation.latex, "$$", ""]
+    if r.error:
+        lines += ["## Error", "", "```", r.error.rstrip(), "```", ""]
+    lines += ["## Evidence", "", "| # | evidence | kind | value | reference | tolerance | tolerance from | passed |",
+              "|---|---|---|---|---|---|---|---|"]
+    for k, e in enumerate(r.outcome.evidence, 1):
+        passed = {True: "✅", False: "❌", None: "reported"}[e.passed]
+        name = _cell(e.name) + (f"<br><sub>{_cell(e.detail)}</sub>" if e.detail else "")
+        lines.append(f"| {k} | {name} | {e.kind} | {_fmt(e.value)} | {_fmt(e.reference)} | {_fmt(e.tolerance)} | "
+                     f"{_cell(e.tolerance_source)} | {passed} |")
+    if figures:
+        lines += ["", "## Plots", ""]
+        lines += [f"![{name}](../{rel.as_posix()})" for name, rel in figures.items()]
+    if r.outcome.errata:
+        lines += ["", "## Errata", ""]
+        for e in r.outcome.errata:
+            lines += [f"### {e.location}", "", f"- **Printed:** {e.statement}", f"- **Correction:** {e.correction}",
+                      f"- **Counterexample:** {e.counterexample}", ""]
+    if r.outcome.notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in r.outcome.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.10g}"
+    return _cell(str(v))
+
+
+def _cell(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,29 @@
+import matplotlib
+import numpy as np
+import pytest
+import torch
+
+matplotlib.use("Agg")
+
+from mixverify.models import gaussian_data, linear_model, random_two_layer  # noqa: E402
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def data(rng):
+    """Small uncentred data set: X (8, 3), binary y, teacher theta (float64)."""
+    return gaussian_data(8, 3, rng)
+
+
+@pytest.fixture
+def models(rng, data):
+    X, y, theta = data
+    return {
+        "linear": linear_model(theta),
+        "tanh": random_two_layer(3, 5, rng),
+        "softplus": random_two_layer(3, 4, rng, activation=torch.nn.functional.softplus),
+    }

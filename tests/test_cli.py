@@ -1,0 +1,88 @@
+"""The command line: listing, verifying, the report, exit codes and one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mixverify import cli
+from mixverify.claims import CLAIMS
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "mixverify", *args], capture_output=True, text=True)
+
+
+def test_list(capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    for c in CLAIMS:
+        assert c.id in out
+
+
+def test_verify_subset_writes_json(tmp_path, capsys):
+    path = tmp_path / "sub" / "out.json"
+    assert cli.main(["verify", "eq-9", "--json", str(path), "--no-progress"]) == 0
+    assert "eq-9" in capsys.readouterr().out
+    data = json.loads(path.read_text())
+    assert set(data) >= {"paper", "version", "seed", "claims"}
+    (claim,) = data["claims"]
+    assert set(claim) >= {"id", "paper_ref", "title", "status", "hypotheses", "derivation", "evidence", "errata"}
+    assert set(claim["derivation"]) == {"module", "latex"}
+    for e in claim["evidence"]:
+        assert set(e) >= {"name", "kind", "value", "reference", "tolerance", "passed"}
+        assert e["kind"] in ("symbolic", "exact", "monte-carlo", "order", "counterexample", "figure")
+
+
+def test_unknown_id_exits_2_with_one_line():
+    r = run("verify", "no-such-claim")
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "unknown claim id 'no-such-claim'" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_bad_seed_exits_2():
+    r = run("verify", "--seed", "-3")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_out_exits_2(tmp_path):
+    d = tmp_path / "ro"
+    d.mkdir()
+    d.chmod(0o500)
+    assert cli.main(["report", "eq-9", "--out", str(d / "x")]) == 2
+
+
+def test_out_under_a_file_exits_2(tmp_path, capsys):
+    f = tmp_path / "file"
+    f.write_text("")
+    assert cli.main(["report", "eq-9", "--out", str(f / "x"), "--no-progress"]) == 2
+    assert "--out" in capsys.readouterr().err
+
+
+def test_refuted_claim_exits_1(monkeypatch, capsys):
+    from dataclasses import replace
+
+    from mixverify.claim import Evidence, Outcome
+
+    bad = replace(CLAIMS[1], check=lambda ctx: Outcome([Evidence("planted", "exact", 1.0, 2.0, 0.0, False)]))
+    monkeypatch.setattr("mixverify.claims.CLAIMS", (bad,))
+    assert cli.main(["verify", "--no-progress"]) == 1
+    assert "refuted" in capsys.readouterr().out
+
+
+def test_report_pages_and_determinism(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert cli.main(["report", "eq-1", "lemma-3.1", "--out", str(a), "--seed", "3", "--no-progress"]) == 0
+    assert cli.main(["report", "eq-1", "lemma-3.1", "--out", str(b), "--seed", "3", "--no-progress"]) == 0
+    assert (a / "report.json").read_bytes() == (b / "report.json").read_bytes()
+    index = (a / "index.md").read_text()
+    assert "claims/lemma-3.1.md" in index
+    page = (a / "claims" / "lemma-3.1.md").read_text()
+    for section in ("## Statement", "## Hypotheses", "## Derivation", "## Evidence", "## Plots", "## Errata"):
+        assert section in page
+    assert (a / "figures" / "lemma-3.1" / "remainder-order.png").stat().st_size > 10_000
+    assert json.loads((a / "report.json").read_text())["seed"] == 3
