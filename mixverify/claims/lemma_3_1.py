@@ -235,7 +235,7 @@ def _plot(curves) -> Figure:
     ax.set_xlabel("input scale s")
     ax.set_ylabel("|L_mix - (L_std + R1 + R2 + R3)|")
     ax.set_title("Lemma 3.1 remainder vs input scale (dotted: quadrature error estimate)")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="lower right")
     return fig
 
 
