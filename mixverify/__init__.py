@@ -6,6 +6,8 @@ The verified formulas, importable::
     from mixverify import mixup_loss, mixup_regularizers, approx_mixup_loss, tilde_lambda_law
 """
 
+from .adversarial import adversarial_loss, attack_radius, taylor_adversarial_loss
+from .attacks import fgsm, pgd
 from .laws import Beta, BetaMixture, expect, mixup_lambda_law, tilde_lambda_law
 from .losses import (
     MonteCarloEstimate,
@@ -17,6 +19,7 @@ from .losses import (
     softplus,
     standard_loss,
 )
+from .models import linear_model
 from .regularizers import input_derivative_terms, mixup_regularizers
 
 __version__ = "0.1.0"
@@ -24,6 +27,7 @@ PAPER = ("Zhang, Deng, Kawaguchi, Ghorbani, Zou. How Does Mixup Help With Robust
          "ICLR 2021")
 
 __all__ = [
+    "adversarial_loss", "attack_radius", "fgsm", "linear_model", "pgd", "taylor_adversarial_loss",
     "Beta", "BetaMixture", "MonteCarloEstimate", "PAPER", "approx_mixup_loss", "expect", "glm_loss",
     "input_derivative_terms", "mixup_lambda_law", "mixup_loss", "mixup_loss_mc", "mixup_regularizers",
     "perturbation_loss", "softplus", "standard_loss", "tilde_lambda_law",

@@ -85,3 +85,11 @@ def method(value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"method must be one of {', '.join(map(repr, allowed))}, got {value!r}")
     return value
+
+
+def binary_labels(y: torch.Tensor, what: str = "the logistic claims") -> torch.Tensor:
+    """Labels must be exactly 0 or 1 (Section 3.2: y in {0, 1})."""
+    bad = y[(y != 0) & (y != 1)]
+    if bad.numel():
+        raise ValueError(f"y must be 0 or 1 for {what}, got {bad[0].item()}")
+    return y

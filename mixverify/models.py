@@ -11,9 +11,21 @@ import numpy as np
 import torch
 
 
-def linear_model(theta: torch.Tensor) -> Callable[[torch.Tensor], torch.Tensor]:
-    r""":math:`f_\theta(x) = \theta^\top x` (logistic regression when paired with h = softplus)."""
-    return lambda X: X @ theta
+class LinearModel:
+    r""":math:`f_\theta(x) = \theta^\top x` (logistic regression when paired with h = softplus).
+
+    Keeps ``theta`` so that closed forms (the exact adversarial loss) can use it.
+    """
+
+    def __init__(self, theta: torch.Tensor):
+        self.theta = theta
+
+    def __call__(self, X: torch.Tensor) -> torch.Tensor:
+        return X @ self.theta
+
+
+def linear_model(theta: torch.Tensor) -> LinearModel:
+    return LinearModel(theta)
 
 
 def two_layer(W: torch.Tensor, b: torch.Tensor | None, v: torch.Tensor, c: float = 0.0,

@@ -1,0 +1,116 @@
+r"""The adversarial loss of Section 3.2 and its second-order Taylor surrogates, Eq. (5) and Eq. (6).
+
+**Attack size, as the paper writes it.** For a given :math:`\varepsilon > 0` the paper attacks with an
+l2 ball of radius :math:`\varepsilon\sqrt d` (d = input dimension), and, in Remark 3.1, with an
+l-infinity ball of radius :math:`\varepsilon`:
+
+.. math:: L_n^{adv}(\theta, S) = \frac1n\sum_{i=1}^n \max_{\|\delta_i\|_2\le\varepsilon\sqrt d}
+          \ell(\theta, (x_i + \delta_i, y_i)).
+
+Here ``eps`` is always the paper's :math:`\varepsilon`; :func:`attack_radius` gives the radius
+(:math:`\varepsilon\sqrt d` or :math:`\varepsilon`) that is passed to :func:`mixverify.attacks.pgd`.
+
+**Exact maximum for a linear model.** With :math:`u = \theta^\top x` the loss depends on
+:math:`\delta` only through :math:`t = \theta^\top\delta`, which ranges over
+:math:`[-\eta\|\theta\|_*, \eta\|\theta\|_*]` on a ball of radius :math:`\eta` (dual norm: l2 for l2,
+l1 for l-infinity). :math:`\ell(u) = h(u) - yu` is convex for convex h (softplus, u^2/2), so the
+maximum is at an end point: :math:`\max\{\ell(u + \eta\|\theta\|_*), \ell(u - \eta\|\theta\|_*)\}`
+(derived in ``derivations/lemma_3_2.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch
+from torch.func import grad, vmap
+
+from . import _validate
+from .attacks import norm_name, pgd
+from .losses import softplus
+from .models import LinearModel
+
+
+def attack_radius(eps: float, d: int, norm=2) -> float:
+    r"""The radius the paper attacks with: :math:`\varepsilon\sqrt d` for l2, :math:`\varepsilon` for l-infinity."""
+    return eps * math.sqrt(d) if norm_name(norm) == 2 else eps
+
+
+def adversarial_loss(f: Callable, X, y, eps, *, norm=2, method: str = "exact", h: Callable = softplus,
+                     steps: int = 50, restarts: int = 1, generator: torch.Generator | None = None) -> torch.Tensor:
+    r""":math:`L_n^{adv}` of Section 3.2 with the paper's attack size (l2: :math:`\varepsilon\sqrt d`;
+    l-infinity: :math:`\varepsilon`).
+
+    ``method="exact"`` needs a :class:`mixverify.models.LinearModel` (``mixverify.linear_model(theta)``)
+    and a convex h; ``method="pgd"`` works for any model and lower-bounds the maximum.
+    """
+    eps = _nonnegative("eps", eps)
+    X, y = _validate.data(X, y, logistic=h is softplus)
+    norm = norm_name(norm)
+    _validate.method(method, ("exact", "pgd"))
+    radius = attack_radius(eps, X.shape[1], norm)
+    return adversarial_losses(f, X, y, radius, norm=norm, method=method, h=h, steps=steps, restarts=restarts,
+                              generator=generator).mean()
+
+
+def adversarial_losses(f, X, y, radius, *, norm, method, h=softplus, steps=50, restarts=1, generator=None):
+    """Per-example max of the loss over the ball of the given ``radius`` (validated by the caller)."""
+    if method == "exact":
+        if not isinstance(f, LinearModel):
+            raise ValueError("method='exact' needs a linear model, mixverify.linear_model(theta); use method='pgd'")
+        theta = f.theta.to(X)
+        dual = theta.norm(p=2) if norm == 2 else theta.abs().sum()
+        u = X @ theta
+        t = radius * dual
+        return torch.maximum(h(u + t) - y * (u + t), h(u - t) - y * (u - t))
+    Xa = pgd(f, X, y, radius, norm=norm, steps=steps, restarts=restarts, generator=generator,
+             loss=lambda out, yy: h(out) - yy * out)
+    with torch.no_grad():
+        out = _validate.outputs(f, Xa)
+        return h(out) - y * out
+
+
+def taylor_adversarial_loss(f: Callable, X, y, eps, *, per_example: bool = False, h: Callable = softplus):
+    r"""The second-order Taylor adversarial loss of Lemma 3.2 (Eq. 5) and Eq. (6), at l2 radius
+    :math:`\eta = \varepsilon\sqrt d`:
+
+    .. math:: \tilde\ell_{adv}(\eta, (x, y)) = \ell(x, y) + \eta\,|h'(f(x)) - y|\,\|\nabla f(x)\|_2
+              + \frac{\eta^2}{2}\,|h''(f(x))|\,\|\nabla f(x)\|_2^2
+
+    (for logistic regression :math:`h' = g`, :math:`h'' = g(1-g)`, :math:`\nabla f = \theta`: Eq. 5).
+    It is the exact maximum of the second-order expansion when :math:`\nabla^2 f(x) = 0` (linear
+    models, and ReLU/max-pooling networks almost everywhere). ``eps`` may be a tensor of shape (n,)
+    (the per-example :math:`\varepsilon_i` of Theorems 3.1 and 3.3). Returns the mean, or the (n,)
+    values with ``per_example=True``.
+    """
+    X, y = _validate.data(X, y, logistic=h is softplus)
+    eps_t = torch.as_tensor(eps, dtype=X.dtype, device=X.device)
+    if eps_t.ndim > 1 or (eps_t.ndim == 1 and eps_t.shape[0] != X.shape[0]) or not torch.isfinite(eps_t).all() \
+            or (eps_t < 0).any():
+        raise ValueError(f"eps must be a number >= 0 or a tensor of n = {X.shape[0]} such numbers")
+    eta = eps_t * math.sqrt(X.shape[1])
+    values = taylor_adversarial_terms(f, X, y, h=h, eta=eta)
+    return values if per_example else values.mean()
+
+
+def taylor_adversarial_terms(f, X, y, *, eta, h=softplus) -> torch.Tensor:
+    r"""Per-example :math:`\tilde\ell_{adv}(\eta, (x_i, y_i))` at l2 radius ``eta`` (scalar or (n,))."""
+    def f1(x):
+        return f(x.unsqueeze(0)).reshape(())
+
+    out = _validate.outputs(f, X)
+    gnorm = vmap(grad(f1))(X).norm(dim=1)
+    h1 = vmap(grad(h))(out)
+    h2 = vmap(grad(grad(h)))(out)
+    return h(out) - y * out + eta * (h1 - y).abs() * gnorm + eta**2 / 2 * h2.abs() * gnorm**2
+
+
+def _nonnegative(name, value) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}") from None
+    if not (v >= 0 and math.isfinite(v)):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return v
