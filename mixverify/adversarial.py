@@ -28,7 +28,7 @@ from torch.func import grad, vmap
 
 from . import _validate
 from .attacks import norm_name, pgd
-from .losses import softplus
+from .losses import eq2_loss, softplus
 from .models import LinearModel
 
 
@@ -63,12 +63,11 @@ def adversarial_losses(f, X, y, radius, *, norm, method, h=softplus, steps=50, r
         dual = theta.norm(p=2) if norm == 2 else theta.abs().sum()
         u = X @ theta
         t = radius * dual
-        return torch.maximum(h(u + t) - y * (u + t), h(u - t) - y * (u - t))
+        return torch.maximum(eq2_loss(u + t, y, h), eq2_loss(u - t, y, h))
     Xa = pgd(f, X, y, radius, norm=norm, steps=steps, restarts=restarts, generator=generator,
-             loss=lambda out, yy: h(out) - yy * out)
+             loss=lambda out, yy: eq2_loss(out, yy, h))
     with torch.no_grad():
-        out = _validate.outputs(f, Xa)
-        return h(out) - y * out
+        return eq2_loss(_validate.outputs(f, Xa), y, h)
 
 
 def taylor_adversarial_loss(f: Callable, X, y, eps, *, per_example: bool = False, h: Callable = softplus):
@@ -103,7 +102,7 @@ def taylor_adversarial_terms(f, X, y, *, eta, h=softplus) -> torch.Tensor:
     gnorm = vmap(grad(f1))(X).norm(dim=1)
     h1 = vmap(grad(h))(out)
     h2 = vmap(grad(grad(h)))(out)
-    return h(out) - y * out + eta * (h1 - y).abs() * gnorm + eta**2 / 2 * h2.abs() * gnorm**2
+    return eq2_loss(out, y, h) + eta * (h1 - y).abs() * gnorm + eta**2 / 2 * h2.abs() * gnorm**2
 
 
 def _nonnegative(name, value) -> float:
@@ -114,3 +113,29 @@ def _nonnegative(name, value) -> float:
     if not (v >= 0 and math.isfinite(v)):
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     return v
+
+
+def mixup_attack_radii(f: Callable, X, alpha, beta) -> dict[str, torch.Tensor]:
+    r"""The radii of Theorems 3.1 and 3.3 that Mixup protects for.
+
+    :math:`R_i = |\cos(\nabla f(x_i), x_i)|` (for a linear model :math:`\nabla f = \theta`),
+    :math:`R = \min_i R_i`, :math:`c_x = \min_i \|x_i\|_2/\sqrt d` (the largest constant with
+    :math:`\|x_i\|_2 \ge c_x\sqrt d` for all i), :math:`\varepsilon_i = R_i c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]`
+    and :math:`\varepsilon_{min} = R c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]`.
+    """
+    from .laws import tilde_lambda_law
+
+    law = tilde_lambda_law(alpha, beta)
+    X = _validate.as_tensor("X", X, ndim=2)
+
+    def f1(x):
+        return f(x.unsqueeze(0)).reshape(())
+
+    g = vmap(grad(f1))(X)
+    xn = X.norm(dim=1)
+    if (xn == 0).any():
+        raise ValueError("X must have no zero rows: cos(grad f(x_i), x_i) is undefined at x_i = 0")
+    R_i = ((g * X).sum(1) / (g.norm(dim=1).clamp_min(1e-300) * xn)).abs()
+    c_x = xn.min() / math.sqrt(X.shape[1])
+    m1 = law.moment_one_minus(1)
+    return {"R_i": R_i, "R": R_i.min(), "c_x": c_x, "eps_i": R_i * c_x * m1, "eps_min": R_i.min() * c_x * m1}

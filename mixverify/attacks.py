@@ -17,14 +17,14 @@ from collections.abc import Callable
 import torch
 
 from . import _validate
-from .losses import softplus
+from .losses import eq2_loss
 
 NORMS = (2, "inf")
 
 
 def logistic_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """:math:`\\log(1 + e^{f}) - y f` per example (Eq. 2 with h = softplus)."""
-    return softplus(out) - y * out
+    return eq2_loss(out, y)
 
 
 def norm_name(norm) -> int | str:

@@ -103,13 +103,24 @@ def approx_mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus)
     return standard_loss(f, X, y, h=h) + r1 + r2 + r3
 
 
-def _glm(f: Callable, X: torch.Tensor, y: torch.Tensor, h: Callable) -> torch.Tensor:
-    out = _validate.outputs(f, X)
+def eq2_loss(out: torch.Tensor, y: torch.Tensor, h: Callable = softplus) -> torch.Tensor:
+    r"""The loss of Eq. (2) from the outputs: :math:`h(f) - y f`, elementwise.
+
+    For h = softplus it is evaluated as :math:`(1-y)\,\mathrm{softplus}(f) + y\,\mathrm{softplus}(-f)`,
+    the same function without the cancellation of :math:`\mathrm{softplus}(f) - f` for large f (which
+    would return 0 instead of :math:`e^{-f}` beyond f = 37).
+    """
+    if h is softplus:
+        return (1 - y) * softplus(out) + y * softplus(-out)
     return h(out) - y * out
 
 
+def _glm(f: Callable, X: torch.Tensor, y: torch.Tensor, h: Callable) -> torch.Tensor:
+    return eq2_loss(_validate.outputs(f, X), y, h)
+
+
 def _eq2_loss(h: Callable) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    return lambda out, label: h(out) - label * out
+    return lambda out, label: eq2_loss(out, label, h)
 
 
 def pairwise_expectation(f, X, y, lam, w, loss, *, mix_labels: bool) -> torch.Tensor:

@@ -8,12 +8,15 @@ Claim ids are a public contract: never rename one.
 from __future__ import annotations
 
 from ..claim import Claim
-from . import eq_1, eq_9, lemma_3_1
+from . import eq_1, eq_9, lemma_3_1, lemma_3_2, remark_3_1, theorem_3_1
 
 CLAIMS: tuple[Claim, ...] = (
     eq_1.CLAIM,
     eq_9.CLAIM,
     lemma_3_1.CLAIM,
+    lemma_3_2.CLAIM,
+    theorem_3_1.CLAIM,
+    remark_3_1.CLAIM,
 )
 
 

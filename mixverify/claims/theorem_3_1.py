@@ -1,0 +1,175 @@
+r"""theorem-3.1: for logistic regression, :math:`\tilde L^{mix}_n` upper-bounds the Taylor adversarial loss
+at the data-dependent radii :math:`\varepsilon_i\sqrt d \ge \varepsilon_{min}\sqrt d`.
+
+Checked on many seeded random data sets with :math:`\theta\in\Theta` (zero training error), with every
+quantity computed as the theorem defines it (``mixverify.adversarial.mixup_attack_radii``). The proof
+(Appendix A.2.2) silently uses :math:`\mathbb E_{r_x}[r_x] = 0`, i.e. **centred data**; the statement
+does not say so. On uncentred data the inequality fails: the check searches seeded uncentred data sets
+for a counterexample and records it as an erratum (missing hypothesis). Dropping
+:math:`\theta\in\Theta` breaks it as well (counterexample kept in the report).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from .. import _validate
+from ..adversarial import mixup_attack_radii, taylor_adversarial_loss
+from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..losses import approx_mixup_loss, standard_loss
+from ..models import linear_model
+from ..regularizers import mixup_regularizers
+
+SETTINGS = ((1.0, 1.0), (0.2, 0.2), (5.0, 0.5), (2.0, 3.0))
+DATASETS = 80
+SEARCH = 150
+EPS64 = float(np.finfo(float).eps)
+
+
+def sides(theta, X, y, alpha, beta, *, radii=mixup_attack_radii):
+    r"""(:math:`\tilde L^{mix}_n`, mean :math:`\tilde\ell_{adv}(\varepsilon_i\sqrt d)`, mean
+    :math:`\tilde\ell_{adv}(\varepsilon_{min}\sqrt d)`, the radii) of Theorem 3.1 for :math:`f = \theta^\top x`."""
+    _validate.binary_labels(y, "Theorem 3.1")
+    f = linear_model(theta)
+    r = radii(f, X, alpha, beta)
+    lhs = float(approx_mixup_loss(f, X, y, alpha, beta))
+    mid = float(taylor_adversarial_loss(f, X, y, r["eps_i"]))
+    low = float(taylor_adversarial_loss(f, X, y, r["eps_min"]))
+    return lhs, mid, low, r
+
+
+def proof_terms(theta, X, y, alpha, beta, r):
+    """R1, R2 of Lemma 3.1 and the lower bounds A.2.2 derives for them."""
+    f = linear_model(theta)
+    r1, r2, _ = mixup_regularizers(f, X, y, alpha, beta)
+    u = X @ theta
+    g = torch.sigmoid(u)
+    d, nrm = X.shape[1], theta.norm()
+    r1_low = (r["eps_i"] * d**0.5 * (g - y).abs() * nrm).mean()
+    r2_low = (r["eps_i"] ** 2 * d / 2 * g * (1 - g) * nrm**2).mean()
+    return float(r1), float(r1_low), float(r2), float(r2_low)
+
+
+def random_case(rng, *, centred=True, in_theta=True, n=20, d=4):
+    """A seeded data set (X, y) and theta: y = 1{theta^T x > 0} (so theta is in Theta) unless label noise."""
+    X = torch.as_tensor(rng.normal(size=(n, d)))
+    theta = torch.as_tensor(rng.normal(size=d)) * float(rng.choice([0.3, 1.0, 3.0]))
+    if centred:
+        X = X - X.mean(0)
+    else:
+        X = X + torch.as_tensor(rng.normal(size=d)) * float(rng.choice([0.5, 1.0, 2.0, 4.0]))
+    y = (X @ theta > 0).to(X.dtype)
+    if not in_theta:
+        flip = torch.as_tensor(rng.uniform(size=n) < 0.2)
+        y[flip] = 1 - y[flip]
+    alpha, beta = SETTINGS[int(rng.integers(len(SETTINGS)))]
+    return theta, X, y, alpha, beta
+
+
+def check(ctx: Context, *, radii=mixup_attack_radii, datasets: int = DATASETS, search: int = SEARCH) -> Outcome:
+    """``radii(f, X, alpha, beta)`` (R_i, c_x, eps_i, eps_min) can be planted wrong."""
+    out = Outcome()
+    rng = ctx.rng(311)
+    slack1, slack2, step1, step2 = [], [], [], []
+    for _ in range(datasets):
+        theta, X, y, alpha, beta = random_case(rng)
+        lhs, mid, low, r = sides(theta, X, y, alpha, beta, radii=radii)
+        tol = 1e3 * EPS64 * max(1.0, abs(lhs))
+        slack1.append((lhs - mid + tol) / max(abs(lhs), 1e-300))
+        slack2.append((mid - low + tol) / max(abs(lhs), 1e-300))
+        r1, r1_low, r2, r2_low = proof_terms(theta, X, y, alpha, beta, r)
+        step1.append(r1 - r1_low + 1e3 * EPS64 * max(1.0, abs(r1)))
+        step2.append(r2 - r2_low + 1e3 * EPS64 * max(1.0, abs(r2)))
+    src = "1e3 ulp of float64 round-off, added to each slack; the smallest (relative) slack over the data sets"
+    out.evidence += [
+        Evidence(f"L~_mix >= mean l~_adv(eps_i sqrt d), {datasets} centred data sets, theta in Theta", "exact",
+                 min(slack1), 0.0, "1e3 ulp", min(slack1) >= 0, src),
+        Evidence(f"mean l~_adv(eps_i sqrt d) >= mean l~_adv(eps_min sqrt d), {datasets} data sets", "exact",
+                 min(slack2), 0.0, "1e3 ulp", min(slack2) >= 0, src),
+        Evidence("proof step (A.2.2): R1 >= (1/n) sum eps_i sqrt(d) |g - y_i| ||theta||", "exact", min(step1), 0.0,
+                 "1e3 ulp", min(step1) >= 0, src),
+        Evidence("proof step (A.2.2): R2 >= (1/n) sum eps_i^2 d/2 g(1-g) ||theta||^2", "exact", min(step2), 0.0,
+                 "1e3 ulp", min(step2) >= 0, src),
+    ]
+    uncentred = _worst(rng, search, centred=False, in_theta=True)
+    noisy = _worst(rng, search, centred=True, in_theta=False)
+    for label, (value, _, numbers) in (("uncentred data (theta in Theta)", uncentred),
+                                          ("theta not in Theta (20% labels flipped, centred)", noisy)):
+        out.evidence.append(Evidence(
+            f"without the hypothesis: {label}, the first inequality fails", "counterexample", value, 0.0, "1e3 ulp",
+            value < 0, f"most violated of {search} seeded data sets with L~_mix > 0.01; violated beyond round-off",
+            detail=numbers))
+    lhs, _, _, _ = sides(*uncentred[1])
+    out.errata.append(Erratum(
+        location="Theorem 3.1 (statement) and Appendix A.2.2; likewise Theorem 3.3 and A.2.4",
+        statement="for any theta in Theta: L~_mix >= (1/n) sum l~_adv(eps_i sqrt d, (x_i, y_i)) "
+                  "(no assumption on the data's mean)",
+        correction="add the hypothesis that the training data are centred, (1/n) sum x_i = 0: the proof substitutes "
+                   "E_r[r_x] = 0 into Lemma 3.1 and uses E_r[(r_x - x_i)(r_x - x_i)^T] = E_r[r_x r_x^T] + x_i x_i^T, which "
+                   "needs it",
+        counterexample=f"uncentred data, theta in Theta: {uncentred[2]}"))
+    theta, X, y, alpha, beta = random_case(np.random.default_rng([ctx.seed, 7]))
+    f = linear_model(theta)
+    r1, r2, _ = mixup_regularizers(f, X, y, alpha, beta)
+    std = float(standard_loss(f, X, y))
+    out.errata.append(Erratum(
+        location="Appendix A.2.2, Eq. (11) (and Eq. (12) in A.2.4)",
+        statement="L~_mix(theta, S) = L~_mix(theta, S) + R1(theta, S) + R2(theta, S)",
+        correction="L~_mix(theta, S) = L_std(theta, S) + R1(theta, S) + R2(theta, S) (R3 = 0 for a linear model)",
+        counterexample=f"read literally it forces R1 + R2 = 0; on a centred data set R1 + R2 = {float(r1 + r2):.6g} "
+                       f"(L_std = {std:.6g})"))
+    out.evidence.append(Evidence("Eq. (11) as printed requires R1 + R2 = 0", "counterexample", float(r1 + r2), 0.0,
+                                 "1e3 ulp", abs(float(r1 + r2)) > 1e3 * EPS64, "non-zero beyond round-off"))
+    out.notes.append(f"Smallest relative slack of the first inequality on centred data: {min(slack1):.3g}; "
+                     f"uncentred counterexample L~_mix = {lhs:.4g}.")
+    out.figures["slack"] = _plot(slack1, uncentred, noisy)
+    return out
+
+
+def _worst(rng, search, *, centred, in_theta):
+    """The seeded data set that violates the first inequality most (relative), among those with L~_mix > 0.01."""
+    best = None
+    for _ in range(search):
+        case = random_case(rng, centred=centred, in_theta=in_theta)
+        lhs, mid, _, r = sides(*case)
+        if lhs <= 0.01:
+            continue
+        rel = (lhs - mid + 1e3 * EPS64 * lhs) / lhs
+        if best is None or rel < best[0]:
+            theta, X, y, alpha, beta = case
+            numbers = (f"n = {X.shape[0]}, d = {X.shape[1]}, alpha = {alpha:g}, beta = {beta:g}, |mean x| = "
+                       f"{float(X.mean(0).norm()):.3g}: L~_mix = {lhs:.6g} < mean l~_adv(eps_i sqrt d) = {mid:.6g} "
+                       f"(R = {float(r['R']):.3g}, c_x = {float(r['c_x']):.3g})")
+            best = (rel, case, numbers)
+    return best
+
+
+def _plot(slack, uncentred, noisy) -> Figure:
+    fig = Figure(figsize=(6.4, 4.0))
+    ax = fig.add_subplot()
+    ax.hist(np.log10(np.maximum(slack, 1e-16)), bins=30, color="tab:blue", alpha=0.7, label="centred, theta in Theta")
+    ax.set_xlabel("log10 relative slack (L~_mix - mean l~_adv(eps_i sqrt d)) / L~_mix")
+    ax.set_ylabel("data sets")
+    ax.set_title(f"Theorem 3.1 holds on every centred data set; counterexamples: uncentred {uncentred[0]:.2f}, "
+                 f"theta not in Theta {noisy[0]:.2f}", fontsize=8)
+    ax.legend(fontsize=8)
+    return fig
+
+
+CLAIM = Claim(
+    id="theorem-3.1",
+    paper_ref="Theorem 3.1, Appendix A.2.2",
+    title="L~_mix upper-bounds the Taylor adversarial loss at radii eps_i sqrt(d) >= eps_min sqrt(d) (logistic regression)",
+    statement=(r"\tilde L_n^{mix}(\theta,S)\ge\frac1n\sum_{i=1}^n\tilde\ell_{adv}(\varepsilon_i\sqrt d,(x_i,y_i))"
+               r"\ge\frac1n\sum_{i=1}^n\tilde\ell_{adv}(\varepsilon_{min}\sqrt d,(x_i,y_i)),\ "
+               r"\varepsilon_i = R_ic_x\mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda],\ R_i = |\cos(\theta,x_i)|,\ "
+               r"\varepsilon_{min} = Rc_x\mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda],\ R = \min_i R_i"),
+    hypotheses=("f_theta(x) = x^T theta, logistic loss, y in {0, 1}",
+                "theta in Theta: y_i f(x_i) + (y_i - 1) f(x_i) >= 0 for all i (zero training error)",
+                "||x_i||_2 >= c_x sqrt(d) for all i (c_x = min_i ||x_i|| / sqrt(d) is used)",
+                "unstated but needed: centred data, (1/n) sum x_i = 0 (see erratum)"),
+    derivation="derivations.theorem_3_1",
+    check=check,
+)

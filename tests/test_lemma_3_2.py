@@ -1,0 +1,65 @@
+"""lemma-3.2: Eq. (5) by its order, PGD against the exact maximum; planted errors are rejected."""
+
+import math
+
+import pytest
+import torch
+
+from derivations import lemma_3_2 as derivation
+from mixverify.attacks import project
+from mixverify.claim import Context
+from mixverify.claims import lemma_3_2
+from mixverify.losses import eq2_loss
+
+CTX = Context(seed=0)
+
+
+def planted_eq5(half=0.5, power=2, absolute=True, sqrt_d=True):
+    """Eq. (5) with one planted error, for a linear model f = theta^T x."""
+    def taylor(f, X, y, eps):
+        theta = f.theta
+        eta = eps * (math.sqrt(X.shape[1]) if sqrt_d else 1.0)
+        u = X @ theta
+        g = torch.sigmoid(u)
+        first = (g - y).abs() if absolute else (g - y)
+        nrm = theta.norm()
+        return (eq2_loss(u, y) + eta * first * nrm + half * eta**2 * g * (1 - g) * nrm**power).mean()
+    return taylor
+
+
+def test_the_planted_helper_is_eq5_when_nothing_is_planted():
+    assert not lemma_3_2.check(CTX, taylor=planted_eq5()).failed()
+
+
+@pytest.mark.parametrize("planted", [
+    dict(half=1.0),            # a missing 1/2
+    dict(power=1),             # ||theta|| instead of ||theta||^2 (Appendix A.2.1's display)
+    dict(absolute=False),      # a lost |.|
+    dict(sqrt_d=False),        # eps instead of eps sqrt(d)
+])
+def test_order_rejects_planted_eq5(planted):
+    bad = lemma_3_2.check(CTX, taylor=planted_eq5(**planted)).failed()
+    assert any(n.startswith("Taylor remainder order") for n in bad), planted
+
+
+@pytest.mark.parametrize("projection", [
+    lambda delta, eps, norm: -project(delta, eps, norm),           # a wrong sign in the projection step
+    lambda delta, eps, norm: project(delta, 2 * eps, norm),       # projecting onto the wrong ball
+])
+def test_pgd_evidence_rejects_a_wrong_projection(projection):
+    bad = lemma_3_2.check(CTX, projection=projection).failed()
+    assert any(n.startswith("PGD") for n in bad)
+
+
+def test_measured_order_is_three():
+    out = lemma_3_2.check(CTX)
+    for e in out.evidence:
+        if e.kind == "order":
+            assert e.value == pytest.approx(3, abs=0.05)
+    assert [e.location for e in out.errata] == ["Appendix A.2.1 (proof of Lemma 3.2), last display"]
+
+
+def test_derivation_rejects_planted_errors():
+    assert not [n for n, ok, _ in derivation.derive().facts if not ok]
+    for planted in (dict(coefficient=1), dict(theta_power=1)):
+        assert [n for n, ok, _ in derivation.derive(**planted).facts if not ok]
