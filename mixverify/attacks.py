@@ -95,7 +95,14 @@ def _per_example(loss, f, Xa, y):
     return values
 
 
-def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable = logistic_loss) -> torch.Tensor:
+def _clip(X, delta, bounds):
+    """Keep x + delta inside the input domain ``bounds = (lo, hi)`` (e.g. (0, 1) for images)."""
+    if bounds is None:
+        return delta
+    return (X + delta).clamp(*bounds) - X
+
+
+def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable = logistic_loss, bounds=None) -> torch.Tensor:
     r"""Fast gradient (sign) method: one step of length ``eps`` along the steepest-ascent direction.
 
     :math:`x + \varepsilon\,\mathrm{sign}(\nabla_x\ell)` for l-infinity (Goodfellow et al., 2014),
@@ -104,14 +111,15 @@ def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable = logistic_loss) 
     X, y, eps, norm = _validated(f, X, y, eps, norm)
     if eps == 0:
         return X.clone()
-    Xa = X.clone().requires_grad_(True)
-    (grad,) = torch.autograd.grad(_per_example(loss, f, Xa, y).sum(), Xa)
-    return (X + eps * _ascent_direction(grad, norm)).detach()
+    with torch.enable_grad():  # works inside a caller's torch.no_grad() too
+        Xa = X.clone().requires_grad_(True)
+        (grad,) = torch.autograd.grad(_per_example(loss, f, Xa, y).sum(), Xa)
+    return (X + _clip(X, eps * _ascent_direction(grad, norm), bounds)).detach()
 
 
 def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float | None = None,
         restarts: int = 1, random_start: bool = True, generator: torch.Generator | None = None,
-        loss: Callable = logistic_loss, trace: bool = False, projection: Callable = project):
+        loss: Callable = logistic_loss, trace: bool = False, projection: Callable = project, bounds=None):
     r"""Projected gradient ascent on each example's loss inside the ball of radius ``eps`` (Madry et al., 2018).
 
     Each step: :math:`\delta \leftarrow \Pi_{\|\delta\|\le\varepsilon}(\delta + a\,u)`, with u = sign(g)
@@ -120,6 +128,7 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
     steps. Returns the perturbed inputs; with ``trace=True`` also the (steps + 1, n) tensor of the best
     per-example loss after each step of the last restart.
 
+    ``bounds = (lo, hi)`` keeps x + delta in the input domain (e.g. (0, 1) for images).
     ``projection`` is the projection step (replace it only to test that a wrong one is caught).
     """
     X, y, eps, norm = _validated(f, X, y, eps, norm)
@@ -132,18 +141,19 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
     history = []
     for _ in range(restarts):
         delta = _random_start(X, eps, norm, generator) if (random_start and eps > 0) else torch.zeros_like(X)
-        delta = projection(delta, eps, norm)
+        delta = _clip(X, projection(delta, eps, norm), bounds)
         run_best = best.clone()
         history = [run_best.clone()]
         for _ in range(steps):
-            xa = (X + delta).requires_grad_(True)
-            values = _per_example(loss, f, xa, y)
-            (grad,) = torch.autograd.grad(values.sum(), xa)
+            with torch.enable_grad():  # works inside a caller's torch.no_grad() too
+                xa = (X + delta).requires_grad_(True)
+                values = _per_example(loss, f, xa, y)
+                (grad,) = torch.autograd.grad(values.sum(), xa)
             with torch.no_grad():
                 better = values > best
                 best = torch.where(better, values.detach(), best)
                 best_x[better] = xa.detach()[better]
-                delta = projection(delta + a * _ascent_direction(grad, norm), eps, norm)
+                delta = _clip(X, projection(delta + a * _ascent_direction(grad, norm), eps, norm), bounds)
                 run_best = torch.maximum(run_best, values.detach())
                 history.append(run_best.clone())
         with torch.no_grad():  # the last iterate

@@ -1,0 +1,99 @@
+"""Time of mixverify's PGD against torchattacks' PGD on the same model, data, steps and device.
+
+Same work on both sides: l-infinity PGD with a uniform random start, ``--steps`` steps of size
+``--alpha`` in a ball of radius ``--eps``, cross-entropy of a 10-class CNN, inputs kept in [0, 1].
+mixverify additionally keeps each example's best point over the steps (one extra comparison per step,
+and one extra forward pass at the end). The ratio is torchattacks' time over ours (> 1: ours faster),
+best of ``--repeat`` runs, in one process. torchattacks is installed by the bench env only.
+
+Usage: python benchmarks/bench_pgd.py [--batch 256] [--steps 10] [--device cpu|cuda] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from mixverify import pgd
+
+
+def cnn(classes=10):
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, classes),
+    )
+
+
+def best_time(fn, repeat, device):
+    fn()
+    times = []
+    for _ in range(repeat):
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        fn()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--eps", type=float, default=8 / 255)
+    p.add_argument("--alpha", type=float, default=2 / 255)
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--json")
+    args = p.parse_args(argv)
+    try:
+        import torchattacks
+    except ImportError:
+        raise SystemExit("bench_pgd needs torchattacks (tox -e bench installs it)") from None
+
+    device = torch.device(args.device)
+    torch.manual_seed(0)
+    model = cnn().to(device).eval()
+    X = torch.rand(args.batch, 1, 28, 28, device=device)
+    y = torch.randint(0, 10, (args.batch,), device=device)
+    gen = torch.Generator().manual_seed(0)
+
+    def ours():
+        return pgd(model, X, y, args.eps, norm="inf", steps=args.steps, step_size=args.alpha, generator=gen,
+                   loss=lambda out, yy: F.cross_entropy(out, yy, reduction="none"), bounds=(0.0, 1.0))
+
+    attack = torchattacks.PGD(model, eps=args.eps, alpha=args.alpha, steps=args.steps, random_start=True)
+
+    def theirs():
+        return attack(X, y)
+
+    t_ours, t_theirs = best_time(ours, args.repeat, device), best_time(theirs, args.repeat, device)
+    adv_ours, adv_theirs = ours(), theirs()
+    with torch.no_grad():
+        loss_ours = F.cross_entropy(model(adv_ours), y).item()
+        loss_theirs = F.cross_entropy(model(adv_theirs), y).item()
+    res = {"device": str(device), "machine": platform.processor() or platform.machine(), "torch": torch.__version__,
+           "batch": args.batch, "steps": args.steps, "mixverify_s": t_ours, "torchattacks_s": t_theirs,
+           "speed_ratio": t_theirs / t_ours, "mean_ce_mixverify": loss_ours, "mean_ce_torchattacks": loss_theirs}
+    print(f"PGD l-inf, {args.steps} steps, batch {args.batch} of 1x28x28, 10-class CNN, {device}, "
+          f"{torch.get_num_threads()} threads")
+    print(f"mixverify {t_ours * 1e3:8.1f} ms   torchattacks {t_theirs * 1e3:8.1f} ms   "
+          f"ratio {t_theirs / t_ours:.2f}x (>1: mixverify faster)")
+    print(f"mean adversarial cross-entropy: mixverify {loss_ours:.4f}, torchattacks {loss_theirs:.4f}")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(res, fh, indent=2)
+    return res
+
+
+if __name__ == "__main__":
+    main()
