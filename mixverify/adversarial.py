@@ -95,6 +95,14 @@ def taylor_adversarial_loss(f: Callable, X, y, eps, *, per_example: bool = False
 
 def taylor_adversarial_terms(f, X, y, *, eta, h=softplus) -> torch.Tensor:
     r"""Per-example :math:`\tilde\ell_{adv}(\eta, (x_i, y_i))` at l2 radius ``eta`` (scalar or (n,))."""
+    p = taylor_adversarial_parts(f, X, y, h=h)
+    return p["loss"] + eta * p["first"] + eta**2 * p["second"]
+
+
+def taylor_adversarial_parts(f, X, y, *, h=softplus) -> dict[str, torch.Tensor]:
+    r"""The per-example pieces of Eq. (5)/(6): ``loss`` :math:`\ell`, ``first``
+    :math:`|h'(f) - y|\,\|\nabla f\|_2` and ``second`` :math:`\frac12|h''(f)|\,\|\nabla f\|_2^2`, so that
+    :math:`\tilde\ell_{adv}(\eta) = \ell + \eta\cdot\mathrm{first} + \eta^2\cdot\mathrm{second}`."""
     def f1(x):
         return f(x.unsqueeze(0)).reshape(())
 
@@ -102,7 +110,7 @@ def taylor_adversarial_terms(f, X, y, *, eta, h=softplus) -> torch.Tensor:
     gnorm = vmap(grad(f1))(X).norm(dim=1)
     h1 = vmap(grad(h))(out)
     h2 = vmap(grad(grad(h)))(out)
-    return eq2_loss(out, y, h) + eta * (h1 - y).abs() * gnorm + eta**2 / 2 * h2.abs() * gnorm**2
+    return {"loss": eq2_loss(out, y, h), "first": (h1 - y).abs() * gnorm, "second": h2.abs() * gnorm**2 / 2}
 
 
 def _nonnegative(name, value) -> float:
@@ -115,27 +123,32 @@ def _nonnegative(name, value) -> float:
     return v
 
 
+def input_cosines(f: Callable, X) -> torch.Tensor:
+    r""":math:`R_i = |\cos(\nabla f(x_i), x_i)|` for every row of X (Theorems 3.1, 3.3; Figure 3).
+
+    The input gradients come from ``torch.func.grad`` of :math:`\sum_i f(x_i)`, which is per-example
+    because the examples of a batch are independent (models in eval mode). For a linear model
+    :math:`\nabla f = \theta`.
+    """
+    X = _validate.as_tensor("X", X, ndim=2)
+    if (X.norm(dim=1) == 0).any():
+        raise ValueError("X must have no zero rows: cos(grad f(x_i), x_i) is undefined at x_i = 0")
+    g = grad(lambda Z: _validate.outputs(f, Z).sum())(X)
+    return torch.nn.functional.cosine_similarity(g, X, dim=1, eps=0.0).abs()
+
+
 def mixup_attack_radii(f: Callable, X, alpha, beta) -> dict[str, torch.Tensor]:
     r"""The radii of Theorems 3.1 and 3.3 that Mixup protects for.
 
-    :math:`R_i = |\cos(\nabla f(x_i), x_i)|` (for a linear model :math:`\nabla f = \theta`),
-    :math:`R = \min_i R_i`, :math:`c_x = \min_i \|x_i\|_2/\sqrt d` (the largest constant with
-    :math:`\|x_i\|_2 \ge c_x\sqrt d` for all i), :math:`\varepsilon_i = R_i c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]`
-    and :math:`\varepsilon_{min} = R c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]`.
+    :math:`R_i = |\cos(\nabla f(x_i), x_i)|` (:func:`input_cosines`), :math:`R = \min_i R_i`,
+    :math:`c_x = \min_i \|x_i\|_2/\sqrt d` (the largest constant with :math:`\|x_i\|_2 \ge c_x\sqrt d`
+    for all i), :math:`\varepsilon_i = R_i c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]` and
+    :math:`\varepsilon_{min} = R c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]`.
     """
     from .laws import tilde_lambda_law
 
-    law = tilde_lambda_law(alpha, beta)
+    m1 = tilde_lambda_law(alpha, beta).moment_one_minus(1)
     X = _validate.as_tensor("X", X, ndim=2)
-
-    def f1(x):
-        return f(x.unsqueeze(0)).reshape(())
-
-    g = vmap(grad(f1))(X)
-    xn = X.norm(dim=1)
-    if (xn == 0).any():
-        raise ValueError("X must have no zero rows: cos(grad f(x_i), x_i) is undefined at x_i = 0")
-    R_i = ((g * X).sum(1) / (g.norm(dim=1).clamp_min(1e-300) * xn)).abs()
-    c_x = xn.min() / math.sqrt(X.shape[1])
-    m1 = law.moment_one_minus(1)
+    R_i = input_cosines(f, X)
+    c_x = X.norm(dim=1).min() / math.sqrt(X.shape[1])
     return {"R_i": R_i, "R": R_i.min(), "c_x": c_x, "eps_i": R_i * c_x * m1, "eps_min": R_i.min() * c_x * m1}

@@ -8,6 +8,15 @@ matplotlib.use("Agg")
 from mixverify.models import gaussian_data, linear_model, random_two_layer  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _training_cache(tmp_path_factory):
+    """Trained weights go to a cache private to this test session (never ~/.cache), shared by its tests."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.mktemp("training-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

@@ -8,7 +8,7 @@ Claim ids are a public contract: never rename one.
 from __future__ import annotations
 
 from ..claim import Claim
-from . import eq_1, eq_9, lemma_3_1, lemma_3_2, remark_3_1, theorem_3_1
+from . import eq_1, eq_9, figure_3, figure_4, identity_b2, lemma_3_1, lemma_3_2, remark_3_1, theorem_3_1, theorem_3_2, theorem_3_3
 
 CLAIMS: tuple[Claim, ...] = (
     eq_1.CLAIM,
@@ -17,6 +17,11 @@ CLAIMS: tuple[Claim, ...] = (
     lemma_3_2.CLAIM,
     theorem_3_1.CLAIM,
     remark_3_1.CLAIM,
+    theorem_3_2.CLAIM,
+    identity_b2.CLAIM,
+    theorem_3_3.CLAIM,
+    figure_3.CLAIM,
+    figure_4.CLAIM,
 )
 
 
