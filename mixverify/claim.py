@@ -136,6 +136,19 @@ class ClaimResult:
         }
 
 
+def order_evidence(name: str, fit, claimed: int = 3) -> Evidence:
+    """Evidence that a remainder is of order >= ``claimed``, from a :class:`mixverify.numerics.OrderFit`."""
+    if fit is None:
+        return Evidence(name, "order", None, f">= {claimed}", claimed - 0.5, False,
+                        "remainder not resolved above its error floor at enough scales")
+    return Evidence(
+        name, "order", round(fit.slope, 4), f">= {claimed}", claimed - 0.5, fit.at_least(claimed),
+        f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must lie above "
+        f"{claimed - 0.5}, midway between the claimed order {claimed} and the order {claimed - 1} a wrong "
+        f"term of order {claimed - 1} leaves",
+        detail="local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes))
+
+
 def decide(evidence: list[Evidence], errata: list[Erratum]) -> str:
     if any(e.passed is False for e in evidence):
         return "refuted"

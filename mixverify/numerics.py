@@ -66,3 +66,20 @@ def quadrature_error(value_at: Callable[[int], float], nodes: int) -> tuple[floa
 
 def within(value: float, reference: float, tol: float) -> bool:
     return bool(abs(value - reference) <= tol)
+
+
+#: A scale enters an order fit only if its remainder exceeds its error floor (quadrature estimate or
+#: round-off) this many times, so that the floor moves log|remainder| by less than 1%.
+RESOLUTION = 100.0
+#: An order is an asymptotic property: it is fitted on this many of the smallest resolved scales.
+FIT_POINTS = 4
+
+
+def fit_resolved_order(curve) -> OrderFit | None:
+    """Fit the order on the ``FIT_POINTS`` smallest scales whose remainder is resolved above its floor.
+
+    ``curve`` has rows (scale, remainder, error floor); None if fewer than ``FIT_POINTS`` are resolved.
+    """
+    curve = np.asarray(curve, float)
+    ok = np.flatnonzero(np.abs(curve[:, 1]) > RESOLUTION * curve[:, 2])[-FIT_POINTS:]
+    return fit_order(curve[ok, 0], curve[ok, 1]) if len(ok) == FIT_POINTS else None

@@ -24,23 +24,18 @@ from derivations._beta import beta as BETA
 from derivations.lemma_3_1 import M1, M2, taylor_mixup_loss
 
 from .. import reference
-from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, order_evidence
 from ..laws import BetaMixture, tilde_lambda_law
 from ..losses import mixup_loss, perturbation_loss, softplus, standard_loss
 from ..models import gaussian_data, linear_model, random_two_layer, two_layer
-from ..numerics import Z_MC, fit_order, quadrature_error
+from ..numerics import Z_MC, fit_resolved_order, quadrature_error
 from ..regularizers import mixup_regularizers
 
 SCALES = tuple(2.0 ** -np.arange(1, 13))  # s = 1/2 ... 1/4096
-#: The order is an asymptotic property: it is fitted on the smallest resolved scales.
-FIT_POINTS = 4
 ORDER_SETTINGS = ((1.0, 1.0), (5.0, 0.5))
 MOMENT_GRID = ((0.2, 0.2), (0.5, 2.0), (1.0, 1.0), (5.0, 0.5), (2.0, 3.0))
 NODES = 32
 EPS = float(np.finfo(float).eps)
-#: A scale enters the order fit only if its remainder exceeds the quadrature error estimate this many
-#: times, so that quadrature error moves log|remainder| by less than 1%.
-RESOLUTION = 100.0
 
 
 def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda_law) -> Outcome:
@@ -61,10 +56,11 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
         for name, f in smooth.items():
             curve = _remainder_curve(f, X, y, alpha, beta, approx)
             curves[(name, alpha, beta)] = curve
-            out.evidence.append(_order_evidence(f"remainder order, {name}, alpha={alpha:g}, beta={beta:g}", curve))
+            out.evidence.append(order_evidence(f"remainder order, {name}, alpha={alpha:g}, beta={beta:g}",
+                                                fit_resolved_order(curve)))
     curve = _remainder_curve(relu, X, y, 1.0, 1.0, approx)
     curves[("bias-free ReLU net (not twice differentiable)", 1.0, 1.0)] = curve
-    fit = _fit(curve)
+    fit = fit_resolved_order(curve)
     out.evidence.append(Evidence(
         "without 'f twice differentiable': bias-free ReLU net, remainder is not third order (alpha=beta=1)",
         "counterexample", round(fit.slope, 3) if fit else None, ">= 3 claimed", 2.5,
@@ -100,21 +96,6 @@ def _remainder_curve(f, X, y, alpha, beta, approx):
         rows.append((s, lmix - approx(f, Xs, alpha, beta), qerr))
     return np.array(rows)
 
-
-def _fit(curve):
-    ok = np.flatnonzero(np.abs(curve[:, 1]) > RESOLUTION * curve[:, 2])[-FIT_POINTS:]
-    return fit_order(curve[ok, 0], curve[ok, 1]) if len(ok) == FIT_POINTS else None
-
-
-def _order_evidence(name, curve) -> Evidence:
-    fit = _fit(curve)
-    if fit is None:
-        return Evidence(name, "order", None, ">= 3", 2.5, False, "remainder not resolved above quadrature error")
-    return Evidence(
-        name, "order", round(fit.slope, 4), ">= 3", 2.5, fit.at_least(3),
-        f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must lie above 2.5, "
-        "midway between the claimed order 3 and the order 2 a wrong second-order term leaves",
-        detail="local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes))
 
 
 def _moment_evidence(ctx, law_for):
@@ -225,7 +206,7 @@ def _plot(curves) -> Figure:
     fig = Figure(figsize=(7.2, 4.8))
     ax = fig.add_subplot()
     for (name, alpha, beta), curve in curves.items():
-        fit = _fit(curve)
+        fit = fit_resolved_order(curve)
         label = f"{name}, Beta({alpha:g}, {beta:g})" + (f": slope {fit.slope:.2f}" if fit else "")
         line, = ax.loglog(curve[:, 0], np.abs(curve[:, 1]), "o-", label=label)
         ax.loglog(curve[:, 0], curve[:, 2], ":", color=line.get_color(), lw=0.8)

@@ -18,14 +18,12 @@ from matplotlib.figure import Figure
 from .. import _validate
 from ..adversarial import adversarial_losses, attack_radius, taylor_adversarial_loss
 from ..attacks import pgd, project
-from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, order_evidence
 from ..losses import eq2_loss
 from ..models import gaussian_data, linear_model
-from ..numerics import fit_order
+from ..numerics import fit_resolved_order
 
 EPSILONS = tuple(2.0 ** -np.arange(1, 15))
-FIT_POINTS = 4
-RESOLUTION = 100.0  # remainder must exceed the round-off floor this many times to enter the fit
 EPS64 = float(np.finfo(float).eps)
 
 
@@ -37,10 +35,6 @@ def remainder_curve(f, X, y, taylor=taylor_adversarial_loss):
         rows.append((eps, exact - float(taylor(f, X, y, eps)), 64 * EPS64 * max(1.0, abs(exact))))
     return np.array(rows)
 
-
-def _fit(curve):
-    ok = np.flatnonzero(np.abs(curve[:, 1]) > RESOLUTION * curve[:, 2])[-FIT_POINTS:]
-    return fit_order(curve[ok, 0], curve[ok, 1]) if len(ok) == FIT_POINTS else None
 
 
 def check(ctx: Context, *, taylor=taylor_adversarial_loss, projection=project) -> Outcome:
@@ -54,16 +48,9 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss, projection=project) -
         f = linear_model(scale * theta / theta.norm())
         curve = remainder_curve(f, X, y, taylor)
         curves[scale] = curve
-        fit = _fit(curve)
+        fit = fit_resolved_order(curve)
         name = f"Taylor remainder order in eps, logistic regression, ||theta|| = {scale:g}"
-        if fit is None:
-            out.evidence.append(Evidence(name, "order", None, ">= 3", 2.5, False, "remainder not resolved above round-off"))
-        else:
-            out.evidence.append(Evidence(
-                name, "order", round(fit.slope, 4), ">= 3", 2.5, fit.at_least(3),
-                f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) above 2.5, midway "
-                "between the claimed order 3 and the order 2 a wrong second-order term leaves",
-                detail="local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)))
+        out.evidence.append(order_evidence(name, fit))
         eta = 0.5  # Figure 4's radius, eps sqrt(d) = 0.5
         exact = float(adversarial_losses(f, X, y, eta, norm=2, method="exact").mean())
         approx = float(taylor(f, X, y, eta / np.sqrt(X.shape[1])))
@@ -147,7 +134,7 @@ def _plot(curves) -> Figure:
     fig = Figure(figsize=(6.4, 4.4))
     ax = fig.add_subplot()
     for scale, curve in curves.items():
-        fit = _fit(curve)
+        fit = fit_resolved_order(curve)
         ax.loglog(curve[:, 0], np.abs(curve[:, 1]), "o-",
                   label=f"||theta|| = {scale:g}" + (f": slope {fit.slope:.2f}" if fit else ""))
     e = np.array(EPSILONS)
