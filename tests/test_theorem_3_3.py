@@ -39,3 +39,12 @@ def test_non_binary_labels_are_refused():
 def test_derivation_rejects_the_printed_notation():
     assert not [n for n, ok, _ in derivation.derive().facts if not ok]
     assert [n for n, ok, _ in derivation.derive(notation_factor=torch.tensor(3).item()).facts if not ok]
+
+
+def test_a_network_with_biases_is_refused_as_hypothesis_not_met():
+    from mixverify.networks import ReLUMLP
+
+    X = torch.randn(4, 2, dtype=torch.float64)
+    net = ReLUMLP(2, (3,), bias=True).double()
+    with pytest.raises(ValueError, match="hypothesis not met"):
+        theorem_3_3.sides(net, X, torch.tensor([0.0, 1.0, 0.0, 1.0], dtype=torch.float64), 1.0, 1.0)

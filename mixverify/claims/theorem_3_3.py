@@ -26,7 +26,7 @@ from ..claim import Claim, Context, Erratum, Evidence, Outcome
 from ..datasets import fashion_mnist, two_moons
 from ..homogeneity import identity_residuals
 from ..losses import approx_mixup_loss
-from ..networks import ReLUMLP, seeded
+from ..networks import ReLUMLP, require_bias_free, seeded
 from ..training import train
 
 EPS64 = float(np.finfo(float).eps)
@@ -39,6 +39,7 @@ def sides(f, X, y, alpha, beta, *, notation_factor=None):
     :math:`\tilde\ell_{adv}(\varepsilon_{min}\sqrt d)`, radii). ``notation_factor`` multiplies the
     :math:`\delta^2/2` term (1 = Eq. (6); d = the notation printed after Eq. (6))."""
     _validate.binary_labels(y, "Theorem 3.3")
+    require_bias_free(f, "Theorem 3.3")
     r = {k: v.detach() for k, v in mixup_attack_radii(f, X, alpha, beta).items()}
     d = X.shape[1]
     k = 1.0 if notation_factor is None else notation_factor
