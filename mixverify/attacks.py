@@ -119,7 +119,8 @@ def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable = logistic_loss, 
 
 def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float | None = None,
         restarts: int = 1, random_start: bool = True, generator: torch.Generator | None = None,
-        loss: Callable = logistic_loss, trace: bool = False, projection: Callable = project, bounds=None):
+        loss: Callable = logistic_loss, trace: bool = False, projection: Callable = project, bounds=None,
+        keep_best: bool = True):
     r"""Projected gradient ascent on each example's loss inside the ball of radius ``eps`` (Madry et al., 2018).
 
     Each step: :math:`\delta \leftarrow \Pi_{\|\delta\|\le\varepsilon}(\delta + a\,u)`, with u = sign(g)
@@ -129,12 +130,18 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
     per-example loss after each step of the last restart.
 
     ``bounds = (lo, hi)`` keeps x + delta in the input domain (e.g. (0, 1) for images).
+    ``keep_best=False`` is plain PGD as in torchattacks: it returns the last iterate, saving the two
+    forward passes that evaluate the clean and the last point (one restart, no trace).
     ``projection`` is the projection step (replace it only to test that a wrong one is caught).
     """
     X, y, eps, norm = _validated(f, X, y, eps, norm)
     steps = _validate.positive_int("steps", steps)
     restarts = _validate.positive_int("restarts", restarts)
     a = 2.5 * eps / steps if step_size is None else _validate.positive("step_size", step_size)
+    if not keep_best:
+        if restarts != 1 or trace:
+            raise ValueError("keep_best=False returns the last iterate: it needs restarts=1 and trace=False")
+        return _plain_pgd(f, X, y, eps, norm, steps, a, random_start, generator, loss, projection, bounds)
     with torch.no_grad():
         best_x = X.clone()
         best = _per_example(loss, f, X, y).detach()
@@ -166,3 +173,16 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
     if trace:
         return best_x.detach(), torch.stack(history)
     return best_x.detach()
+
+
+def _plain_pgd(f, X, y, eps, norm, steps, a, random_start, generator, loss, projection, bounds):
+    """PGD returning its last iterate (no evaluation of the clean or the last point)."""
+    delta = _random_start(X, eps, norm, generator) if (random_start and eps > 0) else torch.zeros_like(X)
+    delta = _clip(X, projection(delta, eps, norm), bounds)
+    for _ in range(steps):
+        with torch.enable_grad():
+            xa = (X + delta).requires_grad_(True)
+            (grad,) = torch.autograd.grad(_per_example(loss, f, xa, y).sum(), xa)
+        with torch.no_grad():
+            delta = _clip(X, projection(delta + a * _ascent_direction(grad, norm), eps, norm), bounds)
+    return (X + delta).detach()

@@ -120,3 +120,15 @@ def test_bad_input_gives_one_line_errors(call, pattern):
     with pytest.raises(ValueError, match=pattern) as info:
         call(f, X, y)
     assert "\n" not in str(info.value)
+
+
+def test_plain_pgd_matches_keep_best_on_a_linear_model_and_refuses_restarts():
+    rng = np.random.default_rng(1)
+    X = torch.as_tensor(rng.normal(size=(12, 4)))
+    y = torch.as_tensor((rng.uniform(size=12) > 0.5).astype(float))
+    f = linear_model(torch.as_tensor(rng.normal(size=4)))
+    plain = pgd(f, X, y, 0.3, norm=2, steps=20, random_start=False, keep_best=False)
+    best = pgd(f, X, y, 0.3, norm=2, steps=20, random_start=False)
+    assert torch.allclose(plain, best, rtol=0, atol=1e-12)  # the last iterate is the maximiser here
+    with pytest.raises(ValueError, match="keep_best=False"):
+        pgd(f, X, y, 0.3, restarts=2, keep_best=False)
