@@ -174,12 +174,15 @@ def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
 
 
 def _plain(v):
-    """Make a value JSON-friendly and stable: numpy/torch scalars to float, floats rounded to 12 digits."""
+    """Make a value JSON-friendly and stable: numpy/torch scalars to float, floats rounded to 12 digits,
+    non-finite floats to the strings "inf", "-inf", "nan"."""
     if hasattr(v, "item") and getattr(v, "ndim", 0) == 0:
         v = v.item()
     if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
     if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return str(v)  # "inf", "-inf", "nan": report.json stays strict JSON
         return float(f"{v:.12g}")
     if isinstance(v, (np.integer,)):
         return int(v)

@@ -30,7 +30,7 @@ def to_json(results: list[ClaimResult], *, seed: int, device: str) -> dict:
 
 
 def dumps(obj) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=True) + "\n"
+    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_text(path: Path, text: str) -> None:
