@@ -8,6 +8,7 @@ The verified formulas, importable::
 
 from .adversarial import adversarial_loss, attack_radius, taylor_adversarial_loss
 from .attacks import fgsm, pgd
+from .glm import glm_mixup_regularizer, ratio_moment
 from .laws import Beta, BetaMixture, expect, mixup_lambda_law, tilde_lambda_law
 from .losses import (
     MonteCarloEstimate,
@@ -19,7 +20,9 @@ from .losses import (
     softplus,
     standard_loss,
 )
+from .manifold import manifold_mixup_loss, manifold_mixup_regularizer
 from .models import linear_model
+from .rademacher import rademacher_complexity
 from .regularizers import input_derivative_terms, mixup_regularizers
 
 __version__ = "0.1.0"
@@ -28,6 +31,7 @@ PAPER = ("Zhang, Deng, Kawaguchi, Ghorbani, Zou. How Does Mixup Help With Robust
 
 __all__ = [
     "adversarial_loss", "attack_radius", "fgsm", "linear_model", "pgd", "taylor_adversarial_loss",
+    "glm_mixup_regularizer", "manifold_mixup_loss", "manifold_mixup_regularizer", "rademacher_complexity", "ratio_moment",
     "Beta", "BetaMixture", "MonteCarloEstimate", "PAPER", "approx_mixup_loss", "expect", "glm_loss",
     "input_derivative_terms", "mixup_lambda_law", "mixup_loss", "mixup_loss_mc", "mixup_regularizers",
     "perturbation_loss", "softplus", "standard_loss", "tilde_lambda_law",

@@ -30,9 +30,16 @@ def test_select_unknown_id():
         select(["x"])
 
 
+#: The paper's claims that mixverify refutes, each by its own statement checks (see their test modules).
+REFUTED = {"lemma-3.3", "lemma-3.4"}
+
+
 @pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.id)
-def test_claim_holds(claim):
+def test_claim_status(claim):
     r = run_claim(claim, CTX)
+    if claim.id in REFUTED:
+        assert r.status == "refuted", (r.error, r.outcome.failed())
+        return
     assert r.status in ("verified", "verified-with-erratum"), (r.error, r.outcome.failed())
     assert any(e.kind == "symbolic" for e in r.outcome.evidence)
     assert any(e.kind in ("exact", "order") for e in r.outcome.evidence)

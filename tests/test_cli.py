@@ -86,3 +86,15 @@ def test_report_pages_and_determinism(tmp_path):
         assert section in page
     assert (a / "figures" / "lemma-3.1" / "remainder-order.png").stat().st_size > 10_000
     assert json.loads((a / "report.json").read_text())["seed"] == 3
+
+
+def test_report_writes_and_exits_0_on_a_refuted_claim_unless_strict(monkeypatch, tmp_path, capsys):
+    from dataclasses import replace
+
+    from mixverify.claim import Evidence, Outcome
+
+    bad = replace(CLAIMS[1], check=lambda ctx: Outcome([Evidence("planted", "exact", 1.0, 2.0, 0.0, False)]))
+    monkeypatch.setattr("mixverify.claims.CLAIMS", (bad,))
+    assert cli.main(["report", "--out", str(tmp_path / "r"), "--no-progress"]) == 0
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["claims"][0]["status"] == "refuted"
+    assert cli.main(["report", "--out", str(tmp_path / "s"), "--strict", "--no-progress"]) == 1

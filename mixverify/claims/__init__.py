@@ -8,12 +8,34 @@ Claim ids are a public contract: never rename one.
 from __future__ import annotations
 
 from ..claim import Claim
-from . import eq_1, eq_9, figure_3, figure_4, identity_b2, lemma_3_1, lemma_3_2, remark_3_1, theorem_3_1, theorem_3_2, theorem_3_3
+from . import (
+    corollary_3_1,
+    eq_1,
+    eq_9,
+    figure_2,
+    figure_3,
+    figure_4,
+    identity_b2,
+    lemma_3_1,
+    lemma_3_2,
+    lemma_3_3,
+    lemma_3_4,
+    remark_3_1,
+    remark_3_2,
+    theorem_3_1,
+    theorem_3_2,
+    theorem_3_3,
+    theorem_3_4,
+    theorem_3_5,
+)
 
 CLAIMS: tuple[Claim, ...] = (
+    # Section 2-3.1: Mixup as a regularised loss
     eq_1.CLAIM,
     eq_9.CLAIM,
     lemma_3_1.CLAIM,
+    figure_2.CLAIM,
+    # Section 3.2 and Appendix B: robustness
     lemma_3_2.CLAIM,
     theorem_3_1.CLAIM,
     remark_3_1.CLAIM,
@@ -22,6 +44,13 @@ CLAIMS: tuple[Claim, ...] = (
     theorem_3_3.CLAIM,
     figure_3.CLAIM,
     figure_4.CLAIM,
+    # Section 3.3: generalization
+    lemma_3_3.CLAIM,
+    theorem_3_4.CLAIM,
+    corollary_3_1.CLAIM,
+    remark_3_2.CLAIM,
+    lemma_3_4.CLAIM,
+    theorem_3_5.CLAIM,
 )
 
 

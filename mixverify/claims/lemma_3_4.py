@@ -1,0 +1,343 @@
+r"""lemma-3.4: the regulariser that Manifold Mixup induces on a two-layer ReLU net (Lemma 3.4, Eq. 8).
+
+Setting of Section 3.3: :math:`f_\theta(x) = \theta_1^\top\sigma(Wx) + \theta_0`, squared loss
+:math:`(y - f)^2`, Mixup on the hidden layer. The integrand of the exact Manifold Mixup loss is quadratic
+in :math:`\lambda` (2 Gauss--Jacobi nodes are exact), and its closed form is
+:math:`L^{mm}_n = L^{std}_n - 2m\,\widehat{\mathrm{Var}}(y - f_\theta)` with
+:math:`m = \mathbb E_{\mathcal D_\lambda}[\lambda(1-\lambda)] = \alpha\beta/((\alpha+\beta)(\alpha+\beta+1))`
+(derivations/lemma_3_4.py): the second-order expansion is exact, and its regulariser is *not* Eq. (8).
+
+What is checked:
+
+- the exact loss (all pairs, Gauss--Jacobi) against the closed form, Monte Carlo, and Lemma 3.1 applied on
+  the hidden layer (Eq. 9 with :math:`\tilde{\mathcal D}_\lambda` as stated in Lemma 3.4);
+- Eq. (8) (injectable ``regularizer``) against the surrogate that the proof in Appendix A.3.1 actually
+  expands (centred covariates rescaled by :math:`1/\lambda`, computed by tilted Gauss--Jacobi quadrature,
+  without Eq. 8): Eq. (8) is that surrogate's exact regulariser, so a wrong coefficient (moments of
+  :math:`\mathcal D_\lambda`), a missing factor or an uncentred :math:`\hat\Sigma^\sigma` is rejected;
+- counterexamples to the statement read literally: Eq. (8) vs the true regulariser (values, sign, order in
+  the data scale, minimisers), the domain of its coefficient, and the shapes of Section 3.3.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from scipy import integrate
+
+from derivations._beta import alpha as A
+from derivations._beta import beta as B
+from derivations.lemma_3_4 import RATIO
+
+from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..glm import ratio_moment
+from ..laws import Beta, tilde_lambda_law
+from ..losses import pairwise_expectation
+from ..manifold import (
+    exact_manifold_regularizer,
+    manifold_mixup_loss,
+    manifold_mixup_loss_mc,
+    manifold_mixup_regularizer,
+    mixing_variance,
+    relu_features,
+    rescaled_surrogate_loss,
+    squared_loss,
+)
+from ..numerics import Z_MC, fit_order
+from ..regularizers import mixup_regularizers
+
+EPS = float(np.finfo(float).eps)
+ROUND = 1e3  # ulps: every exact comparison below evaluates O(n^2) float64 terms (n = 16)
+SETTINGS = ((3.0, 3.0), (4.0, 1.5), (1.5, 4.0), (2.0, 2.0))
+SCALES = tuple(2.0 ** -np.arange(0, 9))
+N, P, K = 16, 3, 6
+
+
+def check(ctx: Context, *, regularizer=manifold_mixup_regularizer) -> Outcome:
+    """``regularizer(W, theta1, X, alpha, beta)`` is Eq. (8); plant a wrong one to see it rejected."""
+    rng = ctx.rng(341)
+    t = _t
+    X = t(rng.uniform(size=(N, P)))  # bounded, uncentred inputs: ReLU features are never centred anyway
+    y = t(rng.normal(size=N))
+    W, th1, th0 = t(rng.normal(size=(K, P))), t(rng.normal(size=K)), float(rng.normal())
+    H = relu_features(W, X)
+    out = Outcome()
+
+    for alpha, beta in SETTINGS:
+        tag = f"alpha={alpha:g}, beta={beta:g}"
+        lmm = float(manifold_mixup_loss(W, th1, th0, X, y, alpha, beta))
+        lmm8 = float(manifold_mixup_loss(W, th1, th0, X, y, alpha, beta, nodes=8))
+        lstd = float(squared_loss(W, th1, th0, X, y))
+        closed = lstd + float(exact_manifold_regularizer(W, th1, th0, X, y, alpha, beta))
+        out.evidence.append(_close(f"exact Manifold Mixup loss (2 Gauss-Jacobi nodes) = L_std - 2m Var_n(y - f), {tag}",
+                                   lmm, closed, detail=f"8 nodes give {lmm8:.17g}: the integrand is quadratic in lambda"))
+        out.evidence.append(_close(f"2-node and 8-node Gauss-Jacobi agree (integrand of degree 2), {tag}", lmm, lmm8))
+
+        # Lemma 3.1 on the hidden layer: (y - f)^2 = 2 (h(f) - y f) + y^2 with h(u) = u^2/2; R3 = 0 (f linear in h)
+        r1, r2, r3 = mixup_regularizers(lambda Z: Z @ th1 + th0, H, y, alpha, beta, h=_half_square)
+        m = mixing_variance(alpha, beta)
+        yc = y - y.mean()
+        via_31 = lstd + 2 * float(r1 + r2 + r3) - 2 * m * float((yc**2).mean())
+        out.evidence.append(_close(f"L_mm = L_std + 2(R1 + R2 + R3) of Lemma 3.1 on sigma(Wx) - 2m Var_n(y), {tag}",
+                                   lmm, via_31, detail=f"R3 = {float(r3):.3g} (f is linear in the hidden features)"))
+        # Eq. (9) on the hidden layer with Lemma 3.4's tilde-D (labels not mixed)
+        lam, w = tilde_lambda_law(alpha, beta).quadrature(2)
+        eq9 = float(pairwise_expectation(lambda Z: Z @ th1 + th0, H, y, lam, w, _sq, mix_labels=False))
+        out.evidence.append(_close(
+            f"Eq. (9) with Lemma 3.4's tilde-D (weights alpha/(alpha+beta), beta/(alpha+beta)) = L_mm + 2m Var_n(y), {tag}",
+            eq9, lmm + 2 * m * float((yc**2).mean())))
+
+        # Eq. (8) against the surrogate the proof of A.3.1 expands
+        sur = float(rescaled_surrogate_loss(W, th1, th0, X, y, alpha, beta))
+        Hc = H - H.mean(0)
+        lstd_c = float(((y - th0 - Hc @ th1) ** 2).mean())
+        eq8 = _value(regularizer, W, th1, X, alpha, beta)
+        out.evidence.append(_close(
+            f"Eq. (8) = exact regulariser of A.3.1's rescaled surrogate (centred features, 1/lambda), {tag}",
+            eq8, sur - lstd_c, detail="surrogate by tilted Gauss-Jacobi quadrature, Eq. (8) not used"))
+        coef, quad = ratio_moment(alpha, beta), _ratio_by_quadpack(alpha, beta)
+        closed = float(RATIO.subs({A: alpha, B: beta}))
+        out.evidence.append(Evidence(
+            f"E_tildeD[(1-lambda)^2/lambda^2] (glm.ratio_moment) = QUADPACK integral of the tilde-D density, {tag}",
+            "exact", coef, quad, 1e-10 * coef, abs(coef - quad) <= 1e-10 * coef and abs(coef - closed) <= 64 * EPS * closed,
+            "QUADPACK requested relative accuracy 1e-12 (x 100 margin); and 64 ulp from the SymPy closed form",
+            detail=f"SymPy closed form (derivations/lemma_3_4.py): {closed:.17g}"))
+
+    alpha, beta = 3.0, 3.0
+    lmc = manifold_mixup_loss_mc(W, th1, th0, X, y, alpha, beta, samples=200_000, generator=ctx.rng(342))
+    lmm = float(manifold_mixup_loss(W, th1, th0, X, y, alpha, beta))
+    out.evidence.append(Evidence(
+        "sampled Manifold Mixup loss (i, j, lambda ~ Beta(3, 3)) = exact", "monte-carlo", lmc.mean, lmm,
+        Z_MC * lmc.stderr, abs(lmc.mean - lmm) <= Z_MC * lmc.stderr, f"{Z_MC:g} standard errors of 200000 draws"))
+
+    # centring step of A.3.1 is valid: shifting the features by h_bar is absorbed by theta_0
+    Hc = H - H.mean(0)
+    lam, w = Beta(alpha, beta).quadrature(2)
+    shifted = float(pairwise_expectation(lambda Z: Z @ th1 + th0 + float(H.mean(0) @ th1), Hc, y, lam, w, _sq,
+                                         mix_labels=True))
+    out.evidence.append(_close("A.3.1's centring step: L_mm on h - h_bar with theta_0 + theta_1^T h_bar = L_mm",
+                               shifted, lmm))
+
+    curves = _counterexamples(out, W, th1, th0, X, y, H, regularizer)
+    out.figures["eq8-vs-exact"] = _plot(curves)
+    out.notes.append(
+        "Manifold Mixup with the squared loss is exactly L_std - 2m Var_n(y - f) = (1 - 2m) Var_n(r) + mean(r)^2: "
+        "for a fixed first layer it has the least-squares minimiser (no shrinkage of theta_1). Eq. (8) is the exact "
+        "regulariser of the surrogate in the proof of Lemma 3.4 (centred features rescaled by 1/lambda), which is not "
+        "the Manifold Mixup loss: rescaling by 1/lambda changes theta_1 into lambda theta_1 for each draw of lambda.")
+    out.notes.append("Eq. (8)'s factor: with the loss (y - f)^2 of Section 3.3 it has no 1/2, as printed; the proof's "
+                     "'A(u) = u^2/2, A'' = 1, plug into Lemma 3.3' yields half of it (the regulariser of (y - f)^2 / 2).")
+    return out
+
+
+def _counterexamples(out, W, th1, th0, X, y, H, regularizer):
+    alpha, beta = 3.0, 3.0
+    tag = f"alpha={alpha:g}, beta={beta:g}"
+    lmm = float(manifold_mixup_loss(W, th1, th0, X, y, alpha, beta))
+    lstd = float(squared_loss(W, th1, th0, X, y))
+    true_reg = lmm - lstd
+    eq8 = float(manifold_mixup_regularizer(W, th1, X, alpha, beta))
+    tol = ROUND * EPS * max(1.0, abs(lmm))
+    out.evidence.append(Evidence(
+        f"Lemma 3.4 as stated: Eq. (8) = L_mm - L_std, the exact Manifold Mixup regulariser (quadratic in lambda), {tag}",
+        "exact", eq8, true_reg, tol, abs(eq8 - true_reg) <= tol,
+        "1e3 ulp of round-off (the Manifold Mixup loss is exactly quadratic: no higher-order remainder)",
+        detail=f"fails with the opposite sign: L_mm = {lmm:.10g}, L_std = {lstd:.10g}"))
+
+    # order in the data scale: inputs x -> s x (so sigma(Wx) -> s sigma(Wx)), label spread y - y_bar -> s (y - y_bar)
+    rows = []
+    for s in SCALES:
+        Xs, ys = s * X, y.mean() + s * (y - y.mean())
+        l_mm = float(manifold_mixup_loss(W, th1, th0, Xs, ys, alpha, beta))
+        l_std = float(squared_loss(W, th1, th0, Xs, ys))
+        rows.append((s, l_mm - l_std - _value(regularizer, W, th1, Xs, alpha, beta),
+                     l_mm - l_std - float(exact_manifold_regularizer(W, th1, th0, Xs, ys, alpha, beta)),
+                     ROUND * EPS * max(1.0, abs(l_mm))))
+    curve = np.array(rows)
+    fit = fit_order(curve[:, 0], curve[:, 1])
+    out.evidence.append(Evidence(
+        f"Lemma 3.4 as stated: |L_mm - (L_std + Eq. 8)| under x -> s x, y - y_bar -> s (y - y_bar) is of order >= 3, {tag}",
+        "order", round(fit.slope, 4), ">= 3", 2.5, fit.at_least(3),
+        f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3g}) must lie above 2.5",
+        detail="fails: the regulariser itself is O(s^2) and Eq. (8) misses it at its own order (with the opposite sign)"))
+    worst = float(np.max(np.abs(curve[:, 2]) - curve[:, 3]))
+    out.evidence.append(Evidence(
+        f"|L_mm - (L_std - 2m Var_n(y - f))| at every scale s = 1 ... 1/256 is round-off, {tag}", "exact",
+        float(np.max(np.abs(curve[:, 2]))), 0.0, float(curve[:, 3].max()), worst <= 0,
+        "1e3 ulp of the loss at each scale (the expansion is exact: the integrand is quadratic in lambda)"))
+
+    # minimisers over (theta_0, theta_1) for this first layer
+    A = torch.cat([torch.ones(N, 1, dtype=H.dtype), H], dim=1)
+    sol = torch.linalg.lstsq(A, y.unsqueeze(1)).solution.squeeze(1)
+    t0o, t1o = sol[0].clone().requires_grad_(True), sol[1:].clone().requires_grad_(True)
+    loss = manifold_mixup_loss(W, t1o, t0o, X, y, alpha, beta)
+    g0, g1 = torch.autograd.grad(loss, (t0o, t1o))
+    gnorm = float(torch.cat([g0.reshape(1), g1]).norm())
+    gtol = ROUND * EPS * float(A.abs().max() * (y.abs().max() + A.abs().max() * sol.abs().sum()))
+    out.evidence.append(Evidence(
+        f"least squares minimises L_mm over (theta_0, theta_1): gradient at the OLS solution = 0, {tag}", "exact",
+        gnorm, 0.0, gtol, gnorm <= gtol, "1e3 ulp of |features| x |residual| (round-off of the gradient sums)"))
+    coef = ratio_moment(alpha, beta)
+    reg = squared_loss(W, t1o, t0o, X, y) + manifold_mixup_regularizer(W, t1o, X, alpha, beta)
+    h0, h1 = torch.autograd.grad(reg, (t0o, t1o))
+    rnorm = float(torch.cat([h0.reshape(1), h1]).norm())
+    out.evidence.append(Evidence(
+        f"least squares does not minimise L_std + Eq. (8): its gradient there is far from 0, {tag}", "counterexample",
+        rnorm, 0.0, gtol, rnorm > gtol,
+        "gradient norm exceeds the round-off tolerance of the previous line",
+        detail=f"L_std + Eq. (8) is minimised at theta_1 = theta_OLS / (1 + E[t^2]) = theta_OLS / {1 + coef:.4g} "
+               "(centred normal equations), a ridge-like shrinkage that Manifold Mixup does not apply"))
+    shrink = 1 / (1 + coef)
+    Hc = H - H.mean(0)
+
+    # the proof's rescaling step: surrogate vs Manifold Mixup loss
+    sur = float(rescaled_surrogate_loss(W, th1, th0, X, y, alpha, beta))
+    lstd_c = float(((y - th0 - float(H.mean(0) @ th1) - Hc @ th1) ** 2).mean())
+    out.evidence.append(Evidence(
+        f"A.3.1's 1/lambda rescaling changes the loss: rescaled surrogate != L_mm, {tag}", "counterexample",
+        sur, lmm, tol, abs(sur - lmm) > tol, "differs by more than 1e3 ulp",
+        detail=f"on the same centred parametrisation L_std = {lstd_c:.10g}"))
+
+    # coefficient domain: alpha = beta = 1 (uniform lambda): tilde-D = Beta(2, 1), E[(1-l)^2/l^2; l > eps] ~ 2 log(1/eps)
+    eps_grid = 10.0 ** -np.arange(2, 9)
+    law = tilde_lambda_law(1.0, 1.0)
+    trunc = np.array([integrate.quad(lambda u: (1 - u) ** 2 / u**2 * law.pdf(u), e, 1, points=[10 * e],
+                                     epsabs=0, epsrel=1e-12, limit=200)[0] for e in eps_grid])
+    steps = np.diff(trunc)
+    exact_steps = 2 * math.log(10) - 3.6 * eps_grid[:-1] + 0.99 * eps_grid[:-1] ** 2
+    qtol = 1e-12 * 4 * float(trunc.max())  # QUADPACK relative accuracy on two integrals, with a factor 2 margin
+    out.evidence.append(Evidence(
+        "alpha = beta = 1: E_tildeD[(1-lambda)^2/lambda^2 ; lambda > eps] grows by 2 ln 10 per decade of eps (diverges)",
+        "counterexample", [round(float(v), 9) for v in steps], [round(float(v), 9) for v in exact_steps], qtol,
+        bool(np.all(np.abs(steps - exact_steps) <= qtol)),
+        "increments I(eps/10) - I(eps) of the QUADPACK integral (relative accuracy 1e-12) for eps = 1e-2 ... 1e-7 "
+        "against the exact 2 ln 10 - 3.6 eps + 0.99 eps^2 (tilde-D = Beta(2, 1) for alpha = beta = 1): a logarithmic "
+        "divergence",
+        detail="truncated values " + ", ".join(f"{v:.6g}" for v in trunc)))
+    try:
+        manifold_mixup_regularizer(W, th1, X, 1.0, 1.0)
+        refused = False
+    except ValueError:
+        refused = True
+
+    # shapes of Section 3.3 read literally: x in R^p (Section 2), W in R^{p x d}, theta_1 in R^d, p = 3, d = 5
+    p, d = 3, 5
+    x, Wl, t1l = torch.ones(p, dtype=torch.float64), torch.ones(p, d, dtype=torch.float64), torch.ones(d, dtype=torch.float64)
+    errors = []
+    for what, fn in (("W x", lambda: Wl @ x), ("theta_1^T sigma(W x'), x' in R^d", lambda: t1l @ torch.relu(Wl @ torch.ones(d)
+                                                                                                         .double()))):
+        try:
+            fn()
+        except RuntimeError:
+            errors.append(what)
+    out.evidence.append(Evidence(
+        "Section 3.3's shapes with x in R^p, W in R^{p x d}, theta_1 in R^d (p = 3, d = 5): products undefined",
+        "counterexample", errors, ["W x", "theta_1^T sigma(W x'), x' in R^d"], None, len(errors) == 2,
+        "literal evaluation with torch: both raise a shape error"))
+
+    out.errata += [
+        Erratum(
+            location="Lemma 3.4, Eq. (8)",
+            statement="the regularization term obtained by the second-order approximation of the (Manifold) Mixup loss "
+                      "is E_{tilde D}[(1-lambda)^2/lambda^2] theta_1^T Sigma_hat^sigma theta_1",
+            correction="for the squared loss the Manifold Mixup loss is exactly quadratic in lambda and equals "
+                       "L_std - 2m Var_n(y - f_theta) with m = E_{Beta(alpha,beta)}[lambda(1-lambda)] = "
+                       "alpha beta/((alpha+beta)(alpha+beta+1)) = E_{tilde D}[(1-lambda)^2]; in theta_1 it is "
+                       "-2m theta_1^T Sigma_hat theta_1 + 4m Cov_n(y, theta_1^T h) + const (= 2(R1 + R2) of Lemma 3.1 on "
+                       "the hidden layer). Its minimiser for fixed W is least squares. Eq. (8) is the exact regulariser "
+                       "of the rescaled surrogate of Appendix A.3.1, not of Manifold Mixup",
+            counterexample=(f"n = {N}, x ~ U[0,1]^{P}, {K} ReLU units, alpha = beta = 3 (seed-0 data): L_mm - L_std = "
+                            f"{true_reg:.10g} but Eq. (8) = {eq8:.10g}; the remainder |L_mm - L_std - Eq.(8)| scales as "
+                            f"s^{fit.slope:.3f} under x -> s x, y - y_bar -> s (y - y_bar); argmin of L_std + Eq. (8) has "
+                            f"theta_1 = {shrink:.4g} theta_OLS, argmin of L_mm = theta_OLS (gradient there {gnorm:.2g}, "
+                            f"gradient of L_std + Eq. (8) there {rnorm:.4g})")),
+        Erratum(
+            location="Appendix A.3.1, proof of Lemma 3.4 (and of Lemma 3.3)",
+            statement="'the prediction is invariant to the shifting and scaling of sigma(w_j^T x). Therefore, we can "
+                      "consider training theta_1 and theta_0 on the covariates (sigma(Wx_i) - sigma_bar) + "
+                      "(1-lambda)/lambda (sigma(Wr_x) - sigma_bar)'",
+            correction="the shift is absorbed by theta_0 (checked exactly), but the 1/lambda rescaling would need theta_1 "
+                       "-> lambda theta_1 separately for every draw of lambda, while the Mixup loss averages over lambda "
+                       "with one theta: the rescaled loss is a different objective",
+            counterexample=f"same data, alpha = beta = 3: rescaled surrogate = {sur:.10g}, Manifold Mixup loss = {lmm:.10g}"),
+        Erratum(
+            location="Lemma 3.4, Eq. (8) coefficient (and Theorem 3.5's 'alpha > 0')",
+            statement="E_{lambda ~ tilde D}[(1-lambda)^2/lambda^2] for Beta(alpha, beta), alpha, beta > 0",
+            correction="finite iff alpha > 1 and beta > 1, where it equals (beta(beta+1)/(alpha-1) + "
+                       "alpha(alpha+1)/(beta-1))/(alpha+beta); for the common choices alpha = beta <= 1 it is +inf",
+            counterexample=("alpha = beta = 1: tilde-D = Beta(2, 1) and E[(1-l)^2/l^2 ; l > eps] = "
+                            + ", ".join(f"{v:.4f}" for v in trunc[:4]) + " for eps = 1e-2 ... 1e-5 (+2 ln 10 per decade)"
+                            + ("; manifold_mixup_regularizer refuses it" if refused else ""))),
+        Erratum(
+            location="Section 3.3, definition of the two-layer network",
+            statement="f_theta(x) = theta_1^T sigma(Wx) + theta_0 with W in R^{p x d}, theta_1 in R^d (and x in R^p, "
+                      "Section 2)",
+            correction="W in R^{d x p} (d hidden units) and theta_1 in R^d; mixverify takes W of shape (k, p)",
+            counterexample="p = 3, d = 5: W x is (3 x 5)(3) and theta_1^T sigma(W x') is (5)(3): both undefined"),
+    ]
+    return curve
+
+
+def _plot(curve) -> Figure:
+    fig = Figure(figsize=(6.4, 4.4))
+    ax = fig.add_subplot()
+    s = curve[:, 0]
+    ax.loglog(s, np.abs(curve[:, 1]), "o-", label="|L_mm - (L_std + Eq. 8)|")
+    exact = np.abs(curve[:, 2])
+    ax.loglog(s, np.where(exact > 0, exact, np.nan), "s", label="|L_mm - (L_std - 2m Var(y - f))| (exact 0 not drawn)")
+    ax.loglog(s, curve[:, 3], "k:", lw=0.8, label="1e3 ulp round-off floor")
+    ax.loglog(s, np.abs(curve[0, 1]) * s**2, "k--", lw=0.8, label="s^2 (reference)")
+    ax.set_xlabel("scale s (x -> s x, y - y_bar -> s (y - y_bar))")
+    ax.set_ylabel("remainder")
+    ax.set_title("Lemma 3.4: Eq. (8) vs the exact Manifold Mixup regulariser (alpha = beta = 3)", fontsize=9)
+    ax.legend(fontsize=7)
+    return fig
+
+
+def _close(name, value, reference, *, detail="") -> Evidence:
+    tol = ROUND * EPS * max(1.0, abs(reference))
+    return Evidence(name, "exact", value, reference, tol, abs(value - reference) <= tol,
+                    "1e3 ulp of float64 round-off (sums of O(n^2) terms, n = 16)", detail=detail)
+
+
+def _value(fn, *args) -> float:
+    try:
+        return float(fn(*args))
+    except ValueError:
+        return math.nan
+
+
+def _ratio_by_quadpack(alpha, beta) -> float:
+    law = tilde_lambda_law(alpha, beta)
+    return integrate.quad(lambda u: (1 - u) ** 2 / u**2 * law.pdf(u), 0, 1, epsabs=0, epsrel=1e-12, limit=200)[0]
+
+
+def _half_square(u):
+    return u * u / 2
+
+
+def _sq(out, label):
+    return (label - out) ** 2
+
+
+def _t(a):
+    return torch.as_tensor(a, dtype=torch.float64)
+
+
+CLAIM = Claim(
+    id="lemma-3.4",
+    paper_ref="Lemma 3.4, Eq. (8), Section 3.3; Appendix A.3.1",
+    title="Manifold Mixup on a two-layer ReLU net regularises by E[(1-lambda)^2/lambda^2] theta_1^T Sigma^sigma theta_1",
+    statement=(r"f_\theta(x) = \theta_1^\top\sigma(Wx) + \theta_0,\ \ell = (y - f_\theta(x))^2:\quad"
+               r"\text{regulariser} = \mathbb E_{\lambda\sim\tilde{\mathcal D}_\lambda}\Big[\frac{(1-\lambda)^2}{\lambda^2}\Big]"
+               r"\theta_1^\top\hat\Sigma^\sigma_X\theta_1,\ \ \tilde{\mathcal D}_\lambda = \tfrac{\alpha}{\alpha+\beta}"
+               r"\mathrm{Beta}(\alpha+1,\beta) + \tfrac{\beta}{\alpha+\beta}\mathrm{Beta}(\beta+1,\alpha)"),
+    hypotheses=("two-layer ReLU net, squared loss (y - f)^2, Mixup on the hidden layer (Manifold Mixup), labels mixed",
+                "Sigma_hat^sigma: the (1/n) sample covariance of sigma(W x_i)",
+                "lambda ~ Beta(alpha, beta); the coefficient is finite only for alpha, beta > 1"),
+    derivation="derivations.lemma_3_4",
+    check=check,
+)

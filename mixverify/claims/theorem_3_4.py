@@ -1,0 +1,538 @@
+r"""theorem-3.4: the Rademacher complexity of the Mixup class :math:`\mathcal W_\gamma` of a GLM scales as
+:math:`\sqrt{\mathrm{rank}(\Sigma_X)/n}` (Section 3.3, proof in Appendix A.3.2).
+
+Two :math:`\rho`-retentive constructions, on finite populations (so that every population quantity --
+:math:`\Sigma_X`, :math:`a(\theta) = \mathbb E_xA''(\theta^\top x)`, :math:`\mathbb E\tilde x^\top\tilde x` --
+is exact):
+
+- the squared-loss GLM, :math:`A(u) = u^2/2`, :math:`A''=1`: :math:`\mathcal W_\gamma` *is* the ellipsoid
+  :math:`\theta^\top\Sigma_X\theta\le\gamma` and its complexity is computed exactly by the closed-form
+  supremum (:mod:`mixverify.rademacher`). Retentiveness holds for every :math:`\rho\le1`; the definition caps
+  :math:`\rho` at 1/2.
+- logistic regression, :math:`A = \mathrm{softplus}`, with bounded x (:math:`\|x\|\le R_x`) and
+  :math:`\Theta = \{\|\theta\|\le B\}`: :math:`A''(x^\top v)\ge A''(BR_x)` gives
+  :math:`\rho = A''(BR_x)^2`. :math:`\mathcal W_\gamma\cap\Theta` is not an ellipsoid: its complexity is
+  bracketed between a lower bound (feasible points on rays) and A.3.2's ellipsoid relaxation.
+
+The scaling exponents in rank (at fixed ambient p = 64) and in n are fitted on
+:math:`\mathbb E_S\mathrm{Rad}(\mathcal W_\gamma,S)` and compared with those of the bound formula; each
+displayed step of A.3.2 is a numeric check on one sample (all :math:`2^{n-1}` sign vectors enumerated).
+The theorem is about the *empirical* complexity, the proof bounds its expectation over S: a sample with
+large :math:`\tilde x_i` breaks the statement (erratum); the printed last line has rank where the theorem
+has :math:`\sqrt{\mathrm{rank}}` (erratum); :math:`\rho`-retentiveness "for any non-zero v" cannot hold for
+logistic regression (erratum).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..laws import tilde_lambda_law
+from ..models import linear_model
+from ..numerics import Z_MC, fit_order
+from ..rademacher import (
+    ellipsoid_support,
+    expected_rademacher,
+    low_rank_population,
+    mixup_covariance,
+    population_second_moment,
+    psd_geometry,
+    rademacher_complexity_exact,
+    relaxation_radius,
+    retentive_ratio,
+    sharp_relaxation_radius,
+    sign_vectors,
+    softplus_second,
+    support_bruteforce,
+    theorem_3_4_bound,
+)
+from ..regularizers import mixup_regularizers
+
+EPS64 = float(np.finfo(float).eps)
+ULP = 1e3 * EPS64  # "1e3 ulp of float64 round-off", as in the other claims
+P_DIM = 64
+RANKS = (2, 4, 8, 16, 32)
+N_FIXED = 128
+NS = (16, 32, 64, 128, 256, 512)
+R_FIXED = 8
+POP = 4096
+OFFSET = 2.0  # norm of the raw data's mean, orthogonal to the subspace (the raw data are uncentred)
+GAMMA, RHO_SQUARED = 1.0, 0.5
+N_EXACT = 12  # sample size of the line-by-line check (2^11 sign vectors)
+#: Exponents are decided on a grid of halves (0: sqrt p, 1/2: sqrt rank, 1: rank): the 99% interval of a
+#: fitted exponent must lie within a quarter of the formula's, midway to the next alternative.
+EXPONENT_BIN = 0.25
+# logistic regression
+LOG_P, LOG_R, LOG_POP, LOG_N, LOG_B, LOG_GAMMA, SMALL_GAMMA = 16, 4, 512, 64, 1.0, 0.05, 0.01
+
+
+def claimed_bound(gamma, rho, n, rank, p):
+    r"""Theorem 3.4's bound; ``p`` (the ambient dimension) is there so that a wrong formula can use it."""
+    return theorem_3_4_bound(gamma, rho, rank, n)
+
+
+def check(ctx: Context, *, support=ellipsoid_support, bound=claimed_bound, covariance=mixup_covariance) -> Outcome:
+    """Injectable: ``support(U, M, gamma)`` (closed-form supremum over the ellipsoid), ``bound(gamma, rho, n,
+    rank, p)`` (the theorem's right-hand side), ``covariance(X)`` (the matrix of Mixup's quadratic form)."""
+    out = Outcome()
+    thorough = ctx.thorough
+    out.evidence += support_evidence(ctx.rng(41), support)
+    out.evidence += _mixup_class_evidence(ctx.rng(42), covariance)
+    rho_cert, rho_hat, logistic_ev = _logistic_retentive(ctx.rng(43), support, bound, out)
+    out.evidence += logistic_ev
+    out.evidence += _line_by_line(ctx.rng(44), support, bound, covariance)
+    sweeps = _sweeps(ctx.rng(45), support, bound, covariance, thorough)
+    out.evidence += _sweep_evidence(sweeps)
+    out.evidence += _empirical_counterexample(out)
+    _final_line_erratum(sweeps, out)
+    _typo_erratum(out)
+    out.notes += [
+        "W_gamma's definition is followed by 'where alpha > 0': alpha appears nowhere in W_gamma (a leftover).",
+        f"A.3.2's relaxation max{{(gamma/rho)^(1/2), gamma/rho}} is valid but not sharp: a(theta)^2 >= rho min{{1, s}} "
+        f"and a s <= gamma give s <= (gamma^2/rho)^(1/3) (s < 1) or gamma/sqrt(rho) (s >= 1); A.3.2's radius is "
+        f"what a >= rho min{{1, s}} (without the square) gives. E.g. gamma = {SMALL_GAMMA}, rho = {rho_hat:.4f}: "
+        f"sharp {sharp_relaxation_radius(SMALL_GAMMA, rho_hat):.4f} vs {relaxation_radius(SMALL_GAMMA, rho_hat):.4f}.",
+        "A.3.2's step 'sup_{||v||^2 <= c} (1/n) sum xi_i v^T x~_i <= (1/n) sqrt(c) ||sum xi_i x~_i||' is an equality "
+        "(Cauchy-Schwarz is attained at v parallel to the sum).",
+        f"For A(u) = u^2/2, A'' = 1 makes any rho <= 1 retentive, but the definition restricts rho to (0, 1/2]: the "
+        f"bound then carries a factor sqrt(2) over the exact complexity even though W_gamma is exactly an ellipsoid "
+        f"(gamma = {GAMMA:g}: bound constant {math.sqrt(relaxation_radius(GAMMA, RHO_SQUARED)):.4f} vs sqrt(gamma) = "
+        f"{math.sqrt(GAMMA):.4f}).",
+        "Theorem 3.4 takes Sigma_X = E[x x^T] (uncentred); Mixup's regularizer penalises the centred covariance "
+        "(mixing is shift invariant). They agree for centred x, which Lemma 3.3 assumes; on uncentred data the class "
+        "Mixup actually controls has infinite Rademacher complexity (counterexample evidence above).",
+        f"With bounded x the certified rho = A''(B R_x)^2 depends on the data: E||x||^2 = tr(Sigma_X) = r for unit-"
+        f"variance latent coordinates, so R_x >= sqrt(r) and at fixed B the bound's constant grows with the rank "
+        f"through rho; the sqrt(rank) rate is at fixed rho. Here rho = {rho_cert:.3g} (certified, R_x = max ||x||) vs "
+        f"{rho_hat:.4f} (smallest ratio over the tested directions).",
+    ]
+    out.figures["rademacher-scaling"] = _plot(sweeps)
+    return out
+
+
+# --- the closed form of the supremum --------------------------------------------------------------
+
+def support_evidence(rng, support, *, ball: bool = False) -> list[Evidence]:
+    """The closed-form supremum against the inverse-free brute force in the plane; +inf off the range.
+
+    ``ball=True`` uses M = I only (the ridge class of Remark 3.2)."""
+    cases = []
+    for gamma in (0.25, 4.0, float(rng.uniform(0.1, 3.0)), 1.0, 9.0, float(rng.uniform(0.1, 3.0))):
+        if ball:
+            M = np.eye(2)
+        else:
+            A = rng.normal(size=(2, 2))
+            M = A @ A.T + 0.1 * np.eye(2)
+        cases.append((M, rng.normal(size=2), gamma))
+    if not ball:
+        a = rng.normal(size=2)
+        cases += [(np.outer(a, a), 1.7 * a, 0.5), (np.outer(a, a), -0.3 * a, 4.0)]  # singular, u in range
+    worst_low, worst_high, rows = 0.0, 0.0, []
+    for M, u, gamma in cases:
+        closed = float(np.asarray(support(u[None], M, gamma))[0])
+        low, err = support_bruteforce(u, M, gamma)
+        worst_low = min(worst_low, (closed - low) / abs(low))  # closed >= feasible values (up to round-off)
+        worst_high = max(worst_high, (closed - low) / err)  # closed - L within the grid's gap bound
+        rows.append(f"{closed:.10g} vs {low:.10g}")
+    name = "ball" if ball else "ellipsoid"
+    ev = [Evidence(
+        f"closed-form sup over the {name} = brute-force maximum over its boundary ({len(cases)} planar cases"
+        + ("" if ball else ", 2 singular M") + ")", "exact", [worst_low, worst_high], [0.0, 1.0], [64 * EPS64, 1.0],
+        worst_low >= -64 * EPS64 and worst_high <= 1.0,
+        "the grid maximum L is attained by feasible boundary points, so closed >= L - 64 ulp; and closed - L must "
+        "not exceed the second-order bound on the gap within a grid cell (value: the largest ratio)",
+        detail="; ".join(rows))]
+    if not ball:
+        a = rng.normal(size=2)
+        M, nvec = np.outer(a, a), np.array([-a[1], a[0]]) / np.linalg.norm(a)
+        u = a + 0.5 * nvec
+        closed = float(np.asarray(support(u[None], M, 1.0))[0])
+        t = 1e6
+        theta = t * nvec
+        feasible = float(theta @ M @ theta) <= 64 * EPS64 * t**2 * float(np.abs(M).max())
+        ev.append(Evidence(
+            "u outside range(M): closed form = +inf; the ray theta = t n (n in the null space) is feasible with "
+            "theta^T u = t n^T u", "exact", closed, math.inf, 0.0, math.isinf(closed) and feasible,
+            "exact (the ray's constraint value is round-off only)", detail=f"t = {t:g}: theta^T u = {theta @ u:.6g}"))
+    return ev
+
+
+# --- the class Mixup controls ----------------------------------------------------------------------
+
+def _square_half(u):
+    return u * u / 2
+
+
+def _mixup_class_evidence(rng, covariance) -> list[Evidence]:
+    ev = []
+    ranks = {}
+    for r in RANKS:
+        raw, _ = low_rank_population(P_DIM, r, POP, rng, offset=OFFSET)
+        ranks[r] = psd_geometry(covariance(raw)).rank
+    ev.append(Evidence(
+        f"rank(Sigma_X) = intrinsic dimension r of the data (p = {P_DIM}, raw data with a mean of norm {OFFSET:g} "
+        "off the subspace)", "exact", list(ranks.values()), list(ranks), 0, all(k == v for k, v in ranks.items()),
+        "exact integer (eigenvalues below p eps lambda_max count as 0)"))
+    raw, _ = low_rank_population(P_DIM, R_FIXED, POP, rng, offset=OFFSET)
+    pop = raw - raw.mean(0)
+    sig_theorem = population_second_moment(pop)
+    sig = covariance(raw)
+    diff = float(np.abs(sig - sig_theorem).max())
+    tol = ULP * float(np.abs(sig_theorem).max())
+    ev.append(Evidence(
+        "Theorem's Sigma_X = E[x x^T] of the centred data (Lemma 3.3) = covariance(raw data)", "exact", diff, 0.0, tol,
+        diff <= tol, "1e3 ulp of float64 round-off"))
+
+    # Lemma 3.1's R2 for the squared-loss GLM (A'' = 1) is E[(1-lambda)^2] theta^T Sigma_hat theta
+    X = raw[rng.integers(0, POP, size=N_EXACT)]
+    Xt = torch.as_tensor(X)
+    m2 = tilde_lambda_law(1.0, 1.0).moment_one_minus(2)
+    S_hat = covariance(X)
+    worst = 0.0
+    for _ in range(8):
+        theta = rng.normal(size=P_DIM)
+        r2 = float(mixup_regularizers(linear_model(torch.as_tensor(theta)), Xt, torch.zeros(N_EXACT, dtype=Xt.dtype),
+                                      1.0, 1.0, h=_square_half)[1])
+        worst = max(worst, abs(r2 - m2 * float(theta @ S_hat @ theta)) / abs(r2))
+    ev.append(Evidence(
+        "Mixup's R2 (Lemma 3.1, A'' = 1, alpha = beta = 1) = E[(1-lambda)^2] theta^T Sigma_hat theta with "
+        "Sigma_hat = covariance(S), on uncentred S (8 random theta)", "exact", worst, 0.0, ULP, worst <= ULP,
+        "largest relative difference; 1e3 ulp of float64 round-off",
+        detail="R2 = m2/(2n) sum_i theta^T (Sigma_c + (mu - x_i)(mu - x_i)^T) theta = m2 theta^T Sigma_c theta: "
+               "the centred covariance"))
+    M = covariance(X)
+    raw_rad = rademacher_complexity_exact(X, M, GAMMA)
+    centred_rad = rademacher_complexity_exact(X - X.mean(0), M, GAMMA)
+    ev.append(Evidence(
+        "without 'centred data': Mixup's class {theta^T Sigma_hat theta <= gamma} on the uncentred sample has "
+        "Rad = +inf (the mean direction is unconstrained)", "counterexample", [raw_rad, centred_rad], [math.inf, "finite"],
+        None, math.isinf(raw_rad) and math.isfinite(centred_rad), "exact enumeration of the 2^(n-1) sign vectors",
+        detail=f"n = {N_EXACT}; after centring the sample: {centred_rad:.6g}"))
+    return ev
+
+
+# --- rho-retentive constructions and the logistic class --------------------------------------------
+
+def _directions(rng, p, count, magnitudes):
+    d = rng.normal(size=(count, p))
+    d /= np.linalg.norm(d, axis=1, keepdims=True)
+    return (d[:, None, :] * np.asarray(magnitudes)[None, :, None]).reshape(-1, p)
+
+
+def _logistic_retentive(rng, support, bound, out: Outcome):
+    ev = []
+    # squared loss: A'' = 1
+    pop_sq, _ = low_rank_population(P_DIM, R_FIXED, 1024, rng)
+    V = _directions(rng, P_DIM, 200, np.geomspace(1e-3, 1e3, 7))
+    ratio_sq = retentive_ratio(pop_sq, V, a2=np.ones_like)
+    ev.append(Evidence(
+        "squared-loss GLM (A'' = 1) is rho-retentive with rho = 1/2: min over 1400 directions v of "
+        "[E A'']^2 / min{1, E(v^T x)^2}", "exact", float(ratio_sq.min()), RHO_SQUARED, 0.0,
+        ratio_sq.min() >= RHO_SQUARED, "exact (ratio >= 1 >= 1/2)"))
+
+    # logistic regression on a bounded population, Theta = {||theta|| <= B}
+    pop, basis = low_rank_population(LOG_P, LOG_R, LOG_POP, rng)
+    geo = psd_geometry(population_second_moment(pop))
+    r_x = float(np.linalg.norm(pop, axis=1).max())
+    rho_cert = float(softplus_second(LOG_B * r_x)) ** 2
+    V = _directions(rng, LOG_P, 400, np.geomspace(1e-3, LOG_B, 16))
+    ratio = retentive_ratio(pop, V)
+    rho_hat = float(ratio.min())
+    ev.append(Evidence(
+        f"logistic GLM, ||x|| <= R_x = {r_x:.4f}, ||v|| <= B = {LOG_B:g}: rho = A''(B R_x)^2 is retentive over 6400 "
+        "directions and magnitudes", "exact", rho_hat, rho_cert, 0.0, rho_hat >= rho_cert,
+        "exact population expectations; value: the smallest ratio", detail=f"certified rho = {rho_cert:.4g}"))
+    big = [float(retentive_ratio(pop, (m * basis[:, 0])[None])[0]) for m in (10.0, 100.0, 1000.0)]
+    ev.append(Evidence(
+        "'for any non-zero v' fails for logistic regression: the ratio at ||v|| = 10, 100, 1000 falls below the "
+        "certified rho (and tends to 0)", "counterexample", big, rho_cert, None, min(big) < rho_cert and big[0] > big[-1],
+        "exact population expectations"))
+    out.errata.append(Erratum(
+        location="Section 3.3, definition of rho-retentive (and the hypothesis of Theorem 3.4)",
+        statement="for any non-zero vector v, [E_x A''(x^T v)]^2 >= rho min{1, E_x (v^T x)^2} -- 'satisfied by general "
+                  "GLMs when theta has bounded l2 norm'",
+        correction="for logistic regression E_x A''(x^T v) -> 0 as ||v|| -> infinity while min{1, E(v^T x)^2} -> 1, so no "
+                   "rho > 0 works for all v; the condition must be required on Theta = {||v|| <= B} only, and W_gamma "
+                   "intersected with Theta (then rho = A''(B R_x)^2 for ||x|| <= R_x)",
+        counterexample=f"x uniform on {LOG_POP} bounded points in a {LOG_R}-dim subspace of R^{LOG_P} (whitened): "
+                       f"ratio {big[0]:.3g}, {big[1]:.3g}, {big[2]:.3g} at ||v|| = 10, 100, 1000, below rho = {rho_cert:.3g} "
+                       f"that holds for ||v|| <= {LOG_B:g}"))
+
+    # A.3.2's relaxation on the tested points: a(theta) s <= gamma  =>  s <= max{(gamma/rho)^(1/2), gamma/rho}
+    S = geo.matrix
+    a = softplus_second(pop @ V.T).mean(0)
+    s = np.einsum("ki,ij,kj->k", V, S, V)
+    feasible = a * s <= SMALL_GAMMA
+    s_max = float(s[feasible].max())
+    c_hat, c_sharp = relaxation_radius(SMALL_GAMMA, rho_hat), sharp_relaxation_radius(SMALL_GAMMA, rho_hat)
+    ev.append(Evidence(
+        f"relaxation (A.3.2): every tested theta with a(theta) theta^T Sigma theta <= gamma = {SMALL_GAMMA} has "
+        "theta^T Sigma theta <= max{(gamma/rho)^(1/2), gamma/rho} (rho: smallest ratio over the same thetas)",
+        "exact", s_max, c_hat, 0.0, s_max <= c_hat, "exact",
+        detail=f"largest feasible s = {s_max:.5g}; sharp radius {c_sharp:.5g}; A.3.2's radius {c_hat:.5g}; "
+               f"{int(feasible.sum())} feasible of {len(s)}"))
+    ev.append(Evidence("... and <= the sharp radius max{(gamma^2/rho)^(1/3), gamma/sqrt(rho)} (derivation)", "exact",
+                       s_max, c_sharp, 0.0, s_max <= c_sharp, "exact"))
+
+    # Rad of W_gamma cap Theta: rays (lower) <= A.3.2's ellipsoid (upper); E_S upper <= the theorem's bound
+    c = relaxation_radius(LOG_GAMMA, rho_cert)
+    lows, ups, gaps = [], [], []
+    for _ in range(6):
+        X = pop[rng.integers(0, LOG_POP, size=LOG_N)]
+        xi = 2.0 * rng.integers(0, 2, size=(128, LOG_N)) - 1.0
+        U = xi @ X
+        low = _ray_lower(U, pop, geo, LOG_GAMMA, LOG_B) / LOG_N
+        up = np.asarray(support(U, geo, c), dtype=float) / LOG_N
+        lows.append(low.mean())
+        ups.append(up.mean())
+        gaps.append(float((low - up).max()))
+    b = bound(LOG_GAMMA, rho_cert, LOG_N, geo.rank, LOG_P)
+    up_m, up_se = float(np.mean(ups)), float(np.std(ups, ddof=1) / math.sqrt(len(ups)))
+    low_m = float(np.mean(lows))
+    ev.append(Evidence(
+        f"logistic W_gamma cap Theta (gamma = {LOG_GAMMA}, n = {LOG_N}): for every sign vector the feasible ray point's "
+        "value <= the relaxed ellipsoid's supremum", "exact", max(gaps), 0.0, 64 * EPS64, max(gaps) <= 64 * EPS64,
+        "exact per draw (768 draws); 64 ulp", detail=f"E_S Rad: lower {low_m:.4g} <= upper {up_m:.4g}"))
+    ev.append(Evidence(
+        "logistic: E_S Rad(relaxed ellipsoid) <= Theorem 3.4's bound (certified rho)", "monte-carlo", up_m, b,
+        Z_MC * up_se, up_m - Z_MC * up_se <= b, f"{Z_MC:g} standard errors over 6 samples x 128 sign vectors",
+        detail=f"lower bound on Rad(W_gamma cap Theta) {low_m:.4g}: the bound is {b / low_m:.1f} times larger"))
+    return rho_cert, rho_hat, ev
+
+
+def _ray_lower(U, pop, geo, gamma, B, grid: int = 24):
+    r"""A lower bound on :math:`\sup_{\theta\in\mathcal W_\gamma\cap\Theta}\theta^\top u` per row u: the largest
+    feasible point on a grid of the ray along :math:`\Sigma^+u` (the relaxed ellipsoid's maximiser)."""
+    D = (U @ geo.basis / geo.evals) @ geo.basis.T
+    D /= np.linalg.norm(D, axis=1, keepdims=True)
+    sd = np.einsum("ki,ij,kj->k", D, geo.matrix, D)
+    lin = (D * U).sum(1)
+    proj = pop @ D.T
+    best = np.zeros(len(U))
+    for t in B * np.arange(1, grid + 1) / grid:
+        a = softplus_second(t * proj).mean(0)
+        best = np.where(a * t * t * sd <= gamma, t, best)
+    return best * lin
+
+
+# --- A.3.2 line by line ----------------------------------------------------------------------------
+
+def _line_by_line(rng, support, bound, covariance) -> list[Evidence]:
+    raw, _ = low_rank_population(P_DIM, R_FIXED, POP, rng, offset=OFFSET)
+    pop = raw - raw.mean(0)
+    geo = psd_geometry(covariance(raw))
+    X = pop[rng.integers(0, POP, size=N_EXACT)]
+    n = N_EXACT
+    W = geo.pinv_sqrt()
+    Xt, pop_t = X @ W, pop @ W  # x~ = Sigma^(+/2) x (symmetric matrix, rows)
+    ev = []
+    theta = rng.normal(size=(P_DIM, 5))
+    v = geo.sqrt() @ theta
+    err = float(np.abs(X @ theta - Xt @ v).max())
+    tol = ULP * float(np.abs(X @ theta).max())
+    ev.append(Evidence("A.3.2 line 2: theta^T x_i = v^T x~_i (v = Sigma^(1/2) theta, x~ = Sigma^(+/2) x)", "exact", err,
+                       0.0, tol, err <= tol, "1e3 ulp of float64 round-off"))
+    rad = rademacher_complexity_exact(X, geo, GAMMA, support=support)
+    c = relaxation_radius(GAMMA, RHO_SQUARED)
+    relaxed = rademacher_complexity_exact(X, geo, c, support=support)
+    ev.append(Evidence(f"A.3.2 line 3: Rad(W_gamma, S) <= Rad over ||v||^2 <= {c:g} (squared GLM, gamma = {GAMMA:g}, "
+                       "rho = 1/2)", "exact", rad, relaxed, 0.0, rad <= relaxed, "exact enumeration, 2048 sign vectors"))
+    norms = np.linalg.norm(sign_vectors(n) @ Xt, axis=1)
+    line4 = math.sqrt(c) / n * float(norms.mean())
+    ev.append(Evidence("A.3.2 line 4: Rad over the ball = (1/n) sqrt(c) E_xi ||sum xi_i x~_i|| (Cauchy-Schwarz, "
+                       "attained)", "exact", relaxed, line4, ULP * line4, abs(relaxed - line4) <= ULP * line4,
+                       "1e3 ulp of float64 round-off"))
+    second = float((norms**2).mean())
+    line5 = math.sqrt(c) / n * math.sqrt(second)
+    ev.append(Evidence("A.3.2 line 5 (Jensen): (1/n) sqrt(c) E||.|| <= (1/n) sqrt(c) sqrt(E||.||^2)", "exact", line4,
+                       line5, 0.0, line4 <= line5, "exact"))
+    sq = float((Xt**2).sum())
+    ev.append(Evidence("A.3.2 line 6: E_xi ||sum xi_i x~_i||^2 = sum_i x~_i^T x~_i", "exact", second, sq, ULP * sq,
+                       abs(second - sq) <= ULP * sq, "1e3 ulp of float64 round-off"))
+    mean_sq = float((pop_t**2).sum(1).mean())
+    ev.append(Evidence("A.3.2 'Consequently': E_x x~^T x~ = rank(Sigma_X) (population)", "exact", mean_sq, geo.rank,
+                       ULP * geo.rank, abs(mean_sq - geo.rank) <= ULP * geo.rank, "1e3 ulp of float64 round-off"))
+    b = bound(GAMMA, RHO_SQUARED, n, geo.rank, P_DIM)
+    ev.append(Evidence(f"this sample: Rad(W_gamma, S) vs the bound (n = {n}; reported: the statement is about "
+                       "E_S, see the erratum)", "exact", rad, b, None, None, "reported"))
+    return ev
+
+
+# --- scaling in rank and n -------------------------------------------------------------------------
+
+def _sweeps(rng, support, bound, covariance, thorough):
+    samples, draws = (64, 1024) if thorough else (24, 256)
+    rows = {"rank": [], "n": []}
+    geo_fixed = pop_fixed = None
+    for r in RANKS:
+        raw, _ = low_rank_population(P_DIM, r, POP, rng, offset=OFFSET)
+        pop = raw - raw.mean(0)
+        geo = psd_geometry(covariance(raw))
+        est, se = expected_rademacher(pop, geo, GAMMA, N_FIXED, samples=samples, draws=draws, generator=rng,
+                                      support=support)
+        rows["rank"].append((r, est, se, bound(GAMMA, RHO_SQUARED, N_FIXED, geo.rank, P_DIM), geo.rank))
+        if r == R_FIXED:
+            geo_fixed, pop_fixed = geo, pop
+    for n in NS:
+        est, se = expected_rademacher(pop_fixed, geo_fixed, GAMMA, n, samples=samples, draws=draws, generator=rng,
+                                      support=support)
+        rows["n"].append((n, est, se, bound(GAMMA, RHO_SQUARED, n, geo_fixed.rank, P_DIM), geo_fixed.rank))
+    return {k: np.array(v, dtype=float) for k, v in rows.items()}
+
+
+def exponent_evidence(name, xs, est, formula, claimed, *, kind="order") -> Evidence:
+    """The fitted exponent of ``est`` in ``xs`` must match the exponent of ``formula`` (fitted on the same xs)."""
+    fit = fit_order(xs, est)
+    target = fit_order(xs, formula).slope
+    ok = abs(fit.slope - target) + fit.half_width < EXPONENT_BIN
+    return Evidence(
+        name, kind, round(fit.slope, 4), round(target, 4), EXPONENT_BIN, ok,
+        f"99% t-interval of the fitted log-log slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must lie within "
+        f"{EXPONENT_BIN} of the formula's exponent (midway to the next half-integer alternative)",
+        detail=f"claimed {claimed}; standard error {fit.stderr:.4f}; local slopes "
+               + ", ".join(f"{s:.3f}" for s in fit.local_slopes))
+
+
+def _sweep_evidence(sweeps) -> list[Evidence]:
+    ev = []
+    rk, ns = sweeps["rank"], sweeps["n"]
+    ev.append(exponent_evidence(
+        f"exponent of E_S Rad(W_gamma, S) in rank(Sigma_X) at p = {P_DIM}, n = {N_FIXED} (squared GLM) = the bound's",
+        rk[:, 0], rk[:, 1], rk[:, 3], "1/2"))
+    ev.append(exponent_evidence(
+        f"exponent of E_S Rad(W_gamma, S) in n at rank {R_FIXED}, p = {P_DIM} = the bound's", ns[:, 0], ns[:, 1],
+        ns[:, 3], "-1/2"))
+    both = np.concatenate([rk, ns])
+    slack = both[:, 1] - Z_MC * both[:, 2] - both[:, 3]
+    ev.append(Evidence(
+        f"E_S Rad(W_gamma, S) <= the bound at all {len(both)} (rank, n) points", "monte-carlo",
+        float((both[:, 1] / both[:, 3]).max()), 1.0, f"{Z_MC:g} SE", bool((slack <= 0).all()),
+        f"{Z_MC:g} standard errors of the two-stage (samples x sign vectors) estimate; value: largest ratio est/bound"))
+    return ev
+
+
+# --- errata ----------------------------------------------------------------------------------------
+
+def _empirical_counterexample(out: Outcome) -> list[Evidence]:
+    """Squared GLM, rank 1 in R^2: x = z q with z in {-3, -0.1, 0.1, 3} w.p. (0.05, 0.45, 0.45, 0.05)."""
+    q = np.array([1.0, 1.0]) / math.sqrt(2)
+    values, probs = np.array([-3.0, -0.1, 0.1, 3.0]), np.array([0.05, 0.45, 0.45, 0.05])
+    pop = np.repeat(values, (probs * 20).astype(int))[:, None] * q
+    sigma = population_second_moment(pop)
+    geo = psd_geometry(sigma)
+    gamma, rho, n = 0.5, 0.5, 4
+    b = theorem_3_4_bound(gamma, rho, geo.rank, n)
+    expected, p_bad, worst = 0.0, 0.0, (0.0, None)  # exact over all 4^n ordered samples
+    for idx in itertools.product(range(4), repeat=n):
+        X = values[list(idx)][:, None] * q
+        rad = rademacher_complexity_exact(X, geo, gamma)
+        w = float(np.prod(probs[list(idx)]))
+        expected += w * rad
+        p_bad += w * (rad > b * (1 + ULP))
+        if rad > worst[0]:
+            worst = (rad, [float(z) for z in values[list(idx)]])
+    S = np.full(n, 3.0)[:, None] * q  # four copies of the largest point
+    rad_s = rademacher_complexity_exact(S, geo, gamma)
+    ev = [
+        Evidence(f"E_S Rad(W_gamma, S) <= the bound, exactly (all 4^{n} samples, n = {n}, rank 1, squared GLM, "
+                 "gamma = rho = 1/2)", "exact", expected, b, ULP * b, expected <= b * (1 + ULP),
+                 "exact enumeration of samples and sign vectors; 1e3 ulp"),
+        Evidence("the empirical Rad(W_gamma, S) exceeds the bound on samples of positive probability", "counterexample",
+                 rad_s, b, ULP * b, rad_s > b * (1 + ULP) and p_bad > 0, "exact enumeration; 1e3 ulp",
+                 detail=f"S = 4 copies of 3 (1, 1)/sqrt(2) (probability 0.05^4); P(Rad(W_gamma, S) > bound) = {p_bad:.6g}; "
+                        f"largest Rad over all samples {worst[0]:.6g}"),
+    ]
+    out.errata.append(Erratum(
+        location="Theorem 3.4 (statement) and Appendix A.3.2 ('Rad(W_gamma, S) = E_S[Rad(W_gamma, S)]')",
+        statement="the empirical Rademacher complexity satisfies Rad(W_gamma, S) <= max{(gamma/rho)^(1/4), "
+                  "(gamma/rho)^(1/2)} sqrt(rank(Sigma_X)/n)",
+        correction="the proof bounds the expected complexity: E_S Rad(W_gamma, S) <= max{...} sqrt(rank(Sigma_X)/n); for "
+                   "a given S it gives Rad(W_gamma, S) <= max{...} sqrt(tr(Sigma_X^+ Sigma_hat_X)/n) with Sigma_hat_X = "
+                   "(1/n) sum x_i x_i^T",
+        counterexample=f"x = z (1, 1)/sqrt(2), z in {{-3, -0.1, 0.1, 3}} w.p. (0.05, 0.45, 0.45, 0.05) (Sigma_X rank 1), "
+                       f"A(u) = u^2/2 (rho = 1/2), gamma = 1/2, n = {n}: S = four copies of 3 (1, 1)/sqrt(2) has "
+                       f"Rad(W_gamma, S) = {rad_s:.6f} > bound {b:.6f}; P(Rad(W_gamma, S) > bound) = {p_bad:.4g}; E_S Rad = "
+                       f"{expected:.6f} <= bound"))
+    return ev
+
+
+def _final_line_erratum(sweeps, out: Outcome):
+    rk = sweeps["rank"]
+    fit = fit_order(rk[:, 0], rk[:, 1])
+    excluded = abs(fit.slope - 1.0) - fit.half_width > EXPONENT_BIN
+    r = int(rk[-1, 0])
+    i = len(rk) - 1
+    printed = math.sqrt(relaxation_radius(GAMMA, RHO_SQUARED)) * r / math.sqrt(N_FIXED)
+    out.evidence.append(Evidence(
+        "A.3.2's printed last line, (1/sqrt n) R rank(Sigma_X), has exponent 1 in rank: the measured exponent excludes it",
+        "counterexample", round(fit.slope, 4), 1.0, EXPONENT_BIN, excluded,
+        "99% t-interval of the fitted slope lies more than 1/4 away from 1"))
+    out.errata.append(Erratum(
+        location="Appendix A.3.2, last display",
+        statement="<= (1/sqrt(n)) (gamma/rho)^(1/4) v (gamma/rho)^(1/2) rank(Sigma_X)",
+        correction="(1/n) R sqrt(n rank(Sigma_X)) = R sqrt(rank(Sigma_X)/n), as Theorem 3.4 states; the printed line is a "
+                   "valid but weaker bound (rank >= sqrt(rank)) that does not give the theorem",
+        counterexample=f"squared GLM, p = {P_DIM}, n = {N_FIXED}, gamma = {GAMMA:g}, rho = 1/2: at rank {r} the printed "
+                       f"line is {printed:.4f}, the theorem's bound {rk[i, 3]:.4f}, E_S Rad = {rk[i, 1]:.4f}; the fitted "
+                       f"exponent in rank is {fit.slope:.3f} +/- {fit.half_width:.3f}, not 1"))
+
+
+def _typo_erratum(out: Outcome):
+    v, x = np.ones(2), np.ones(3)
+    try:
+        v @ x
+        fails = False
+    except ValueError:
+        fails = True
+    out.evidence.append(Evidence("rho-retentive as printed, v in R^d with x in R^p: v^T x for d = 2, p = 3",
+                                 "counterexample", "shape error" if fails else "evaluated", "shape error", None, fails,
+                                 "literal evaluation with numpy"))
+    out.errata.append(Erratum(
+        location="Section 3.3, definition of rho-retentive",
+        statement="for any non-zero vector v in R^d",
+        correction="v in R^p (x in R^p; d is not defined in the GLM paragraph -- it is the ReLU width later)",
+        counterexample="d = 2, p = 3: v^T x is undefined (numpy raises a shape error)"))
+
+
+def _plot(sweeps) -> Figure:
+    fig = Figure(figsize=(10, 4.2))
+    for ax, key, xlabel in zip(fig.subplots(1, 2), ("rank", "n"), (f"rank(Sigma_X) (p = {P_DIM}, n = {N_FIXED})",
+                                                                     f"n (rank {R_FIXED}, p = {P_DIM})")):
+        d = sweeps[key]
+        fit = fit_order(d[:, 0], d[:, 1])
+        ax.errorbar(d[:, 0], d[:, 1], yerr=Z_MC * d[:, 2], fmt="o", label=f"E_S Rad(W_gamma, S): slope {fit.slope:.3f}")
+        ax.loglog(d[:, 0], d[:, 3], "k-", label="Theorem 3.4 bound")
+        R = math.sqrt(relaxation_radius(GAMMA, RHO_SQUARED))
+        if key == "rank":
+            ax.loglog(d[:, 0], R * d[:, 0] / math.sqrt(N_FIXED), "r--", label="A.3.2 printed last line (rank)")
+            ax.loglog(d[:, 0], R * np.full(len(d), math.sqrt(P_DIM / N_FIXED)), "g:", label="sqrt(p/n) (no adaptation)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("Rademacher complexity")
+        ax.legend(fontsize=7)
+    fig.suptitle("Theorem 3.4: squared-loss GLM class W_gamma (gamma = 1, rho = 1/2)")
+    return fig
+
+
+CLAIM = Claim(
+    id="theorem-3.4",
+    paper_ref="Theorem 3.4, Section 3.3 (W_gamma, rho-retentive), Appendix A.3.2",
+    title="Rademacher complexity of the Mixup GLM class W_gamma scales as sqrt(rank(Sigma_X)/n)",
+    statement=(r"\mathcal W_\gamma = \{x\mapsto\theta^\top x:\ \mathbb E_xA''(\theta^\top x)\,\theta^\top\Sigma_X\theta"
+               r"\le\gamma\},\ \Sigma_X = \mathbb E[xx^\top];\ "
+               r"\mathrm{Rad}(\mathcal W_\gamma,S)\le\max\{(\gamma/\rho)^{1/4},(\gamma/\rho)^{1/2}\}"
+               r"\sqrt{\mathrm{rank}(\Sigma_X)/n}"),
+    hypotheses=("GLM loss A(theta^T x) - y theta^T x with A twice differentiable",
+                "x is rho-retentive, rho in (0, 1/2]: [E A''(x^T v)]^2 >= rho min{1, E(v^T x)^2} (on bounded v)",
+                "centred data (Lemma 3.3), so that W_gamma is the class Mixup's regularizer controls",
+                "the bound holds for the expected complexity E_S Rad (erratum)"),
+    derivation="derivations.theorem_3_4",
+    check=check,
+)

@@ -1,0 +1,406 @@
+r"""Empirical Rademacher complexity of linear classes with an ellipsoidal constraint (Theorem 3.4,
+Remark 3.2 and Appendix A.3.2 of Zhang et al. 2021).
+
+For a PSD matrix M the class :math:`\{x\mapsto\theta^\top x:\ \theta^\top M\theta\le\gamma\}` has
+
+.. math::
+
+    \mathrm{Rad}(S) = \mathbb E_\xi\,\sup_{\theta^\top M\theta\le\gamma}\frac1n\sum_i\xi_i\theta^\top x_i
+    = \frac1n\,\mathbb E_\xi\, h_\gamma\Big(\sum_i\xi_i x_i\Big),\qquad
+    h_\gamma(u) = \begin{cases}\sqrt{\gamma\,u^\top M^+u} & u\in\mathrm{range}(M)\\ +\infty & \text{otherwise}
+    \end{cases}
+
+(the support function of the ellipsoid, derived by Lagrange in ``derivations/theorem_3_4.py``). If M is
+singular and u has a component n outside its range, :math:`\theta = t n` is feasible for every t and
+:math:`\theta^\top u = t\,n^\top u\to\infty`. The class of Theorem 3.4 uses :math:`M=\Sigma_X`
+(through its :math:`\rho`-relaxation), the ridge class of Remark 3.2 uses :math:`M = I`.
+
+Everything is float64 numpy; a Rademacher estimate draws all sign vectors at once (one matrix product).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate
+
+EPS = float(np.finfo(float).eps)
+#: Safety factor on the float64 round-off bounds below (a bound of k ulp is used as 64 k ulp).
+ULP_SAFETY = 64.0
+#: Largest n for which :func:`rademacher_complexity_exact` enumerates the 2^(n-1) sign vectors.
+EXACT_MAX_N = 20
+
+
+# --- input checking -----------------------------------------------------------------------------
+
+def _array(name: str, value, ndim: int) -> np.ndarray:
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of real numbers, got {type(value).__name__}") from None
+    if a.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {a.shape}")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return a
+
+
+def _generator(generator) -> np.random.Generator:
+    if not isinstance(generator, np.random.Generator):
+        raise ValueError(f"generator must be a numpy.random.Generator (e.g. ctx.rng(k)), got {type(generator).__name__}")
+    return generator
+
+
+# --- the geometry of a PSD matrix ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PSDGeometry:
+    r"""Eigen-decomposition of a PSD matrix split into its range and null space.
+
+    ``range_tol`` is the relative size below which a vector's component outside the range is round-off:
+    eigh is backward stable (error :math:`\lesssim p\,\epsilon\|M\|`), so by Davis--Kahan the computed
+    null space is off by an angle :math:`\lesssim p\,\epsilon\,\kappa_+` with
+    :math:`\kappa_+ = \lambda_{max}/\lambda_{min}^+`; a vector exactly in the range therefore shows a
+    null component of at most :math:`(p\kappa_+ + 1)\epsilon\|u\|` (the 1 for forming u), times
+    :data:`ULP_SAFETY`.
+    """
+
+    matrix: np.ndarray
+    evals: np.ndarray  # the positive eigenvalues, shape (rank,)
+    basis: np.ndarray  # orthonormal basis of range(M), shape (p, rank)
+    null: np.ndarray  # orthonormal basis of the null space, shape (p, p - rank)
+    range_tol: float
+
+    @property
+    def rank(self) -> int:
+        return int(self.evals.size)
+
+    @property
+    def dim(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def pinv_sqrt(self) -> np.ndarray:
+        r""":math:`M^{\dagger/2}` (the whitening map :math:`\tilde x = \Sigma_X^{\dagger/2}x` of A.3.2)."""
+        return (self.basis / np.sqrt(self.evals)) @ self.basis.T
+
+    def sqrt(self) -> np.ndarray:
+        return (self.basis * np.sqrt(self.evals)) @ self.basis.T
+
+    def outside(self, U: np.ndarray) -> np.ndarray:
+        """Boolean per row of U: a component outside range(M) beyond round-off."""
+        off = np.linalg.norm(U @ self.null, axis=-1) if self.null.size else np.zeros(U.shape[:-1])
+        return off > self.range_tol * np.linalg.norm(U, axis=-1)
+
+
+def psd_geometry(M) -> PSDGeometry:
+    """Validate a symmetric PSD matrix and split it into range and null space.
+
+    An eigenvalue counts as zero below ``p * eps * lambda_max`` (numpy's ``matrix_rank`` rule); one more
+    negative than :data:`ULP_SAFETY` times that is not round-off and is refused.
+    """
+    if isinstance(M, PSDGeometry):
+        return M
+    M = _array("M", M, 2)
+    p = M.shape[0]
+    if M.shape != (p, p):
+        raise ValueError(f"M must be square, got shape {M.shape}")
+    scale = float(np.abs(M).max())
+    if np.abs(M - M.T).max() > ULP_SAFETY * p * EPS * max(scale, 1e-300):
+        raise ValueError("M must be symmetric")
+    w, V = np.linalg.eigh((M + M.T) / 2)
+    top = max(float(w.max()), 0.0)
+    cut = top * p * EPS
+    if w.min() < -ULP_SAFETY * cut:
+        raise ValueError(f"M must be positive semi-definite, its smallest eigenvalue is {w.min():.3g}")
+    keep = w > cut
+    kappa = top / float(w[keep].min()) if keep.any() else 1.0
+    return PSDGeometry(M, w[keep], V[:, keep], V[:, ~keep], ULP_SAFETY * EPS * (p * kappa + 1.0))
+
+
+def psd_rank(M) -> int:
+    return psd_geometry(M).rank
+
+
+def mixup_covariance(X) -> np.ndarray:
+    r""":math:`\hat\Sigma = \frac1n\sum_i(x_i-\bar x)(x_i-\bar x)^\top`: the matrix of the quadratic form that
+    Mixup's regularizer penalises (Lemma 3.1's :math:`\mathcal R_2` with :math:`A''=1` equals
+    :math:`\mathbb E[(1-\lambda)^2]\,\theta^\top\hat\Sigma\theta`; Lemma 3.3 states it for centred data).
+    Mixing is shift invariant, so it is the *centred* covariance."""
+    X = _array("X", X, 2)
+    C = X - X.mean(0)
+    return C.T @ C / X.shape[0]
+
+
+def second_moment(X) -> np.ndarray:
+    r"""Uncentred :math:`\frac1n\sum_i x_ix_i^\top`; :math:`\mathbb E_\xi\|\sum_i\xi_ix_i\|^2 = n\,\mathrm{tr}` of it."""
+    X = _array("X", X, 2)
+    return X.T @ X / X.shape[0]
+
+
+def population_second_moment(points) -> np.ndarray:
+    r""":math:`\Sigma_X = \mathbb E[xx^\top]` of the uniform law on a finite population (Theorem 3.4).
+
+    Theorem 3.4's class is the one Mixup controls only for centred data (Lemma 3.3, "the centralized
+    dataset"); a population whose mean exceeds the round-off of summing it is refused.
+    """
+    P = _array("points", points, 2)
+    N = P.shape[0]
+    mean = P.mean(0)
+    tol = 4 * N * EPS * float(np.linalg.norm(P, axis=1).max())  # recursive-summation bound N eps max|x|
+    if np.linalg.norm(mean) > tol:
+        raise ValueError(f"hypothesis not met: the population is not centred (|mean| = {np.linalg.norm(mean):.3g}); "
+                         "Lemma 3.3 / Theorem 3.4 need centred x -- subtract the mean first")
+    return P.T @ P / N
+
+
+# --- the supremum over the ellipsoid ------------------------------------------------------------
+
+def ellipsoid_support(U, M, gamma) -> np.ndarray | float:
+    r""":math:`\sup_{\theta^\top M\theta\le\gamma}\theta^\top u = \sqrt{\gamma\,u^\top M^+u}` for u in
+    range(M), :math:`+\infty` otherwise; one value per row of U (a float for a vector u).
+
+    ``M`` may be a :class:`PSDGeometry` to reuse its eigen-decomposition.
+    """
+    gamma = _validate.positive("gamma", gamma)
+    geo = psd_geometry(M)
+    U = _array("U", U, 1 if np.ndim(U) == 1 else 2)
+    U2 = np.atleast_2d(U)
+    if U2.shape[1] != geo.dim:
+        raise ValueError(f"U must have {geo.dim} columns (the dimension of M), got shape {U.shape}")
+    coef = U2 @ geo.basis
+    q = (coef**2 / geo.evals).sum(1) if geo.rank else np.zeros(U2.shape[0])
+    val = np.sqrt(gamma * q)
+    out = geo.outside(U2)
+    val[out] = np.inf
+    return float(val[0]) if U.ndim == 1 else val
+
+
+def support_bruteforce(u, M, gamma, *, points: int = 4096) -> tuple[float, float]:
+    r"""Brute-force reference for :func:`ellipsoid_support` in the plane (p = 2), with no inverse.
+
+    Every direction :math:`w(\phi)` with :math:`w^\top Mw > 0` reaches the boundary at
+    :math:`\theta = \sqrt{\gamma/w^\top Mw}\,w`, so :math:`g(\phi) = \sqrt\gamma\,w^\top u/\sqrt{w^\top Mw}` on a
+    grid of ``points`` angles are values of feasible points. Each is lowered by its float64 round-off,
+    :data:`ULP_SAFETY` ulp times :math:`1 + \|M\|/w^\top Mw + \|u\|/|w^\top u|` (the relative error of the
+    quotient, large near a null direction of a singular M), so their maximum L is a certified lower bound.
+    Returns (L, err), err bounding the gap to the supremum: the second-order bound within a grid cell,
+    :math:`\max|g''|(h/2)^2/2` with :math:`|g''|` taken as twice the second difference at the best point
+    over :math:`h^2` (to cover its variation over the cell), plus twice the round-off allowance there.
+    """
+    gamma = _validate.positive("gamma", gamma)
+    points = _validate.positive_int("points", points)
+    u = _array("u", u, 1)
+    M = _array("M", M, 2)
+    if u.shape != (2,) or M.shape != (2, 2):
+        raise ValueError(f"support_bruteforce works in the plane: u must have shape (2,), M (2, 2), got {u.shape}, {M.shape}")
+    phi = np.arange(points) * (2 * np.pi / points)
+    W = np.stack([np.cos(phi), np.sin(phi)], 1)
+    q = np.einsum("ki,ij,kj->k", W, M, W)
+    lin = W @ u
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos = q > 0
+        g = np.where(pos, np.sqrt(gamma) * lin / np.sqrt(np.where(pos, q, 1.0)), -np.inf)
+        rel = ULP_SAFETY * EPS * (1.0 + np.abs(M).sum() / np.where(pos, q, 1.0) + np.abs(u).sum() / np.abs(lin))
+    low = np.where(pos, g - np.abs(g) * rel, -np.inf)
+    k = int(np.argmax(low))
+    second = abs(g[k - 1] - 2 * g[k] + g[(k + 1) % points])
+    return float(low[k]), float(2 * second / 8 + 2 * abs(g[k]) * rel[k])
+
+
+# --- Rademacher complexities --------------------------------------------------------------------
+
+Support = Callable[[np.ndarray, object, float], np.ndarray]
+
+
+def _class_inputs(X, M, gamma):
+    X = _array("X", X, 2)
+    gamma = _validate.positive("gamma", gamma)
+    geo = psd_geometry(M)
+    if X.shape[1] != geo.dim:
+        raise ValueError(f"X must have {geo.dim} columns (the dimension of M), got shape {X.shape}")
+    return X, gamma, geo
+
+
+def _sums(xi: np.ndarray, X: np.ndarray, geo: PSDGeometry) -> np.ndarray:
+    r""":math:`u = \sum_i\xi_ix_i` for rows x_i in range(M), formed in range coordinates,
+    :math:`u = (\Xi XB)B^\top`: a sum that cancels (e.g. centred data and :math:`\xi = \mathbf 1`) then keeps
+    its null-space component at round-off *relative to u*, instead of :math:`n\epsilon\max\|x_i\|`."""
+    if not geo.null.size:
+        return xi @ X
+    return (xi @ (X @ geo.basis)) @ geo.basis.T
+
+
+def rademacher_complexity(X, M, gamma, *, draws: int, generator: np.random.Generator,
+                          support: Support = ellipsoid_support) -> tuple[float, float]:
+    r"""Monte Carlo estimate and standard error of the empirical Rademacher complexity
+    :math:`\mathbb E_\xi\sup_{\theta^\top M\theta\le\gamma}\frac1n\sum_i\xi_i\theta^\top x_i` (A.3.2).
+
+    All ``draws`` sign vectors are drawn at once and mapped by one product :math:`\Xi X`; the supremum is
+    the closed form ``support``. If some :math:`x_i` leaves range(M) the complexity is exactly
+    :math:`+\infty`: flipping :math:`\xi_i` changes the out-of-range part of :math:`\sum\xi_jx_j` by
+    :math:`2P^\perp x_i\ne0`, so a sign vector of probability :math:`\ge 2^{-n}` has an infinite
+    supremum; (inf, 0.0) is returned (whatever ``support`` is: the class is M's).
+    """
+    X, gamma, geo = _class_inputs(X, M, gamma)
+    draws = _validate.positive_int("draws", draws)
+    if draws < 2:
+        raise ValueError(f"draws must be at least 2 (for a standard error), got {draws}")
+    generator = _generator(generator)
+    if geo.outside(X).any():
+        return math.inf, 0.0
+    xi = 2.0 * generator.integers(0, 2, size=(draws, X.shape[0])) - 1.0
+    vals = np.asarray(support(_sums(xi, X, geo), geo, gamma), dtype=float) / X.shape[0]
+    if not np.isfinite(vals).all():
+        return math.inf, 0.0
+    return float(vals.mean()), float(vals.std(ddof=1) / math.sqrt(draws))
+
+
+def sign_vectors(n: int) -> np.ndarray:
+    """All 2^(n-1) sign vectors with xi_1 = +1 (the other half are their negatives), shape (2^(n-1), n)."""
+    n = _validate.positive_int("n", n)
+    k = np.arange(2 ** (n - 1))[:, None]
+    bits = (k >> np.arange(n - 1)) & 1
+    return np.concatenate([np.ones((k.size, 1)), 1.0 - 2.0 * bits], 1)
+
+
+def rademacher_complexity_exact(X, M, gamma, *, support: Support = ellipsoid_support) -> float:
+    """The empirical Rademacher complexity by enumerating every sign vector (n <= 20).
+
+    A symmetric class (theta -> -theta) has the same supremum at xi and -xi, so half of them suffice.
+    """
+    X, gamma, geo = _class_inputs(X, M, gamma)
+    if X.shape[0] > EXACT_MAX_N:
+        raise ValueError(f"X must have at most {EXACT_MAX_N} rows for exact enumeration, got {X.shape[0]}")
+    if geo.outside(X).any():
+        return math.inf
+    U = _sums(sign_vectors(X.shape[0]), X, geo)
+    return float(np.mean(np.asarray(support(U, geo, gamma), dtype=float)) / X.shape[0])
+
+
+def expected_rademacher(population, M, gamma, n: int, *, samples: int, draws: int, generator: np.random.Generator,
+                        support: Support = ellipsoid_support) -> tuple[float, float]:
+    r""":math:`\mathbb E_S\,\mathrm{Rad}(S)` for S = n i.i.d. draws from the uniform law on ``population``:
+    ``samples`` samples S with ``draws`` sign vectors each. The standard error is that of the mean of the
+    per-sample estimates (their spread contains both the sample and the sign noise)."""
+    P = _array("population", population, 2)
+    n = _validate.positive_int("n", n)
+    samples = _validate.positive_int("samples", samples)
+    if samples < 2:
+        raise ValueError(f"samples must be at least 2 (for a standard error), got {samples}")
+    generator = _generator(generator)
+    geo = psd_geometry(M)
+    est = [rademacher_complexity(P[generator.integers(0, P.shape[0], size=n)], geo, gamma, draws=draws,
+                                 generator=generator, support=support)[0] for _ in range(samples)]
+    est = np.array(est)
+    if not np.isfinite(est).all():
+        return math.inf, 0.0
+    return float(est.mean()), float(est.std(ddof=1) / math.sqrt(samples))
+
+
+# --- Theorem 3.4 and Remark 3.2 -----------------------------------------------------------------
+
+def _rho(rho) -> float:
+    rho = _validate.positive("rho", rho)
+    if rho > 0.5:
+        raise ValueError(f"rho must lie in (0, 1/2] (rho-retentive, Section 3.3), got {rho!r}")
+    return rho
+
+
+def relaxation_radius(gamma, rho) -> float:
+    r""":math:`\max\{(\gamma/\rho)^{1/2}, \gamma/\rho\}`: A.3.2's bound on :math:`\theta^\top\Sigma_X\theta`
+    over :math:`\mathcal W_\gamma` implied by :math:`\rho`-retentiveness."""
+    g = _validate.positive("gamma", gamma) / _rho(rho)
+    return max(g**0.5, g)
+
+
+def sharp_relaxation_radius(gamma, rho) -> float:
+    r"""The largest :math:`s=\theta^\top\Sigma_X\theta` compatible with :math:`a\,s\le\gamma` and
+    :math:`a^2\ge\rho\min\{1,s\}`: :math:`(\gamma^2/\rho)^{1/3}` if that is < 1, else
+    :math:`\gamma/\sqrt\rho` (never larger than :func:`relaxation_radius` for :math:`\rho\le1/2`)."""
+    gamma, rho = _validate.positive("gamma", gamma), _rho(rho)
+    small = (gamma**2 / rho) ** (1 / 3)
+    return small if small < 1 else gamma / rho**0.5
+
+
+def theorem_3_4_bound(gamma, rho, rank, n) -> float:
+    r"""Theorem 3.4: :math:`\max\{(\gamma/\rho)^{1/4}, (\gamma/\rho)^{1/2}\}\sqrt{\mathrm{rank}(\Sigma_X)/n}`."""
+    rank = _validate.positive_int("rank", rank)
+    n = _validate.positive_int("n", n)
+    return math.sqrt(relaxation_radius(gamma, rho)) * math.sqrt(rank / n)
+
+
+def remark_3_2_bound(gamma, rho, p, n) -> float:
+    r"""Remark 3.2 as printed, for the ridge class: :math:`\max\{(\gamma/\rho)^{1/4},(\gamma/\rho)^{1/2}\}\sqrt{p/n}`."""
+    return theorem_3_4_bound(gamma, rho, p, n)
+
+
+def ridge_bound(X, gamma) -> float:
+    r"""What A.3.2's technique gives for the ridge class :math:`\|\theta\|^2\le\gamma` (no :math:`\rho`):
+    :math:`\mathrm{Rad}\le\frac{\sqrt\gamma}{n}\sqrt{\sum_i\|x_i\|^2} = \sqrt{\gamma\,\mathrm{tr}\hat\Sigma/n}`
+    with the *uncentred* :math:`\hat\Sigma = \frac1n\sum_ix_ix_i^\top`."""
+    X = _array("X", X, 2)
+    gamma = _validate.positive("gamma", gamma)
+    return math.sqrt(gamma * float(np.trace(second_moment(X))) / X.shape[0])
+
+
+def softplus_second(u):
+    r""":math:`A''(u) = \sigma(u)(1-\sigma(u))` for the logistic log-partition :math:`A(u) = \log(1+e^u)`."""
+    e = np.exp(-np.abs(np.asarray(u, dtype=float)))  # even in u; no overflow
+    return e / (1.0 + e) ** 2
+
+
+def retentive_ratio(points, V, a2: Callable = softplus_second) -> np.ndarray:
+    r""":math:`[\mathbb E_x A''(x^\top v)]^2/\min\{1,\mathbb E_x(v^\top x)^2\}` for each row v of V, x uniform on
+    ``points``: the law is :math:`\rho`-retentive (Section 3.3) iff every ratio is :math:`\ge\rho`."""
+    P = _array("points", points, 2)
+    V = _array("V", V, 2)
+    if V.shape[1] != P.shape[1]:
+        raise ValueError(f"V must have {P.shape[1]} columns (the dimension of x), got shape {V.shape}")
+    Z = P @ V.T  # (N, k): x^T v
+    second = (Z**2).mean(0)
+    if (second == 0).any():
+        raise ValueError("V must not contain directions with E(v^T x)^2 = 0 (v orthogonal to the data)")
+    return np.asarray(a2(Z)).mean(0) ** 2 / np.minimum(1.0, second)
+
+
+# --- populations ----------------------------------------------------------------------------------
+
+def low_rank_population(p: int, r: int, size: int, rng: np.random.Generator, *, embedding: str = "isometric",
+                        offset: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""A finite population of ``size`` bounded points in an r-dimensional subspace of :math:`\mathbb R^p`.
+
+    Latent z: uniform on a cube, then exactly centred and whitened (:math:`\frac1N Z^\top Z = I_r`).
+    ``embedding="isometric"``: x = Qz with orthonormal Q, so :math:`\Sigma_X = QQ^\top`, trace r.
+    ``embedding="coordinates"``: the rows of Q rescaled to unit norm, so every coordinate of x has unit
+    second moment and :math:`\mathrm{tr}\,\Sigma_X = p`. ``offset`` adds a mean of that norm orthogonal to
+    the subspace (uncentred data). Returns (points (size, p), basis (p, r)).
+    """
+    p, r, size = (_validate.positive_int(k, v) for k, v in (("p", p), ("r", r), ("size", size)))
+    if r > p or size <= r:
+        raise ValueError(f"need r <= p and size > r, got p={p}, r={r}, size={size}")
+    if embedding not in ("isometric", "coordinates"):
+        raise ValueError(f"embedding must be 'isometric' or 'coordinates', got {embedding!r}")
+    generator = _generator(rng)
+    Z = generator.uniform(-math.sqrt(3), math.sqrt(3), size=(size, r))
+    Z -= Z.mean(0)
+    L = np.linalg.cholesky(Z.T @ Z / size)
+    Z = np.linalg.solve(L, Z.T).T
+    Q_full, _ = np.linalg.qr(generator.normal(size=(p, p)))
+    Q = Q_full[:, :r]
+    if embedding == "coordinates":
+        Q = Q / np.linalg.norm(Q, axis=1, keepdims=True)
+    X = Z @ Q.T
+    if offset:
+        if r == p:
+            raise ValueError("offset needs r < p (a direction outside the subspace)")
+        complement = np.linalg.svd(Q, full_matrices=True)[0][:, r]  # a unit vector orthogonal to range(Q)
+        X = X + offset * complement
+    return X, Q
