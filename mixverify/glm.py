@@ -214,17 +214,17 @@ def covariate_moments(X, alpha, beta, *, law: Law | None = None, i: int = 0) -> 
 def retentive_radius(gamma, rho) -> float:
     r"""The radius of the proof of Theorem 3.4: :math:`a(\theta)\,\theta^\top\Sigma_X\theta \le \gamma` and
     rho-retentiveness give :math:`\|\Sigma_X^{1/2}\theta\| \le \max\{(\gamma/\rho)^{1/4}, (\gamma/\rho)^{1/2}\}`."""
-    gamma = _validate.positive("gamma", gamma)
-    rho = _retentive_rho(rho)
-    return max((gamma / rho) ** 0.25, (gamma / rho) ** 0.5)
+    from .rademacher import relaxation_radius
+
+    return math.sqrt(relaxation_radius(_validate.positive("gamma", gamma), _retentive_rho(rho)))
 
 
 def rademacher_bound(gamma, rho, rank, n) -> float:
     r"""Theorem 3.4: :math:`Rad(\mathcal W_\gamma, S) \le \max\{(\gamma/\rho)^{1/4},(\gamma/\rho)^{1/2}\}
     \sqrt{\mathrm{rank}(\Sigma_X)/n}`."""
-    rank = _validate.positive_int("rank", rank)
-    n = _validate.positive_int("n", n)
-    return retentive_radius(gamma, rho) * math.sqrt(rank / n)
+    from .rademacher import theorem_3_4_bound
+
+    return theorem_3_4_bound(_validate.positive("gamma", gamma), _retentive_rho(rho), rank, n)
 
 
 def corollary_bound(gamma, rho, rank, n, delta, *, L, L_A, B) -> float:
