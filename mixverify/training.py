@@ -32,6 +32,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,18 @@ class TrainResult:
     cache_path: Path | None = None
     digest: str = ""
     seconds: float = 0.0
+
+
+@contextmanager
+def single_thread():
+    """Run many small tensor operations on one intra-op thread: more threads only add overhead there
+    (and oversubscribe shared cores). The caller's thread count is restored."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def default_cache_dir() -> Path:

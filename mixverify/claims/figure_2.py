@@ -20,7 +20,6 @@ twice differentiable (R3 = 0 and the remainder is of first order past each kink,
 from __future__ import annotations
 
 import copy
-from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -33,6 +32,7 @@ from ..laws import tilde_lambda_law
 from ..losses import approx_mixup_loss, mixup_loss, mixup_loss_mc, softplus, standard_loss
 from ..networks import ReLUMLP, seeded
 from ..numerics import Z_MC
+from ..training import single_thread
 
 ALPHA = BETA = 1.0
 LR = 0.02
@@ -45,7 +45,7 @@ MODELS = {
 
 def check(ctx: Context, *, approx_loss=approx_mixup_loss) -> Outcome:
     """``approx_loss(f, X, y, alpha, beta)`` is Eq. (3), L_std + R1 + R2 + R3; plant a wrong one to see it rejected."""
-    with _single_thread():
+    with single_thread():
         return _check(ctx, approx_loss=approx_loss)
 
 
@@ -160,17 +160,6 @@ def _plot(curves) -> Figure:
         ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
-
-
-@contextmanager
-def _single_thread():
-    """Many small tensor operations: intra-op threads only add overhead (and oversubscribe shared cores)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 CLAIM = Claim(

@@ -23,7 +23,6 @@ outside the theorem, which fixes the class before the data; reported, not hidden
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -42,6 +41,7 @@ from ..manifold import (
     theorem_a1_proof_end,
 )
 from ..numerics import Z_MC
+from ..training import single_thread
 
 ALPHA = BETA = 2.0
 P, K = 5, 16
@@ -54,7 +54,7 @@ EPS = float(np.finfo(float).eps)
 def check(ctx: Context, *, rad_bound=theorem_a1_bound, sup=ellipsoid_sup) -> Outcome:
     """``rad_bound(gamma, rank, mu_term, n)`` is Theorem A.1's bound and ``sup(v, Sigma, gamma)`` the supremum of
     theta^T v over the ellipsoid theta^T Sigma theta <= gamma; plant wrong ones to see them rejected."""
-    with _single_thread():
+    with single_thread():
         return _check(ctx, rad_bound=rad_bound, sup=sup)
 
 
@@ -296,17 +296,6 @@ def _plot(rad, a1, end, cx, gamma, rank, mu_term, n) -> Figure:
     ax.set_ylim(0, 1.5 * max(a1, a1_analytic))
     ax.legend(fontsize=7, ncol=2, loc="upper center")
     return fig
-
-
-@contextmanager
-def _single_thread():
-    """Many small tensor operations: intra-op threads only add overhead (and oversubscribe shared cores)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 CLAIM = Claim(
