@@ -128,13 +128,18 @@ def input_cosines(f: Callable, X) -> torch.Tensor:
 
     The input gradients come from ``torch.func.grad`` of :math:`\sum_i f(x_i)`, which is per-example
     because the examples of a batch are independent (models in eval mode). For a linear model
-    :math:`\nabla f = \theta`.
+    :math:`\nabla f = \theta`. Where :math:`\nabla f(x_i) = 0` the cosine is undefined and
+    :math:`R_i = 0` is returned (the conservative choice: it gives :math:`\varepsilon_{min} = 0`).
     """
     X = _validate.as_tensor("X", X, ndim=2)
     if (X.norm(dim=1) == 0).any():
         raise ValueError("X must have no zero rows: cos(grad f(x_i), x_i) is undefined at x_i = 0")
     g = grad(lambda Z: _validate.outputs(f, Z).sum())(X)
-    return torch.nn.functional.cosine_similarity(g, X, dim=1, eps=0.0).abs()
+    gn = g.norm(dim=1)
+    # A zero gradient (e.g. every ReLU unit inactive at x_i) has no direction: R_i is set to 0, the
+    # conservative value (it makes eps_min = 0); that point's first- and second-order terms vanish anyway.
+    cos = (g * X).sum(1) / (gn.clamp_min(torch.finfo(X.dtype).tiny) * X.norm(dim=1))
+    return torch.where(gn > 0, cos.abs(), torch.zeros_like(cos))
 
 
 def mixup_attack_radii(f: Callable, X, alpha, beta) -> dict[str, torch.Tensor]:

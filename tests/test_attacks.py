@@ -132,3 +132,12 @@ def test_plain_pgd_matches_keep_best_on_a_linear_model_and_refuses_restarts():
     assert torch.allclose(plain, best, rtol=0, atol=1e-12)  # the last iterate is the maximiser here
     with pytest.raises(ValueError, match="keep_best=False"):
         pgd(f, X, y, 0.3, restarts=2, keep_best=False)
+
+
+def test_input_cosine_of_a_zero_gradient_is_zero_not_nan():
+    from mixverify.adversarial import input_cosines
+
+    X = torch.tensor([[1.0, 2.0], [-1.0, -1.0]], dtype=torch.float64)
+    f = lambda Z: torch.relu(Z @ torch.tensor([1.0, 1.0], dtype=torch.float64))  # noqa: E731  (dead at row 2)
+    r = input_cosines(f, X)
+    assert torch.isfinite(r).all() and r[1] == 0 and r[0] == pytest.approx(3 / (math.sqrt(2) * math.sqrt(5)))

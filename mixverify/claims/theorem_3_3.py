@@ -161,14 +161,15 @@ def _real_data(ctx):
         raise RuntimeError(f"theorem-3.3 needs Fashion-MNIST: {exc}") from None
     Xf = Xf.reshape(len(Xf), -1).to(torch.float64)
     Xf = Xf - Xf.mean(0)
-    data["Fashion-MNIST T-shirt vs trouser (n = 100, centred, 784-d)"] = (Xf, yf.to(torch.float64), (32,), 200)
+    # two hidden layers: with one layer of 32 or 64, SGD and Adam stopped at 99% training accuracy on seed 5
+    data["Fashion-MNIST T-shirt vs trouser (n = 100, centred, 784-d)"] = (Xf, yf.to(torch.float64), (64, 64), 400)
     return data
 
 
 def _train(name, X, y, widths, epochs, seed):
     d = X.shape[1]
     return train(lambda: ReLUMLP(d, widths, bias=False), X, y, lr=0.05, momentum=0.9, epochs=epochs, seed=seed,
-                 device="cpu", key=f"theorem-3.3/{name}/v1")
+                 device="cpu", key=f"theorem-3.3/{name}/v2")
 
 
 def _plot(trained) -> Figure:
