@@ -182,7 +182,7 @@ def _ann_histogram_evidence(run):
                         f"{np.quantile(before, 0.9):.3f} -> {np.quantile(after, 0.9):.3f}; R_i increased for "
                         f"{int((after > before).sum())} of {len(after)} points"),
         Evidence("ANN: R_i for many points much larger than R after training (median R_i / R)", "figure",
-                 med_after / R, f">= {MUCH_LARGER:g}", None, med_after >= MUCH_LARGER * R,
+                 med_after / R if R > 0 else float("inf"), f">= {MUCH_LARGER:g}", None, med_after >= MUCH_LARGER * R,
                  f"'many' = half the points, 'much larger' = at least {MUCH_LARGER:g} times R: their attack radius "
                  f"eps_i is {MUCH_LARGER:g} times eps_min",
                  detail=f"R = {R:.3g}, median R_i = {med_after:.3g}, max R_i = {after.max():.3g}, "
