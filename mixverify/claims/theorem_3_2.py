@@ -453,10 +453,13 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
     X, _, _ = _sample(N, rng)
     y = (X[:, 0] > 0).astype(float)
     direction = torch.tensor([1.0, 0.0, 0.0], dtype=torch.float64)
-    ts = 2.0 ** np.arange(0, 15, 2)
+    # t in units of the smallest margin m = min_i |x_i1|: L~_mix(t e_1) ~ exp(-t m), so at t = 64/m it is ~e^-64 of
+    # its scale whatever the draw, while the smallest-margin term stays representable (no underflow to 0)
+    ts = 2.0 ** np.arange(0, 7) / float(np.min(np.abs(X[:, 0])))
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
     vals = [float(approx_mixup_loss(linear_model(t * direction), Xt, yt, ALPHA, BETA)) for t in ts]
-    no_minimum = bool(min(vals) > 0 and vals[-1] < 1e-3 * min(vals[:-1]))
+    # every term of L~_mix is positive (analytically) and tends to 0 along a separating ray (it is not monotone)
+    no_minimum = bool(min(vals) > 0 and vals[-1] < 1e-3 * max(vals))
     # a local minimizer in Theta does exist on this data set (R2's theta^T Sigma theta term makes L~_mix rise first)
     loc = optimize.minimize(_objective, 4.0 * np.eye(D)[0], args=(X, y, m1, m2), jac=True, method="BFGS",
                             options={"gtol": 1e-10})

@@ -154,7 +154,8 @@ def moons_10d(seed: int):
 
 def _real_data(ctx):
     X, y, _ = moons_10d(ctx.seed)
-    data = {"two moons in 10-d (n = 100, centred)": (X, y, (32, 32), 600)}
+    # 64-64 for 800 epochs reached zero training error on seeds 0-29 (32-32 for 600 or 1200 missed one point on 13, 23)
+    data = {"two moons in 10-d (n = 100, centred)": (X, y, (64, 64), 800)}
     try:
         Xf, yf = fashion_mnist("train", classes=(0, 1), limit=100, seed=ctx.seed)
     except FileNotFoundError as exc:
@@ -169,7 +170,7 @@ def _real_data(ctx):
 def _train(name, X, y, widths, epochs, seed):
     d = X.shape[1]
     return train(lambda: ReLUMLP(d, widths, bias=False), X, y, lr=0.05, momentum=0.9, epochs=epochs, seed=seed,
-                 device="cpu", key=f"theorem-3.3/{name}/v2")
+                 device="cpu", key=f"theorem-3.3/{name}/v3")
 
 
 def _plot(trained) -> Figure:
