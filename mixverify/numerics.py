@@ -64,10 +64,6 @@ def quadrature_error(value_at: Callable[[int], float], nodes: int) -> tuple[floa
     return q1, abs(q1 - q2) + floor
 
 
-def within(value: float, reference: float, tol: float) -> bool:
-    return bool(abs(value - reference) <= tol)
-
-
 #: A scale enters an order fit only if its remainder exceeds its error floor (quadrature estimate or
 #: round-off) this many times, so that the floor moves log|remainder| by less than 1%.
 RESOLUTION = 100.0
