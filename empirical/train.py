@@ -1,0 +1,498 @@
+r"""Seeded, resumable ERM and Mixup training of the paper's image classifiers (Appendix C).
+
+**Objective.** ERM minimises the mean cross-entropy :math:`\mathrm{CE}(f(x_i), y_i)` over mini-batches.
+Mixup (Eq. 1 of Zhang et al. 2021; the practical form of facebookresearch/mixup-cifar10) draws ONE
+:math:`\lambda \sim \mathrm{Beta}(\alpha, \beta)` per mini-batch and a random permutation :math:`\pi` of
+the batch, trains on :math:`\tilde x_i = \lambda x_i + (1 - \lambda) x_{\pi(i)}` and minimises
+:math:`\lambda\,\mathrm{CE}(f(\tilde x), y) + (1 - \lambda)\,\mathrm{CE}(f(\tilde x), y_\pi)`. The paper
+uses Beta(5, 0.5) for Figure 1a and (we assume, as mixup-cifar10) Beta(1, 1) for Figures 1b and 5-8.
+Optimiser: SGD, batch 64, momentum 0.9, constant learning rate 0.1 (Appendix C.3), weight decay 1e-4.
+The last mini-batch of an epoch may be smaller (no example is dropped).
+
+**Randomness.** The initial weights come from ``torch.manual_seed(seed)`` inside
+``torch.random.fork_rng`` (the caller's global RNG is untouched), built on the CPU. Everything else is
+drawn from ONE CPU ``torch.Generator`` seeded with ``seed``, in this order each epoch: the data order
+(``randperm``); the augmentation of the whole epoch (``empirical.data.augment``, in chunks of
+:data:`AUGMENT_CHUNK` images in data order); for Mixup, one uniform :math:`u_b` per batch (float64) and
+then one partner permutation per batch. :math:`\lambda_b = I^{-1}_{\alpha,\beta}(u_b)`, the inverse of the
+regularised incomplete beta function (``scipy.special.betaincinv``): inverse-transform sampling, exact in
+distribution, and seedable through the one generator (``torch.distributions.Beta`` and
+``torch._standard_gamma`` draw from the global RNG). Drawing an epoch's random numbers up front keeps
+the GPU loop free of host synchronisations. The subset of training images evaluated each epoch
+(``eval_train_limit``) is fixed by ``numpy.random.default_rng([seed, 2])``.
+
+**Devices.** ``device="auto"`` picks CUDA when present. On CUDA the uint8 images are moved to the GPU
+once, batches are gathered there, the forward and backward passes run under autocast (bfloat16 where
+supported, else float16 with a ``GradScaler`` whose state is checkpointed), model and batches in
+channels_last, cuDNN autotuning on. On the CPU everything is float32 in the default layout. Evaluation
+is float32 on both (no autocast), so the logged losses are float32-accurate.
+
+**Files.** After every epoch ``run_dir`` receives, each written atomically (temporary file, then
+``os.replace``): ``checkpoint.pt`` (model, optimiser, generator and scaler states, epoch, metrics, the
+config, the torch version, :data:`FORMAT` and ``done``), ``metrics.csv``, ``metrics.json`` and
+``config.json``. Checkpoints are read with ``weights_only=True``. An existing checkpoint is never
+overwritten unless it was read, matched the configuration, and the run continues from it.
+
+**Exact resume.** On the CPU, E epochs in one go and (k epochs, interrupt, resume) give bit-identical
+weights and metrics (except ``seconds``): every piece of state that the next epoch reads is in the
+checkpoint. On CUDA the state is restored the same way, but GPU kernels agree to round-off only.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import json
+import math
+import re
+import sys
+import time
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from scipy.special import betaincinv
+from torch import nn
+from torch.nn import functional as F
+
+from mixverify.report import write_text
+from mixverify.training import _save_atomic
+from mixverify.training import resolve_device as _auto_device
+
+from .models import MODELS, build_model
+
+if TYPE_CHECKING:
+    from .data import ImageData
+
+#: Checkpoint layout and training-loop version: part of :meth:`RunConfig.key`, stored in every checkpoint.
+FORMAT = 1
+METHODS = ("erm", "mixup")
+#: The columns of metrics.csv, in order.
+METRICS = ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "gap", "mixup_train_loss", "lr", "seconds")
+#: Images augmented per call of ``empirical.data.augment`` (bounds the memory of the epoch's augmentation).
+AUGMENT_CHUNK = 8192
+#: Images per forward pass during evaluation.
+EVAL_BATCH = 1000
+_CHECKPOINT_KEYS = {"format", "config", "epoch", "done", "model", "optimizer", "generator", "scaler", "metrics"}
+
+
+class CheckpointError(Exception):
+    """A run directory's checkpoint cannot be used as asked; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that determines a training run (with the data set it names); :meth:`key` names its directory.
+
+    ``width``: preact-resnet18's base width (paper 64) or the WRN's widen factor (paper 8), None = the paper's.
+    ``alpha, beta``: Mixup's Beta law (paper: 1, 1 for Figs 5-8; 5, 0.5 for Fig 1a), unused by ERM.
+    ``train_limit``/``test_limit`` record the subset sizes the data were loaded with (``empirical.data.load``);
+    ``run`` checks that the data hold exactly that many images. ``eval_train_limit``: how many training
+    images (a fixed seeded subset) are evaluated each epoch; None = all.
+    """
+
+    dataset: str
+    model: str = "preact-resnet18"
+    width: int | None = None
+    method: str = "erm"
+    alpha: float = 1.0
+    beta: float = 1.0
+    augment: bool = False
+    epochs: int = 200
+    batch_size: int = 64
+    lr: float = 0.1
+    momentum: float = 0.9
+    weight_decay: float = 1e-4
+    train_limit: int | None = None
+    test_limit: int | None = None
+    eval_train_limit: int | None = 10000
+    seed: int = 0
+
+    def to_dict(self) -> dict:
+        """The fields as plain JSON types, floats as floats (so ``alpha=1`` and ``alpha=1.0`` agree)."""
+        out = dataclasses.asdict(self)
+        for f in dataclasses.fields(self):
+            v = out[f.name]
+            if isinstance(v, (np.integer, np.floating)):
+                v = v.item()
+            if f.type == "float" and isinstance(v, int) and not isinstance(v, bool):
+                v = float(v)
+            out[f.name] = v
+        return out
+
+    def key(self) -> str:
+        """First 16 hex digits of the sha256 of the canonical JSON of the fields and :data:`FORMAT`."""
+        text = json.dumps({"format": FORMAT, **self.to_dict()}, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def validate(self) -> RunConfig:
+        """Raise a one-line ValueError naming the first bad field; return self."""
+        if not isinstance(self.dataset, str) or not self.dataset:
+            raise ValueError(f"dataset must be a data set name, got {self.dataset!r}")
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {', '.join(MODELS)}, got {self.model!r}")
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
+        if self.method == "mixup":
+            for name in ("alpha", "beta"):
+                _number(name, getattr(self, name), low=0.0)
+        if not isinstance(self.augment, bool):
+            raise ValueError(f"augment must be True or False, got {self.augment!r}")
+        for name in ("epochs", "batch_size"):
+            _count(name, getattr(self, name))
+        for name in ("width", "train_limit", "test_limit", "eval_train_limit"):
+            _count(name, getattr(self, name), optional=True)
+        _number("lr", self.lr, low=0.0)
+        _number("momentum", self.momentum, low=0.0, strict=False, high=1.0)
+        _number("weight_decay", self.weight_decay, low=0.0, strict=False)
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
+        return self
+
+
+@dataclass
+class RunResult:
+    """A run's model (eval mode, on the device), its metrics rows, its directory and the epoch this call
+    started from (0: trained from scratch; k: resumed after epoch k; ``epochs``: a finished run reused)."""
+
+    config: RunConfig
+    model: nn.Module
+    metrics: list[dict] = field(default_factory=list)
+    run_dir: Path = Path(".")
+    resumed_from: int = 0
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """``"auto"``: CUDA when available, else the CPU; a named device must exist."""
+    try:
+        dev = _auto_device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} was asked for but CUDA is not available; use device='cpu' or 'auto'")
+    if dev.type not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
+    return dev
+
+
+def run(config: RunConfig, data: ImageData, run_dir, *, resume: bool = False, device="auto", progress: bool = True,
+        stop_after: int | None = None) -> RunResult:
+    """Train ``config`` on ``data`` in ``run_dir`` (checkpoint and metrics after every epoch), or reuse it.
+
+    A finished checkpoint in ``run_dir`` is loaded and returned without training. An unfinished one is
+    continued with ``resume=True`` and refused otherwise; an unreadable one or one written for another
+    configuration is refused (:class:`CheckpointError`) and left untouched. ``stop_after=k`` returns after
+    epoch k (a run done in pieces; an interruption in tests). See the module docstring for the rest.
+    """
+    config = _as_config(config).validate()
+    _check_data(config, data)
+    _count("stop_after", stop_after, optional=True)
+    dev = resolve_device(device)
+    run_dir = Path(run_dir)
+    path = run_dir / "checkpoint.pt"
+    state = _read_checkpoint(path, config) if path.exists() else None
+    if state is not None and not state["done"] and not resume:
+        raise CheckpointError(f"{run_dir}: run interrupted after epoch {state['epoch']} of {config.epochs}; pass "
+                              "--resume to continue it, or remove the directory to start over")
+    with _cudnn_autotune(dev):
+        trainer = Trainer(config, data, dev)
+        start, metrics = 0, []
+        if state is not None:
+            try:
+                trainer.load_state_dict(state)
+            except (RuntimeError, KeyError, ValueError, TypeError) as exc:
+                raise CheckpointError(f"{path}: its saved state does not fit this model ({_first_line(exc)}); it was "
+                                      "left untouched: remove it to start over") from None
+            start, metrics = int(state["epoch"]), [dict(row) for row in state["metrics"]]
+        last = config.epochs if stop_after is None else min(config.epochs, stop_after)
+        if start < last:
+            run_dir.mkdir(parents=True, exist_ok=True)
+            write_text(run_dir / "config.json", json.dumps(config.to_dict(), indent=2) + "\n")
+        for epoch in range(start + 1, last + 1):
+            t0 = time.perf_counter()
+            objective = trainer.train_epoch(epoch, progress=progress)
+            train_loss, train_acc = trainer.evaluate(trainer.x_eval, trainer.y_eval)
+            test_loss, test_acc = trainer.evaluate(trainer.x_test, trainer.y_test)
+            metrics.append({"epoch": epoch, "train_loss": train_loss, "train_acc": train_acc, "test_loss": test_loss,
+                            "test_acc": test_acc, "gap": test_loss - train_loss, "mixup_train_loss": objective,
+                            "lr": float(trainer.optimizer.param_groups[0]["lr"]),
+                            "seconds": time.perf_counter() - t0})
+            _save_atomic(trainer.state_dict(epoch, metrics), path)
+            _write_metrics(run_dir, metrics)
+    trainer.model.eval()
+    return RunResult(config, trainer.model, metrics, run_dir, start)
+
+
+class Trainer:
+    """One run's mutable state (model, SGD, the generator, the scaler) and its data on the device.
+
+    :meth:`train_epoch` is the training loop that ``run`` uses and ``benchmarks/bench_epoch.py`` times.
+    """
+
+    def __init__(self, config: RunConfig, data: ImageData, device: torch.device):
+        self.config, self.device, self.dataset = config, device, data.name
+        self.cuda = device.type == "cuda"
+        self.memory_format = torch.channels_last if self.cuda else torch.contiguous_format
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed)
+            model = build_model(config.model, data.channels, data.num_classes, width=config.width,
+                                mean=data.mean, std=data.std)
+        self.model = model.to(device=device, memory_format=self.memory_format)
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=config.lr, momentum=config.momentum,
+                                         weight_decay=config.weight_decay)
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.amp_dtype = None
+        self.scaler = None
+        if self.cuda:
+            self.amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+            if self.amp_dtype == torch.float16:
+                self.scaler = torch.amp.GradScaler("cuda")
+        self.x_train, self.y_train = data.x_train.to(device), data.y_train.to(device)
+        self.x_test, self.y_test = data.x_test.to(device), data.y_test.to(device)
+        n, limit = self.x_train.shape[0], config.eval_train_limit
+        if limit is None or limit >= n:
+            self.x_eval, self.y_eval = self.x_train, self.y_train
+        else:
+            idx = torch.from_numpy(np.sort(np.random.default_rng([config.seed, 2]).permutation(n)[:limit])).to(device)
+            self.x_eval, self.y_eval = self.x_train[idx], self.y_train[idx]
+        self._augment = None
+        if config.augment:
+            from .data import augment
+
+            self._augment = augment
+
+    # --- one epoch ---------------------------------------------------------------------------------
+
+    def draw_epoch(self):
+        """The epoch's random numbers, from the generator in the documented order, on the device:
+        (x in training order, augmented if asked; y in that order; per-batch lambdas or None; the
+        concatenated per-batch partner permutations or None)."""
+        cfg, g, n, b = self.config, self.generator, self.x_train.shape[0], self.config.batch_size
+        order = torch.randperm(n, generator=g).to(self.device)
+        if self._augment is None:
+            x = self.x_train[order]
+        else:
+            x = torch.cat([self._augment(self.x_train[order[i:i + AUGMENT_CHUNK]], self.dataset, g)
+                           for i in range(0, n, AUGMENT_CHUNK)])
+        lams = perms = None
+        if cfg.method == "mixup":
+            batches = math.ceil(n / b)
+            u = torch.rand(batches, generator=g, dtype=torch.float64)
+            lams = torch.from_numpy(sample_lambda(cfg.alpha, cfg.beta, u.numpy())).to(torch.float32)
+            perms = torch.cat([torch.randperm(min(b, n - i), generator=g) for i in range(0, n, b)])
+            lams, perms = lams.to(self.device), perms.to(self.device)
+        return x, self.y_train[order], lams, perms
+
+    def train_epoch(self, epoch: int = 0, *, progress: bool = False) -> float:
+        """One pass over the training set; returns the training objective's mean over the examples."""
+        from tqdm import tqdm
+
+        model, opt, scaler, b = self.model, self.optimizer, self.scaler, self.config.batch_size
+        x, y, lams, perms = self.draw_epoch()
+        n = x.shape[0]
+        total = torch.zeros((), dtype=torch.float64, device=self.device)
+        model.train()
+        bar = tqdm(total=math.ceil(n / b), desc=f"epoch {epoch}/{self.config.epochs}", unit="batch",
+                   file=sys.stderr, disable=not progress, leave=False)
+        for k, i in enumerate(range(0, n, b)):
+            xb = x[i:i + b].to(dtype=torch.float32, memory_format=self.memory_format).div_(255)
+            yb = y[i:i + b]
+            with self._autocast():
+                if lams is None:
+                    loss = F.cross_entropy(model(xb), yb)
+                else:
+                    lam, p = lams[k], perms[i:i + b]
+                    out = model(mix(xb, lam, p))
+                    loss = mixup_loss(out, yb, lam, p)
+            opt.zero_grad(set_to_none=True)
+            if scaler is None:
+                loss.backward()
+                opt.step()
+            else:
+                scaler.scale(loss).backward()
+                scaler.step(opt)
+                scaler.update()
+            total += loss.detach().double() * yb.shape[0]
+            bar.update(1)
+        mean = float(total) / n
+        bar.set_postfix(loss=f"{mean:.4f}")
+        bar.close()
+        return mean
+
+    def _autocast(self):
+        """Mixed precision for the training step on CUDA; nothing on the CPU."""
+        return torch.autocast("cuda", dtype=self.amp_dtype) if self.amp_dtype is not None else nullcontext()
+
+    @torch.no_grad()
+    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+        """Mean cross-entropy and accuracy of the model in eval mode on uint8 images ``x``, in float32."""
+        self.model.eval()
+        loss = torch.zeros((), dtype=torch.float64, device=self.device)
+        correct = torch.zeros((), dtype=torch.int64, device=self.device)
+        for i in range(0, x.shape[0], EVAL_BATCH):
+            xb = x[i:i + EVAL_BATCH].to(dtype=torch.float32, memory_format=self.memory_format).div_(255)
+            yb = y[i:i + EVAL_BATCH]
+            out = self.model(xb).float()
+            loss += F.cross_entropy(out, yb, reduction="sum").double()
+            correct += (out.argmax(1) == yb).sum()
+        return float(loss) / x.shape[0], float(correct) / x.shape[0]
+
+    # --- checkpoints -------------------------------------------------------------------------------
+
+    def state_dict(self, epoch: int, metrics: list[dict]) -> dict:
+        """The checkpoint after ``epoch``: CPU tensors and plain types only (loadable with weights_only)."""
+        return {
+            "format": FORMAT, "config": self.config.to_dict(), "epoch": epoch, "epochs": self.config.epochs,
+            "done": epoch == self.config.epochs,
+            "model": {k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()},
+            "optimizer": _to_cpu(self.optimizer.state_dict()), "generator": self.generator.get_state(),
+            "scaler": self.scaler.state_dict() if self.scaler is not None else None,
+            "metrics": [dict(row) for row in metrics], "torch": str(torch.__version__), "device": self.device.type,
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.generator.set_state(state["generator"])
+        if self.scaler is not None and state["scaler"]:
+            self.scaler.load_state_dict(state["scaler"])
+
+
+# --- Mixup -----------------------------------------------------------------------------------------
+
+def sample_lambda(alpha: float, beta: float, u):
+    r""":math:`\lambda = I^{-1}_{\alpha,\beta}(u)`: Beta(alpha, beta) draws from uniforms ``u`` in [0, 1)."""
+    return betaincinv(alpha, beta, u)
+
+
+def mix(x: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor) -> torch.Tensor:
+    r"""Mixed inputs :math:`\lambda x + (1 - \lambda) x_\pi` (Eq. 1) of a batch and its permutation ``perm``."""
+    return lam * x + (1 - lam) * x[perm]
+
+
+def mixup_loss(out: torch.Tensor, y: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor) -> torch.Tensor:
+    r""":math:`\lambda\,\mathrm{CE}(out, y) + (1 - \lambda)\,\mathrm{CE}(out, y_\pi)`, mean over the batch."""
+    return lam * F.cross_entropy(out, y) + (1 - lam) * F.cross_entropy(out, y[perm])
+
+
+# --- checks and files ------------------------------------------------------------------------------
+
+def _as_config(config) -> RunConfig:
+    if not isinstance(config, RunConfig):
+        raise ValueError(f"config must be a RunConfig, got {type(config).__name__}")
+    return config
+
+
+def _number(name: str, value, *, low: float, strict: bool = True, high: float | None = None) -> float:
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    v = float(value) if ok else math.nan
+    ok = ok and math.isfinite(v) and (v > low if strict else v >= low) and (high is None or v < high)
+    if not ok:
+        bounds = f"{'>' if strict else '>='} {low:g}" + (f" and < {high:g}" if high is not None else "")
+        raise ValueError(f"{name} must be a finite number {bounds}, got {value!r}")
+    return v
+
+
+def _count(name: str, value, *, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer{' or None' if optional else ''}, got {value!r}")
+
+
+def _check_data(config: RunConfig, data) -> None:
+    """The data must be the data set the config names, at the sizes it records, as uint8 NCHW and int64 labels."""
+    name = getattr(data, "name", None)
+    if name != config.dataset:
+        raise ValueError(f"data must be the config's data set {config.dataset!r}, got {name!r}")
+    for split in ("train", "test"):
+        x, y = getattr(data, f"x_{split}", None), getattr(data, f"y_{split}", None)
+        if not isinstance(x, torch.Tensor) or x.dtype != torch.uint8 or x.ndim != 4 or x.shape[0] == 0:
+            raise ValueError(f"data.x_{split} must be a non-empty uint8 tensor (N, C, H, W), got "
+                             f"{getattr(x, 'dtype', type(x).__name__)} of shape {tuple(getattr(x, 'shape', ()))}")
+        if not isinstance(y, torch.Tensor) or y.dtype != torch.int64 or y.shape != x.shape[:1]:
+            raise ValueError(f"data.y_{split} must be an int64 tensor of shape ({x.shape[0]},), got "
+                             f"{getattr(y, 'dtype', type(y).__name__)} of shape {tuple(getattr(y, 'shape', ()))}")
+        if int(y.min()) < 0 or int(y.max()) >= data.num_classes:
+            raise ValueError(f"data.y_{split} must hold classes 0..{data.num_classes - 1}, got {int(y.min())}.."
+                             f"{int(y.max())}")
+        limit = getattr(config, f"{split}_limit")
+        if limit is not None and x.shape[0] != limit:
+            raise ValueError(f"config.{split}_limit is {limit} but data.x_{split} holds {x.shape[0]} images; load "
+                             f"the data with {split}_limit={limit}")
+    if data.x_test.shape[1:] != data.x_train.shape[1:]:
+        raise ValueError(f"data.x_test must have the training images' shape {tuple(data.x_train.shape[1:])}, "
+                         f"got {tuple(data.x_test.shape[1:])}")
+
+
+def _read_checkpoint(path: Path, config: RunConfig) -> dict:
+    """The checkpoint at ``path``, checked against ``config``; any problem is a CheckpointError (file untouched)."""
+    untouched = "it was left untouched: remove it to start over"
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise CheckpointError(f"{path}: not a readable checkpoint ({_first_line(exc)}); {untouched}") from None
+    if not isinstance(state, dict) or not _CHECKPOINT_KEYS <= set(state):
+        raise CheckpointError(f"{path}: not a training checkpoint of empirical.train (missing entries); {untouched}")
+    if state["format"] != FORMAT:
+        raise CheckpointError(f"{path}: checkpoint format {state['format']!r}, this code reads format {FORMAT}; "
+                              f"{untouched}")
+    stored, wanted = state["config"], config.to_dict()
+    if stored != wanted:
+        fields = [k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k)]
+        diff = ", ".join(f"{k}: checkpoint {stored.get(k)!r}, requested {wanted.get(k)!r}" for k in fields)
+        raise CheckpointError(f"{path}: written for another configuration ({diff}); use another run directory, or "
+                              "remove this one to start over")
+    epoch = state["epoch"]
+    if (isinstance(epoch, bool) or not isinstance(epoch, int) or not 1 <= epoch <= config.epochs
+            or not isinstance(state["metrics"], list) or len(state["metrics"]) != epoch):
+        raise CheckpointError(f"{path}: inconsistent checkpoint (epoch {epoch!r}); {untouched}")
+    return state
+
+
+def _first_line(exc: BaseException) -> str:
+    """The exception's type and the most telling line of its message (torch.load's are many lines long)."""
+    text = [ln.strip() for ln in re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).splitlines() if ln.strip()]
+    line = next((ln for ln in text if "Unpickler error" in ln), text[0] if text else "")
+    line = line if len(line) <= 160 else line[:157] + "..."
+    return f"{type(exc).__name__}: {line}" if line else type(exc).__name__
+
+
+def _write_metrics(run_dir: Path, metrics: list[dict]) -> None:
+    """metrics.json (a list of rows) and metrics.csv (the :data:`METRICS` columns, floats as repr)."""
+    write_text(run_dir / "metrics.json", json.dumps(metrics, indent=1, allow_nan=True) + "\n")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(METRICS)
+    for row in metrics:
+        writer.writerow([repr(row[k]) for k in METRICS])
+    write_text(run_dir / "metrics.csv", buf.getvalue())
+
+
+def _to_cpu(obj: Any) -> Any:
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().cpu()
+    if isinstance(obj, dict):
+        return {k: _to_cpu(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_cpu(v) for v in obj)
+    return obj
+
+
+@contextmanager
+def _cudnn_autotune(device: torch.device):
+    """cuDNN autotuning (as mixup-cifar10's ``cudnn.benchmark = True``) on CUDA, restored afterwards."""
+    if device.type != "cuda":
+        yield
+        return
+    before = torch.backends.cudnn.benchmark
+    torch.backends.cudnn.benchmark = True
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.benchmark = before
