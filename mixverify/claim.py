@@ -89,11 +89,15 @@ class Derivation:
 
 @dataclass(frozen=True)
 class Context:
-    """Settings a check runs under. ``rng(k)`` gives the k-th independent numpy Generator of the seed."""
+    """Settings a check runs under. ``rng(k)`` gives the k-th independent numpy Generator of the seed.
+
+    ``preset`` and ``data_root`` are read by the empirical figure claims only (:mod:`empirical.figures`)."""
 
     seed: int = 0
     device: str = "cpu"
     thorough: bool = False
+    preset: str = "smoke"
+    data_root: str | None = None
 
     def rng(self, stream: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, stream])

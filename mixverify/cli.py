@@ -1,10 +1,14 @@
-"""Command line: ``mixverify list | verify | report`` (also ``python -m mixverify``).
+"""Command line: ``mixverify list | verify | report | figure`` (also ``python -m mixverify``).
 
 Exit codes of ``verify`` (and of ``report --strict``): 0 every selected claim is ``verified`` or
 ``verified-with-erratum``; 1 some claim is ``refuted`` or ``error``. ``report`` exits 0 once the report is
 written (a refuted claim is a finding, not a failure to report it). 2 on bad usage (unknown claim id, bad
-option, unwritable output), with a one-line message and no traceback. Results go to stdout, the progress
-bar to stderr.
+option, unwritable output, a missing data set, an unreadable or interrupted checkpoint), with a one-line
+message and no traceback. Results go to stdout, the progress bar to stderr.
+
+``mixverify figure ID`` reproduces one of the paper's empirical figures (see :mod:`empirical.figures`): it
+exits 0 once the plot and its JSON are written, whether or not the figure's qualitative claim held on
+the run (the JSON's ``holds`` says; ``--strict`` exits 1 when it did not).
 """
 
 from __future__ import annotations
@@ -33,8 +37,16 @@ def _seed(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (``mixverify: error: ...``) and exit status 2, with
+    no usage block before it (``mixverify -h`` shows the usage)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} -h')\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mixverify", description="Verify the claims of Zhang et al. (ICLR 2021) on Mixup.")
+    p = _Parser(prog="mixverify", description="Verify the claims of Zhang et al. (ICLR 2021) on Mixup.")
     p.add_argument("--version", action="version", version=f"mixverify {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="every claim id, paper reference and title")
@@ -45,11 +57,28 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--seed", type=_seed, default=0, help="seed of every random draw (default 0)")
         s.add_argument("--thorough", action="store_true", help="larger settings where a claim has them")
         s.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+        s.add_argument("--preset", default="smoke", choices=("smoke", "paper"),
+                       help="settings of the empirical figure claims (figure-1a ... figure-8; default smoke)")
+        s.add_argument("--data-root", metavar="DIR", help="torchvision data root for the empirical figures' data sets")
         if name == "verify":
             s.add_argument("--json", type=Path, metavar="PATH", help="also write report.json to PATH")
         else:
             s.add_argument("--out", type=Path, default=Path("report"), metavar="DIR", help="output directory")
             s.add_argument("--strict", action="store_true", help="exit 1 if a claim is refuted or errors, as verify")
+    f = sub.add_parser("figure", help="reproduce an empirical figure of the paper (1a, 1b, 5, 6, 7, 8)")
+    f.add_argument("figure_id", metavar="ID", help="1a, 1b, 5, 6, 7 or 8 (figure-1a ... also accepted)")
+    f.add_argument("--preset", default="smoke", help="smoke (minutes on a CPU, Fashion-MNIST subset; default) or paper")
+    f.add_argument("--data-root", type=Path, metavar="DIR", help="torchvision data root (SVHN, CIFAR-10/100, KMNIST, "
+                   "Fashion-MNIST); never downloaded. Default: Debian's Fashion-MNIST only")
+    f.add_argument("--dataset", metavar="NAME", help="data set to use instead of the preset's or the figure's own")
+    f.add_argument("--out", type=Path, default=Path("figures"), metavar="DIR", help="where the PNG and JSON go")
+    f.add_argument("--runs", type=Path, metavar="DIR", help="where training runs (checkpoints, metrics) live "
+                   "(default $MIXVERIFY_CACHE/empirical or ~/.cache/mixverify/empirical)")
+    f.add_argument("--resume", action="store_true", help="continue interrupted training runs from their checkpoints")
+    f.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
+    f.add_argument("--seed", type=_seed, default=0, help="seed of the runs and the data subsets (default 0)")
+    f.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    f.add_argument("--strict", action="store_true", help="exit 1 if the figure's qualitative claim does not hold")
     return p
 
 
@@ -58,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "list":
             return _list()
+        if args.command == "figure":
+            return _figure(args)
         return _verify(args)
     except UsageError as exc:
         print(f"mixverify: error: {exc}", file=sys.stderr)
@@ -91,7 +122,9 @@ def _verify(args) -> int:
         _check_writable(args.json.parent, "--json")
     elif args.command == "report":
         _check_writable(args.out, "--out")
-    ctx = Context(seed=args.seed, device="cpu", thorough=args.thorough)
+    if args.data_root is not None and not Path(args.data_root).is_dir():
+        raise UsageError(f"--data-root: {args.data_root!r} is not a directory")
+    ctx = Context(seed=args.seed, device="cpu", thorough=args.thorough, preset=args.preset, data_root=args.data_root)
     results = []
     bar = tqdm(claims, desc="verifying", unit="claim", file=sys.stderr, disable=args.no_progress or None)
     width = max(len(c.id) for c in claims)
@@ -119,6 +152,39 @@ def _verify(args) -> int:
     if args.command == "report" and not args.strict:
         return 0
     return 0 if ok else 1
+
+
+def _figure(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from empirical.data import DataRootError
+    from empirical.figures import run_figure
+    from empirical.train import CheckpointError
+
+    from .datasets import DatasetError
+
+    _check_writable(args.out, "--out")
+    if args.runs is not None:
+        _check_writable(args.runs, "--runs")
+    if args.data_root is not None and not args.data_root.is_dir():
+        raise UsageError(f"--data-root: {str(args.data_root)!r} is not a directory")
+    try:
+        result = run_figure(args.figure_id, preset=args.preset, data_root=args.data_root, dataset=args.dataset,
+                            out=args.out, runs_dir=args.runs, resume=args.resume, device=args.device, seed=args.seed,
+                            progress=not args.no_progress, log=lambda m: print(m, file=sys.stderr))
+    except (DataRootError, DatasetError, CheckpointError, ValueError) as exc:
+        raise UsageError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc}") from None
+    s = result.summary
+    for c in s["comparison"]:
+        print("  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in c.items()))
+    print(f"claim: {s['claim']}: {'holds' if s['holds'] else 'does NOT hold'} on this run "
+          f"({result.dataset}, preset {result.preset.name})")
+    print(f"written: {args.out / f'figure-{result.spec.id}.png'} and {args.out / f'figure-{result.spec.id}.json'}")
+    result.figure.clear()
+    return 1 if args.strict and not s["holds"] else 0
 
 
 def _check_writable(directory: Path, option: str) -> None:

@@ -12,9 +12,15 @@ from . import (
     corollary_3_1,
     eq_1,
     eq_9,
+    figure_1a,
+    figure_1b,
     figure_2,
     figure_3,
     figure_4,
+    figure_5,
+    figure_6,
+    figure_7,
+    figure_8,
     identity_b2,
     lemma_3_1,
     lemma_3_2,
@@ -51,6 +57,13 @@ CLAIMS: tuple[Claim, ...] = (
     remark_3_2.CLAIM,
     lemma_3_4.CLAIM,
     theorem_3_5.CLAIM,
+    # Figure 1 and Appendix C: the experiments that motivated the theory (empirical/)
+    figure_1a.CLAIM,
+    figure_1b.CLAIM,
+    figure_5.CLAIM,
+    figure_6.CLAIM,
+    figure_7.CLAIM,
+    figure_8.CLAIM,
 )
 
 

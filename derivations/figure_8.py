@@ -1,0 +1,6 @@
+"""Figure 8 (Kuzushiji-MNIST): the same derivation as Figure 1b (derivations/figure_1b.py): Mixup's training loss is the
+cross-entropy with the mixed label, and the plotted gap is the clean test loss minus the clean train loss."""
+
+from .figure_1b import derive
+
+__all__ = ["derive"]

@@ -1,0 +1,303 @@
+r"""The paper's empirical figures (Figure 1 and Appendix C), as runnable specifications.
+
+=======  ==================================================  ==============  ===============  ==============
+figure   what it shows                                       paper's data    model            Mixup law
+=======  ==================================================  ==============  ===============  ==============
+1a       FGSM robust test accuracy against eps, ERM vs Mixup  SVHN            WideResNet-16-8  Beta(5, 0.5)
+1b       generalization gap (test - train loss) per epoch     CIFAR-10 [*]    PreAct ResNet-18 Beta(1, 1)
+5 - 8    the gap with and without standard augmentation     CIFAR-10, CIFAR-100, Fashion-MNIST, KMNIST (ResNet-18, Beta(1, 1))
+=======  ==================================================  ==============  ===============  ==============
+
+[*] The paper does not name Figure 1b's data set; it says only "generalization gap between test and train
+loss" and refers to Appendix C.2 (which is about Figure 4). We take CIFAR-10 without augmentation, the
+first setting of Appendix C.3. Nor does it give the number of epochs, a learning-rate schedule, weight
+decay or the Mixup law of Figures 5-8: we use 200 epochs, the constant learning rate 0.1 it states, weight
+decay 1e-4 and Beta(1, 1), the defaults of facebookresearch/mixup-cifar10 that "the standard experimental
+setups" most likely means. Appendix C.3's stated settings are kept: SGD, batch 64, momentum 0.9, lr 0.1.
+
+Two presets: ``paper`` (the settings above, the figure's own data set, full width) and ``smoke`` (a
+Fashion-MNIST subset, narrow networks, a few epochs: a few minutes on 2 CPU cores; what the test suite
+and the default report run). In the smoke preset Fashion-MNIST stands in for every figure's data set, so
+figures 5-8 (and 1b) share their training runs; the report says so beside every smoke number.
+
+The *generalization gap* is the test loss minus the training loss, both the mean cross-entropy of the
+model in eval mode on clean images (for Mixup too: the theory bounds the standard loss's gap). A figure's
+qualitative claim is decided on the mean over the last quarter of the epochs, where one epoch's noise
+matters least.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure as MplFigure
+
+from . import data as data_mod
+from .robustness import DEFAULT_EPS, attack_subset, fgsm_accuracy
+from .train import RunConfig, run
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    id: str
+    claim_id: str
+    kind: str  # "robustness" | "generalization"
+    dataset: str  # the paper's data set
+    model: str
+    alpha: float
+    beta: float
+    augment: tuple[bool, ...]
+    title: str
+    paper: str  # what the paper says the figure shows (its numbers are not in the text)
+
+
+FIGURES: dict[str, FigureSpec] = {
+    "1a": FigureSpec("1a", "figure-1a", "robustness", "svhn", "wrn-16-8", 5.0, 0.5, (False,),
+                     "Adversarial robustness under FGSM",
+                     "Appendix C.1: 'the model trained with Mixup loss has better robustness' (Fig. 1a: SVHN, "
+                     "WRN-16-8, Mixup alpha = 5, beta = 0.5, FGSM on 1000 random test images)"),
+    "1b": FigureSpec("1b", "figure-1b", "generalization", "cifar10", "preact-resnet18", 1.0, 1.0, (False,),
+                     "Generalization gap between test and train loss",
+                     "Section 1: Mixup's better test performance is 'mainly due to its good generalization "
+                     "property' (Fig. 1b: a smaller gap between test and train loss)"),
+    "5": FigureSpec("5", "figure-5", "generalization", "cifar10", "preact-resnet18", 1.0, 1.0, (False, True),
+                    "Generalization: CIFAR-10", "Appendix C.3, Fig. 5: Mixup's gap below ERM's on CIFAR-10"),
+    "6": FigureSpec("6", "figure-6", "generalization", "cifar100", "preact-resnet18", 1.0, 1.0, (False, True),
+                    "Generalization: CIFAR-100", "Appendix C.3, Fig. 6: Mixup's gap below ERM's on CIFAR-100"),
+    "7": FigureSpec("7", "figure-7", "generalization", "fashion-mnist", "preact-resnet18", 1.0, 1.0, (False, True),
+                    "Generalization: Fashion-MNIST", "Appendix C.3, Fig. 7: Mixup's gap below ERM's on Fashion-MNIST"),
+    "8": FigureSpec("8", "figure-8", "generalization", "kmnist", "preact-resnet18", 1.0, 1.0, (False, True),
+                    "Generalization: Kuzushiji-MNIST", "Appendix C.3, Fig. 8: Mixup's gap below ERM's on KMNIST"),
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    epochs: int
+    width: dict = field(default_factory=dict)  # model name -> width (None: the paper's)
+    train_limit: int | None = None
+    test_limit: int | None = None
+    eval_train_limit: int | None = 10000
+    attack_images: int = 1000
+    dataset: str | None = None  # the data set standing in for every figure's, or None: the figure's own
+    weight_decay: float = 1e-4
+
+
+PRESETS: dict[str, Preset] = {
+    "paper": Preset("paper", epochs=200),
+    # Narrow networks (ResNet-18 base width 8 instead of 64, WRN-16-1 instead of 16-8), 1000 training and
+    # 1000 test images of Fashion-MNIST, 15 epochs: about a minute a figure on 2 idle CPU cores, long enough
+    # that ERM overfits (its training loss falls well below its test loss) so the gaps can be compared.
+    "smoke": Preset("smoke", epochs=15, width={"preact-resnet18": 8, "wrn-16-8": 1}, train_limit=1000,
+                    test_limit=1000, eval_train_limit=None, attack_images=500, dataset="fashion-mnist"),
+}
+
+
+@dataclass
+class FigureResult:
+    spec: FigureSpec
+    preset: Preset
+    dataset: str
+    summary: dict  # the plotted numbers and the qualitative comparison (JSON-ready)
+    figure: MplFigure
+    runs: dict = field(default_factory=dict)  # label -> RunResult
+    images: object = None  # the ImageData the runs were trained and evaluated on
+
+    def to_json(self) -> dict:
+        return {"figure": self.spec.id, "claim_id": self.spec.claim_id, "title": self.spec.title,
+                "preset": self.preset.name, "dataset": self.dataset, "paper_dataset": self.spec.dataset,
+                "paper": self.spec.paper, **self.summary}
+
+
+def spec(fig_id: str) -> FigureSpec:
+    fig_id = str(fig_id).removeprefix("figure-")
+    if fig_id not in FIGURES:
+        raise ValueError(f"unknown figure {fig_id!r}; known: {', '.join(FIGURES)}")
+    return FIGURES[fig_id]
+
+
+def run_configs(fig: FigureSpec, preset: Preset, dataset: str, *, seed: int = 0) -> dict[str, RunConfig]:
+    """The training runs a figure needs, by label ("erm", "mixup", with "+aug" for augmented runs)."""
+    base = RunConfig(dataset=dataset, model=fig.model, width=preset.width.get(fig.model), epochs=preset.epochs,
+                     batch_size=64, lr=0.1, momentum=0.9, weight_decay=preset.weight_decay,
+                     train_limit=preset.train_limit, test_limit=preset.test_limit,
+                     eval_train_limit=preset.eval_train_limit, seed=seed)
+    configs = {}
+    for augment in fig.augment:
+        suffix = "+aug" if augment else ""
+        configs["erm" + suffix] = replace(base, method="erm", augment=augment)
+        configs["mixup" + suffix] = replace(base, method="mixup", alpha=fig.alpha, beta=fig.beta, augment=augment)
+    return configs
+
+
+def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: str | None = None, out=None,
+               runs_dir=None, resume: bool = False, device="auto", seed: int = 0, progress: bool = True,
+               log=None) -> FigureResult:
+    """Train (or reuse) the runs of one figure, evaluate it, draw it; write ``figure-<id>.png`` and
+    ``figure-<id>.json`` under ``out`` when given. Runs live in ``runs_dir/<config key>/`` (checkpoint,
+    metrics.csv, metrics.json, config.json); a finished run is reused, an interrupted one is continued
+    only with ``resume=True``."""
+    fig = spec(fig_id)
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
+    p = PRESETS[preset]
+    dataset = dataset or p.dataset or fig.dataset
+    if dataset not in data_mod.DATASETS:
+        raise ValueError(f"unknown data set {dataset!r}; known: {', '.join(data_mod.DATASETS)}")
+    runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir()
+    images = data_mod.load(dataset, data_root, train_limit=p.train_limit, test_limit=p.test_limit, seed=seed)
+    runs = {}
+    for label, config in run_configs(fig, p, dataset, seed=seed).items():
+        if log:
+            log(f"figure {fig.id}: run {label} ({config.key()}), {config.epochs} epochs")
+        runs[label] = run(config, images, runs_dir / config.key(), resume=resume, device=device, progress=progress)
+    if fig.kind == "robustness":
+        summary = _robustness(runs, images, p, seed)
+        figure = plot_robustness(fig, summary, dataset, p.name)
+    else:
+        summary = _generalization(runs)
+        figure = plot_generalization(fig, summary, dataset, p.name)
+    summary["runs"] = {label: {"config": asdict(r.config), "key": r.config.key(), "dir": str(r.run_dir)}
+                       for label, r in runs.items()}
+    result = FigureResult(fig, p, dataset, summary, figure, runs, images)
+    if out is not None:
+        write(result, Path(out))
+    return result
+
+
+def default_runs_dir() -> Path:
+    from mixverify.training import default_cache_dir
+
+    return default_cache_dir() / "empirical"
+
+
+def write(result: FigureResult, out: Path) -> tuple[Path, Path]:
+    from mixverify.report import dumps, save_figure, write_text
+
+    png, js = out / f"figure-{result.spec.id}.png", out / f"figure-{result.spec.id}.json"
+    save_figure(result.figure, png)
+    write_text(js, dumps(_finite(result.to_json())))
+    return png, js
+
+
+# --- the two kinds of figure ------------------------------------------------------------------------
+
+def _robustness(runs, images, preset: Preset, seed: int) -> dict:
+    n = min(preset.attack_images, images.x_test.shape[0])
+    idx = attack_subset(images.x_test.shape[0], n, seed)
+    x, y = images.x_test[idx], images.y_test[idx]
+    eps = list(DEFAULT_EPS)
+    acc, hits = {}, {}
+    for label in ("erm", "mixup"):
+        acc[label], hits[label] = fgsm_accuracy(runs[label].model, x, y, eps, return_hits=True)
+    comparison = []
+    for k, e in enumerate(eps):
+        a, b = hits["mixup"][k].astype(float), hits["erm"][k].astype(float)
+        comparison.append({"eps": e, "eps_255": round(e * 255, 6), "erm": acc["erm"][k], "mixup": acc["mixup"][k],
+                           **_paired(a - b), "mixup_above": bool(acc["mixup"][k] > acc["erm"][k])})
+    attacked = [k for k, e in enumerate(eps) if e > 0]
+    mean = {label: float(np.mean([acc[label][k] for k in attacked])) for label in acc}
+    overall = {"erm": mean["erm"], "mixup": mean["mixup"],
+               **_paired(np.mean([hits["mixup"][k].astype(float) - hits["erm"][k] for k in attacked], axis=0))}
+    return {"kind": "robustness", "attack_images": n, "eps": eps, "accuracy": acc, "comparison": comparison,
+            "mean_over_eps": overall, "z": Z,
+            "claim": "Mixup's FGSM robust accuracy is above ERM's (mean over eps > 0), and below it at no eps > 0 "
+                     f"by more than {Z:g} paired standard errors",
+            "holds": bool(overall["difference"] > 0
+                          and all(c["difference"] >= -Z * c["se"] for c in comparison if c["eps"] > 0))}
+
+
+#: Standard errors a paired accuracy difference may fall below 0 before it counts as "Mixup below ERM":
+#: the project's z for sampled quantities (mixverify.numerics.Z_MC).
+Z = 4.0
+
+
+def _paired(d: np.ndarray) -> dict:
+    """Mean of per-image differences (Mixup's hit minus ERM's) and its standard error."""
+    d = np.asarray(d, dtype=float)
+    se = float(np.std(d, ddof=1) / math.sqrt(len(d))) if len(d) > 1 else float("nan")
+    return {"difference": float(np.mean(d)), "se": se}
+
+
+def tail_mean(values, fraction: float = 0.25) -> float:
+    """Mean of the last ``ceil(fraction * len)`` values (at least one)."""
+    k = max(1, math.ceil(fraction * len(values)))
+    return float(np.mean(values[-k:]))
+
+
+def _generalization(runs) -> dict:
+    curves, comparison = {}, []
+    for label, r in runs.items():
+        curves[label] = {key: [m[key] for m in r.metrics] for key in
+                         ("epoch", "train_loss", "test_loss", "gap", "train_acc", "test_acc")}
+    for suffix in ("", "+aug"):
+        if "erm" + suffix not in curves:
+            continue
+        erm, mix = curves["erm" + suffix], curves["mixup" + suffix]
+        g_erm, g_mix = tail_mean(erm["gap"]), tail_mean(mix["gap"])
+        comparison.append({"augment": bool(suffix), "gap_erm": g_erm, "gap_mixup": g_mix,
+                           "test_acc_erm": erm["test_acc"][-1], "test_acc_mixup": mix["test_acc"][-1],
+                           "epochs_averaged": max(1, math.ceil(0.25 * len(erm["gap"]))),
+                           "mixup_below": bool(g_mix < g_erm)})
+    return {"kind": "generalization", "curves": curves, "comparison": comparison,
+            "claim": "Mixup's generalization gap (test loss - train loss) is below ERM's",
+            "holds": all(c["mixup_below"] for c in comparison)}
+
+
+# --- plots ------------------------------------------------------------------------------------------
+
+COLORS = {"erm": "tab:blue", "mixup": "tab:red"}
+
+
+def plot_robustness(fig: FigureSpec, summary: dict, dataset: str, preset: str) -> MplFigure:
+    f = MplFigure(figsize=(5.2, 3.8))
+    ax = f.add_subplot()
+    x = [e * 255 for e in summary["eps"]]
+    for label, name in (("erm", "ERM"), ("mixup", f"Mixup (alpha={fig.alpha:g}, beta={fig.beta:g})")):
+        ax.plot(x, [100 * a for a in summary["accuracy"][label]], "o-", color=COLORS[label], label=name)
+    ax.set_xlabel("FGSM eps (x 1/255)")
+    ax.set_ylabel("robust test accuracy (%)")
+    ax.set_title(f"Fig. {fig.id}: {fig.title}\n{dataset}, {summary['attack_images']} test images, preset {preset}",
+                 fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    f.tight_layout()
+    return f
+
+
+def plot_generalization(fig: FigureSpec, summary: dict, dataset: str, preset: str) -> MplFigure:
+    settings = [s for s in ("", "+aug") if "erm" + s in summary["curves"]]
+    f = MplFigure(figsize=(5.2 * len(settings), 6.4))
+    for col, suffix in enumerate(settings):
+        top = f.add_subplot(2, len(settings), col + 1)
+        bottom = f.add_subplot(2, len(settings), len(settings) + col + 1)
+        for method, name in (("erm", "ERM"), ("mixup", "Mixup")):
+            c = summary["curves"][method + suffix]
+            top.plot(c["epoch"], c["gap"], color=COLORS[method], label=name)
+            bottom.plot(c["epoch"], c["train_loss"], "--", color=COLORS[method], label=f"{name} train")
+            bottom.plot(c["epoch"], c["test_loss"], "-", color=COLORS[method], label=f"{name} test")
+        aug = "with" if suffix else "without"
+        top.set_title(f"Fig. {fig.id}: {fig.title}\n{dataset}, {aug} augmentation, preset {preset}", fontsize=9)
+        top.set_ylabel("test loss - train loss")
+        bottom.set_ylabel("cross-entropy")
+        bottom.set_xlabel("epoch")
+        for ax in (top, bottom):
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=7)
+    f.tight_layout()
+    return f
+
+
+def _finite(obj):
+    """Non-finite floats as strings, so the JSON stays strict."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return str(obj)
+    return obj

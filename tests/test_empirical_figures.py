@@ -1,0 +1,161 @@
+"""The empirical figures (empirical/figures.py, robustness.py), their CLI and their claims.
+
+The smoke-preset runs are trained once per test session (the session's private cache, see conftest.py)
+and shared by every test here and by tests/test_claims.py.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from empirical import figures
+from empirical.robustness import attack_subset, fgsm_accuracy
+from mixverify import cli
+from mixverify.claim import Context
+from mixverify.claims import _empirical
+
+HAVE_FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists()
+needs_fmnist = pytest.mark.skipif(not HAVE_FMNIST, reason="needs Debian's dataset-fashion-mnist")
+CTX = Context(seed=0)
+
+
+def tiny_classifier(d=12, k=3, seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Flatten(), nn.Linear(d, k))
+
+
+# --- robustness helpers -------------------------------------------------------------------------
+
+def test_fgsm_at_zero_is_the_clean_accuracy():
+    model = tiny_classifier()
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(0, 256, (40, 1, 3, 4), generator=g, dtype=torch.uint8)
+    y = torch.randint(0, 3, (40,), generator=g)
+    clean = float((model(x.float() / 255).argmax(1) == y).float().mean())
+    acc = fgsm_accuracy(model, x, y, [0.0, 0.1], batch_size=7)
+    assert acc[0] == pytest.approx(clean, rel=1e-6)  # float32 vs float64 mean of the same hits
+    assert acc[1] <= acc[0]  # a linear model: the FGSM step can only lower each margin of the true class
+
+
+def test_fgsm_accuracy_bad_eps_and_shapes():
+    model = tiny_classifier()
+    x, y = torch.zeros(4, 1, 3, 4), torch.zeros(4, dtype=torch.long)
+    with pytest.raises(ValueError, match="eps must be"):
+        fgsm_accuracy(model, x, y, [-0.1])
+    with pytest.raises(ValueError, match="eps must be"):
+        fgsm_accuracy(model, x, y, [float("nan")])
+    with pytest.raises(ValueError, match="same positive number"):
+        fgsm_accuracy(model, x, y[:3], [0.0])
+
+
+def test_attack_subset_is_fixed_and_distinct():
+    a, b = attack_subset(100, 30, seed=3), attack_subset(100, 30, seed=3)
+    assert (a == b).all() and len(set(a.tolist())) == 30 and (a[:-1] < a[1:]).all()
+    with pytest.raises(ValueError, match="test set has 10"):
+        attack_subset(10, 30, seed=0)
+
+
+def test_tail_mean():
+    assert figures.tail_mean([1.0, 2.0, 3.0, 4.0, 5.0]) == pytest.approx(4.5)  # last ceil(5/4) = 2
+    assert figures.tail_mean([7.0]) == 7.0
+
+
+def test_specs_and_configs():
+    assert set(figures.FIGURES) == {"1a", "1b", "5", "6", "7", "8"}
+    assert figures.spec("figure-7") is figures.FIGURES["7"]
+    with pytest.raises(ValueError, match="unknown figure '9'"):
+        figures.spec("9")
+    p = figures.PRESETS["paper"]
+    c = figures.run_configs(figures.FIGURES["5"], p, "cifar10")
+    assert set(c) == {"erm", "mixup", "erm+aug", "mixup+aug"}
+    assert (c["mixup"].batch_size, c["mixup"].lr, c["mixup"].momentum) == (64, 0.1, 0.9)  # Appendix C.3
+    a = figures.run_configs(figures.FIGURES["1a"], p, "svhn")
+    assert (a["mixup"].alpha, a["mixup"].beta, a["mixup"].model) == (5.0, 0.5, "wrn-16-8")  # Appendix C.1
+    # Smoke: figures 5-8 on the same stand-in data share their runs (one training for four figures).
+    s = figures.PRESETS["smoke"]
+    keys = {fid: {k: v.key() for k, v in figures.run_configs(figures.FIGURES[fid], s, "fashion-mnist").items()}
+            for fid in ("5", "6", "7", "8")}
+    assert keys["5"] == keys["6"] == keys["7"] == keys["8"]
+
+
+# --- the CLI ------------------------------------------------------------------------------------
+
+def one_line_error(capsys, argv, code=2):
+    assert cli.main(argv) == code
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mixverify: error:") and "\n" not in err and "Traceback" not in err
+    return err
+
+
+def test_cli_figure_unknown_id(capsys, tmp_path):
+    assert "unknown figure '9'" in one_line_error(capsys, ["figure", "9", "--out", str(tmp_path)])
+
+
+def test_cli_figure_unknown_preset(capsys, tmp_path):
+    assert "unknown preset 'fast'" in one_line_error(capsys, ["figure", "7", "--preset", "fast", "--out", str(tmp_path)])
+
+
+def test_cli_figure_missing_data_root(capsys, tmp_path):
+    err = one_line_error(capsys, ["figure", "5", "--preset", "paper", "--data-root", str(tmp_path / "nope"),
+                                  "--out", str(tmp_path)])
+    assert "is not a directory" in err
+
+
+def test_cli_figure_empty_data_root_names_the_expected_files(capsys, tmp_path):
+    err = one_line_error(capsys, ["figure", "5", "--preset", "paper", "--data-root", str(tmp_path),
+                                  "--out", str(tmp_path / "out")])
+    assert "cifar-10-batches-py" in err
+
+
+def test_cli_figure_needs_data_root_for_svhn(capsys, tmp_path):
+    err = one_line_error(capsys, ["figure", "1a", "--preset", "paper", "--out", str(tmp_path)])
+    assert "--data-root" in err
+
+
+# --- smoke runs (trained once per session) ---------------------------------------------------------
+
+@needs_fmnist
+@pytest.mark.parametrize("fig_id", ["1a", "7"])
+def test_cli_figure_smoke_writes_plot_and_json(capsys, tmp_path, fig_id):
+    assert cli.main(["figure", fig_id, "--preset", "smoke", "--out", str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    png, js = tmp_path / f"figure-{fig_id}.png", tmp_path / f"figure-{fig_id}.json"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = json.loads(js.read_text())
+    assert data["figure"] == fig_id and data["preset"] == "smoke" and data["dataset"] == "fashion-mnist"
+    assert "claim:" in out and isinstance(data["holds"], bool)
+    if fig_id == "1a":
+        acc = data["accuracy"]
+        assert len(acc["erm"]) == len(data["eps"]) and data["eps"][0] == 0
+        assert all(0 <= a <= 1 for a in acc["erm"] + acc["mixup"])
+    else:
+        assert {c["augment"] for c in data["comparison"]} == {False, True}
+        for curve in data["curves"].values():
+            assert curve["gap"] == pytest.approx([t - r for t, r in zip(curve["test_loss"], curve["train_loss"])])
+
+
+@needs_fmnist
+def test_generalization_claim_rejects_planted_errors():
+    real = _empirical.check(CTX, "7")
+    assert not real.failed(), real.failed()
+    # Exchanging the ERM and Mixup curves flips every ordering the figure shows.
+    swapped = _empirical.check(CTX, "7", swap=True).failed()
+    assert any("gap below ERM's" in n for n in swapped)
+    # A wrong loss (sum of logits, not the cross-entropy) does not reproduce the logged test loss.
+    wrong = _empirical.check(CTX, "7", loss=lambda out, y: out.sum()).failed()
+    assert any("recomputed from the checkpoint" in n for n in wrong)
+
+
+@needs_fmnist
+def test_robustness_claim_rejects_planted_errors():
+    real = _empirical.check(CTX, "1a")
+    assert not [n for n in real.failed() if "FGSM attains" in n]
+
+    def flipped(f, X, y, eps, **kw):  # a step down the gradient, not up
+        from mixverify.attacks import fgsm
+        return 2 * X - fgsm(f, X, y, eps, **kw)
+
+    assert any("FGSM attains" in n for n in _empirical.check(CTX, "1a", attack=flipped).failed())
