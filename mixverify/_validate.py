@@ -15,6 +15,8 @@ import torch
 
 def positive(name: str, value) -> float:
     """Return ``value`` as a float, or raise if it is not a finite number > 0 (alpha, beta, eps ...)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -72,9 +74,15 @@ def outputs(f: Callable, X: torch.Tensor) -> torch.Tensor:
     """Call ``f`` on the batch ``X`` and return its n outputs as a vector of shape (n,)."""
     if not callable(f):
         raise ValueError(f"f must be a callable mapping an (n, d) tensor to n outputs, got {type(f).__name__}")
-    out = f(X)
+    try:
+        out = f(X)
+    except RuntimeError as exc:  # torch's dtype / shape mismatches: one line naming f and the batch
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"f failed on a batch of shape {tuple(X.shape)} and dtype {X.dtype}: {reason}") from exc
     if not isinstance(out, torch.Tensor):
         raise ValueError(f"f must return a torch.Tensor, got {type(out).__name__}")
+    if not out.is_floating_point():
+        raise ValueError(f"f must return real floating-point outputs, got dtype {out.dtype}")
     n = X.shape[0]
     if out.shape not in ((n,), (n, 1)):
         raise ValueError(f"f must map an ({n}, d) batch to {n} outputs, got shape {tuple(out.shape)}")
@@ -93,3 +101,76 @@ def binary_labels(y: torch.Tensor, what: str = "the logistic claims") -> torch.T
     if bad.numel():
         raise ValueError(f"y must be 0 or 1 for {what}, got {bad[0].item()}")
     return y
+
+
+def nonnegative_int(name: str, value) -> int:
+    """An integer >= 0 (a moment's order k; k = 0 is the trivial moment 1)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+    return int(value)
+
+
+def numpy_generator(value) -> np.random.Generator | None:
+    """``None`` or a ``numpy.random.Generator`` (the Monte Carlo estimators draw with numpy)."""
+    if value is not None and not isinstance(value, np.random.Generator):
+        raise ValueError("generator must be a numpy.random.Generator (numpy.random.default_rng(seed)) or None, "
+                         f"got {type(value).__name__}")
+    return value
+
+
+def torch_generator(value) -> torch.Generator | None:
+    """``None`` or a CPU ``torch.Generator`` (the attacks draw on the CPU, then move the numbers)."""
+    if value is None:
+        return None
+    if not isinstance(value, torch.Generator):
+        raise ValueError("generator must be a torch.Generator (torch.Generator().manual_seed(seed)) or None, "
+                         f"got {type(value).__name__}")
+    if value.device.type != "cpu":
+        raise ValueError(f"generator must be a CPU torch.Generator (random numbers are drawn on the CPU), got {value.device}")
+    return value
+
+
+def law(value):
+    """A law of the mixing weight: a :class:`mixverify.laws.Beta` or :class:`mixverify.laws.BetaMixture`."""
+    from .laws import Beta, BetaMixture  # laws imports this module
+
+    if not isinstance(value, (Beta, BetaMixture)):
+        raise ValueError(f"law must be a Beta or a BetaMixture (e.g. tilde_lambda_law(alpha, beta)), got {type(value).__name__}")
+    return value
+
+
+def vectorised(name: str, fn: Callable, lam: np.ndarray) -> np.ndarray:
+    """``fn(lam)`` for the array of quadrature nodes ``lam``: it must return one real number per node."""
+    if not callable(fn):
+        raise ValueError(f"{name} must be a callable mapping an array of lambdas to an array of values, got {type(fn).__name__}")
+    try:
+        values = np.asarray(fn(lam))
+    except TypeError as exc:  # e.g. math.exp on an array
+        raise ValueError(f"{name} must be vectorised (map an array of lambdas to an array): {exc}") from None
+    if values.shape != lam.shape or not np.isrealobj(values):
+        raise ValueError(f"{name} must map the {lam.shape[0]} quadrature nodes to {lam.shape[0]} real values, got shape "
+                         f"{values.shape} and dtype {values.dtype}")
+    return values
+
+
+def attack_options(X: torch.Tensor, y: torch.Tensor, *, bounds, generator, logistic: bool):
+    """The options of FGSM / PGD that ``attacks._validated`` leaves: X's dtype, the default loss's labels, the
+    input domain ``bounds = (lo, hi)`` (X must lie in it, or clipping would move x further than eps) and the
+    generator. Returns ``bounds`` as a pair of floats, or None."""
+    if not X.is_floating_point():
+        raise ValueError(f"X must hold floating-point numbers (inputs are perturbed by gradients), got dtype {X.dtype}")
+    if logistic and (y.dtype == torch.bool or y.is_complex() or not torch.isfinite(y).all() or (y < 0).any() or (y > 1).any()):
+        raise ValueError("y must lie in [0, 1] for the default logistic loss (h = softplus); pass loss= for other labels")
+    torch_generator(generator)
+    if bounds is None:
+        return None
+    try:
+        lo, hi = (float(b) for b in bounds)
+    except (TypeError, ValueError):
+        raise ValueError(f"bounds must be None or a pair of numbers (lo, hi), got {bounds!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"bounds must be two finite numbers lo < hi, got {bounds!r}")
+    if (X < lo).any() or (X > hi).any():
+        raise ValueError(f"X must lie within bounds {bounds!r} (clipping would move it further than eps), "
+                         f"got values in [{float(X.min()):.4g}, {float(X.max()):.4g}]")
+    return lo, hi

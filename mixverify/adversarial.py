@@ -34,6 +34,7 @@ from .models import LinearModel
 
 def attack_radius(eps: float, d: int, norm=2) -> float:
     r"""The radius the paper attacks with: :math:`\varepsilon\sqrt d` for l2, :math:`\varepsilon` for l-infinity."""
+    eps, d = _nonnegative("eps", eps), _validate.positive_int("d", d)
     return eps * math.sqrt(d) if norm_name(norm) == 2 else eps
 
 

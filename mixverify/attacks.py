@@ -42,7 +42,7 @@ def project(delta: torch.Tensor, eps: float, norm) -> torch.Tensor:
     """
     if norm == "inf":
         return delta.clamp(-eps, eps)
-    flat = delta.flatten(1).norm(dim=1).clamp_min(1e-300)
+    flat = delta.flatten(1).norm(dim=1).clamp_min(torch.finfo(delta.dtype).tiny)  # 1e-300 is 0 in float32: 0/0
     factor = torch.clamp(eps / flat, max=1.0)
     return delta * factor.view(-1, *([1] * (delta.ndim - 1)))
 
@@ -51,7 +51,7 @@ def _ascent_direction(grad: torch.Tensor, norm) -> torch.Tensor:
     """Steepest ascent direction of unit norm: sign(g) for l-infinity, g/||g||_2 for l2."""
     if norm == "inf":
         return grad.sign()
-    n = grad.flatten(1).norm(dim=1).clamp_min(1e-300)
+    n = grad.flatten(1).norm(dim=1).clamp_min(torch.finfo(grad.dtype).tiny)  # a zero gradient gives 0, not NaN
     return grad / n.view(-1, *([1] * (grad.ndim - 1)))
 
 
@@ -60,7 +60,7 @@ def _random_start(X, eps, norm, generator):
         u = torch.rand(X.shape, generator=generator, dtype=X.dtype, device="cpu").to(X.device)
         return (2 * u - 1) * eps
     g = torch.randn(X.shape, generator=generator, dtype=X.dtype, device="cpu").to(X.device)
-    g = g / g.flatten(1).norm(dim=1).clamp_min(1e-300).view(-1, *([1] * (X.ndim - 1)))
+    g = g / g.flatten(1).norm(dim=1).clamp_min(torch.finfo(g.dtype).tiny).view(-1, *([1] * (X.ndim - 1)))
     D = X[0].numel()
     r = torch.rand(X.shape[0], generator=generator, dtype=X.dtype, device="cpu").to(X.device) ** (1.0 / D)
     return g * (eps * r).view(-1, *([1] * (X.ndim - 1)))
@@ -109,6 +109,7 @@ def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable = logistic_loss, 
     :math:`x + \varepsilon\,\nabla_x\ell/\|\nabla_x\ell\|_2` for l2. Returns the perturbed inputs.
     """
     X, y, eps, norm = _validated(f, X, y, eps, norm)
+    bounds = _validate.attack_options(X, y, bounds=bounds, generator=None, logistic=loss is logistic_loss)
     if eps == 0:
         return X.clone()
     with torch.enable_grad():  # works inside a caller's torch.no_grad() too
@@ -135,6 +136,7 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
     ``projection`` is the projection step (replace it only to test that a wrong one is caught).
     """
     X, y, eps, norm = _validated(f, X, y, eps, norm)
+    bounds = _validate.attack_options(X, y, bounds=bounds, generator=generator, logistic=loss is logistic_loss)
     steps = _validate.positive_int("steps", steps)
     restarts = _validate.positive_int("restarts", restarts)
     a = 2.5 * eps / steps if step_size is None else _validate.positive("step_size", step_size)

@@ -42,11 +42,11 @@ class Beta:
 
     def moment(self, k: int) -> float:
         r""":math:`\mathbb E[\lambda^k] = \prod_{r<k} (a+r)/(a+b+r)`."""
-        return math.prod((self.a + r) / (self.a + self.b + r) for r in range(k))
+        return math.prod((self.a + r) / (self.a + self.b + r) for r in range(_validate.nonnegative_int("k", k)))
 
     def moment_one_minus(self, k: int) -> float:
         r""":math:`\mathbb E[(1-\lambda)^k] = \prod_{r<k} (b+r)/(a+b+r)` (as 1 - Beta(a, b) is Beta(b, a))."""
-        return math.prod((self.b + r) / (self.a + self.b + r) for r in range(k))
+        return math.prod((self.b + r) / (self.a + self.b + r) for r in range(_validate.nonnegative_int("k", k)))
 
     def pdf(self, lam):
         lam = np.asarray(lam, dtype=float)
@@ -74,6 +74,8 @@ class BetaMixture:
     def __post_init__(self):
         if len(self.weights) != len(self.components) or not self.components:
             raise ValueError("weights and components must be non-empty and of equal length")
+        if not all(isinstance(c, Beta) for c in self.components):
+            raise ValueError(f"components must be Beta laws, got {self.components!r}")
         if any(w <= 0 for w in self.weights) or not math.isclose(sum(self.weights), 1.0, rel_tol=1e-12):
             raise ValueError(f"weights must be positive and sum to 1, got {self.weights}")
 
@@ -132,8 +134,8 @@ def tilde_lambda_law(alpha, beta) -> BetaMixture:
 
 def expect(law: Law, fn: Callable[[np.ndarray], np.ndarray], *, nodes: int = 32) -> float:
     """E_{lambda ~ law}[fn(lambda)] by Gauss--Jacobi quadrature (fn must be vectorised)."""
-    lam, w = law.quadrature(nodes)
-    return float(np.dot(w, fn(lam)))
+    lam, w = _validate.law(law).quadrature(nodes)
+    return float(np.dot(w, _validate.vectorised("fn", fn, lam)))
 
 
 @lru_cache(maxsize=256)

@@ -91,7 +91,7 @@ def perturbation_loss(f: Callable, X, y, law: Law, *, h: Callable = softplus, no
     Labels are *not* mixed. Exact over pairs, Gauss--Jacobi over lambda.
     """
     X, y = _validate.data(X, y, logistic=h is softplus)
-    lam, w = law.quadrature(nodes)
+    lam, w = _validate.law(law).quadrature(nodes)
     return pairwise_expectation(f, X, y, lam, w, _eq2_loss(h), mix_labels=False)
 
 
@@ -152,7 +152,7 @@ def pairwise_expectation(f, X, y, lam, w, loss, *, mix_labels: bool) -> torch.Te
 
 def _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator) -> torch.Tensor:
     samples = _validate.positive_int("samples", samples)
-    rng = generator if generator is not None else np.random.default_rng()
+    rng = generator if _validate.numpy_generator(generator) is not None else np.random.default_rng()
     n = X.shape[0]
     i = torch.as_tensor(rng.integers(0, n, size=samples), device=X.device)
     j = torch.as_tensor(rng.integers(0, n, size=samples), device=X.device)

@@ -10,6 +10,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from . import _validate
+
 
 class LinearModel:
     r""":math:`f_\theta(x) = \theta^\top x` (logistic regression when paired with h = softplus).
@@ -21,11 +23,15 @@ class LinearModel:
         self.theta = theta
 
     def __call__(self, X: torch.Tensor) -> torch.Tensor:
-        return X @ self.theta
+        if X.shape[-1] != self.theta.shape[0]:
+            raise ValueError(f"X must have {self.theta.shape[0]} columns (the length of theta), got shape {tuple(X.shape)}")
+        return X @ self.theta.to(dtype=X.dtype, device=X.device)
 
 
 def linear_model(theta: torch.Tensor) -> LinearModel:
-    return LinearModel(theta)
+    r"""The linear model :math:`x\mapsto\theta^\top x`; ``theta``: a finite real vector (tensor or numpy array),
+    cast to the dtype and device of the inputs it is applied to."""
+    return LinearModel(_validate.as_tensor("theta", theta, ndim=1))
 
 
 def two_layer(W: torch.Tensor, b: torch.Tensor | None, v: torch.Tensor, c: float = 0.0,

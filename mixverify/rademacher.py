@@ -40,6 +40,8 @@ EXACT_MAX_N = 20
 def _array(name: str, value, ndim: int) -> np.ndarray:
     if hasattr(value, "detach"):
         value = value.detach().cpu().numpy()
+    if np.iscomplexobj(value):
+        raise ValueError(f"{name} must hold real numbers, got a complex array")
     try:
         a = np.asarray(value, dtype=float)
     except (TypeError, ValueError):

@@ -42,7 +42,7 @@ def mixup_regularizers(f: Callable, X, y, alpha, beta, *, h: Callable = softplus
     beta = _validate.positive("beta", beta)
     X, y = _validate.data(X, y, logistic=h is softplus)
     _validate.outputs(f, X[:1])
-    law = tilde_lambda_law(alpha, beta) if law is None else law
+    law = tilde_lambda_law(alpha, beta) if law is None else _validate.law(law)
     m1, m2 = law.moment_one_minus(1), law.moment_one_minus(2)
     terms = input_derivative_terms(f, X, h=h)
     r1 = m1 * ((terms["h1"] - y) * terms["g_dot_shift"]).mean()
@@ -59,6 +59,7 @@ def input_derivative_terms(f: Callable, X: torch.Tensor, *, h: Callable = softpl
     ``g_second_moment``: :math:`\mathbb E_r[(\nabla f(x_i)^\top (r - x_i))^2]`;
     ``hess_second_moment``: :math:`\mathbb E_r[(r-x_i)^\top \nabla^2 f(x_i) (r-x_i)]`.
     """
+    X = _validate.as_tensor("X", X, ndim=2)
     n, d = X.shape
 
     def f1(x):
