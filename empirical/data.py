@@ -97,6 +97,8 @@ def load(name: str, data_root=None, *, train_limit: int | None = None, test_limi
     """One data set as uint8 tensors; ``train_limit``/``test_limit`` keep a seeded, class-balanced subset."""
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; known: {', '.join(DATASETS)}")
+    for what, limit in (("train_limit", train_limit), ("test_limit", test_limit)):
+        _check_limit(limit, what)
     if data_root is None:
         if name != "fashion-mnist":
             raise DataRootError(f"{name} needs --data-root DIR ({describe_expected(name, None)}; "
@@ -130,6 +132,8 @@ def _torchvision(name: str, data_root, train: bool):
             cls(root, train=train, download=False)
     except (RuntimeError, OSError, ValueError, EOFError) as exc:
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "download=True" in why:  # torchvision's advice does not apply: mixverify never downloads
+            why = "files missing, or failing torchvision's checksum"
         raise DataRootError(f"{name}: not found or corrupt under {root!r} ({why}); {describe_expected(name, root)}; "
                             "mixverify never downloads") from None
     data = ds.data
@@ -146,11 +150,14 @@ def _torchvision(name: str, data_root, train: bool):
     return x.contiguous(), y
 
 
+def _check_limit(limit, what):
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit <= 0):
+        raise ValueError(f"{what} must be a positive integer, got {limit!r}")
+
+
 def _subset(x, y, limit, seed, what):
     if limit is None:
         return x, y
-    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit <= 0:
-        raise ValueError(f"{what} must be a positive integer, got {limit!r}")
     if limit > len(y):
         raise ValueError(f"{what}={limit} exceeds the {len(y)} examples available")
     rng = np.random.default_rng(seed)

@@ -172,7 +172,8 @@ def _figure(args) -> int:
     try:
         result = run_figure(args.figure_id, preset=args.preset, data_root=args.data_root, dataset=args.dataset,
                             out=args.out, runs_dir=args.runs, resume=args.resume, device=args.device, seed=args.seed,
-                            progress=not args.no_progress, log=lambda m: print(m, file=sys.stderr))
+                            progress=not args.no_progress,
+                            log=None if args.no_progress else (lambda m: print(m, file=sys.stderr)))
     except (DataRootError, DatasetError, CheckpointError, ValueError) as exc:
         raise UsageError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     except OSError as exc:

@@ -17,6 +17,7 @@ in the table (or in its list of names that take no input).
 
 import math
 import re
+import shutil
 import warnings
 from pathlib import Path
 
@@ -26,6 +27,9 @@ import torch
 import torch.nn.functional as F
 
 import mixverify
+from empirical import data, figures
+from empirical.robustness import attack_subset, fgsm_accuracy
+from empirical.train import RunConfig, run
 from mixverify import (
     Beta,
     BetaMixture,
@@ -59,6 +63,7 @@ from mixverify.homogeneity import identity_residuals
 from mixverify.networks import ReLUMLP, seeded
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
+HAVE_FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists()
 
 NAN, INF = float("nan"), float("inf")
 _rng = np.random.default_rng(0)
@@ -70,6 +75,8 @@ Xc = X - X.mean(0)  # centred, as Lemma 3.3 requires
 W = torch.as_tensor(_rng.normal(size=(4, 3)))
 t1 = torch.as_tensor(_rng.normal(size=4))
 biased_net = seeded(ReLUMLP(3, (4,), bias=True), 0)
+tiny_net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 3))
+FAKE_ROOT = Path("/nonexistent-data-root")  # the limits are validated before anything is read
 
 
 def nan_at_0(Z):
@@ -225,6 +232,23 @@ CALLS = {
     "theorem-3.1-non-binary-labels": lambda: theorem_3_1.sides(theta, Xc, y * 0.5, 1.0, 1.0),
     "theorem-3.3-network-with-biases": lambda: theorem_3_3.sides(biased_net, Xc, y, 1.0, 1.0),
     "identity-residuals-network-with-biases": lambda: float(identity_residuals(biased_net, X)[0].max() > 0),
+    # empirical/ (issue 5)
+    "data-load-unknown": lambda: data.load("mnist"),
+    "data-load-needs-root": lambda: data.load("kmnist"),
+    "data-load-zero-limit": lambda: data.load("fashion-mnist", FAKE_ROOT, train_limit=0),
+    "data-load-bool-limit": lambda: data.load("fashion-mnist", FAKE_ROOT, test_limit=True),
+    "data-augment-unknown": lambda: data.augment(torch.zeros(1, 1, 4, 4), "mnist", tgen()),
+    "fgsm-accuracy-nan-eps": lambda: fgsm_accuracy(tiny_net, torch.zeros(4, 1, 2, 2), torch.zeros(4, dtype=torch.long), [NAN]),
+    "fgsm-accuracy-negative-eps": lambda: fgsm_accuracy(tiny_net, torch.zeros(4, 1, 2, 2), torch.zeros(4, dtype=torch.long),
+                                                        [-0.1]),
+    "fgsm-accuracy-shape-mismatch": lambda: fgsm_accuracy(tiny_net, torch.zeros(4, 1, 2, 2), torch.zeros(3, dtype=torch.long)),
+    "fgsm-accuracy-empty": lambda: fgsm_accuracy(tiny_net, torch.zeros(0, 1, 2, 2), torch.zeros(0, dtype=torch.long)),
+    "attack-subset-too-large": lambda: attack_subset(10, 30, seed=0),
+    "run-config-alpha-zero": lambda: RunConfig(dataset="fashion-mnist", method="mixup", alpha=0.0).validate(),
+    "run-config-alpha-nan": lambda: RunConfig(dataset="fashion-mnist", method="mixup", alpha=NAN).validate(),
+    "run-config-method": lambda: RunConfig(dataset="fashion-mnist", method="sgd").validate(),
+    "run-config-epochs": lambda: RunConfig(dataset="fashion-mnist", epochs=0).validate(),
+    "run-config-model": lambda: RunConfig(dataset="fashion-mnist", model="vgg").validate(),
 }
 
 # --- the command line (in-process: cli.main(argv)) ------------------------------------------------------------
@@ -242,6 +266,18 @@ CLI = {
     "cli-report-non-numeric-seed": ["report", "--seed", "abc"],
     "cli-report-out-under-a-file": ["report", "eq-9", "--out", "{file}/report"],
     "cli-verify-json-under-a-file": ["verify", "eq-9", "--json", "{file}/report.json"],
+    "cli-figure-unknown-id": ["figure", "9", "--out", "{tmp}/out"],
+    "cli-figure-unknown-preset": ["figure", "7", "--preset", "fast", "--out", "{tmp}/out"],
+    "cli-figure-unknown-dataset": ["figure", "7", "--dataset", "mnist", "--out", "{tmp}/out"],
+    "cli-figure-missing-data-root": ["figure", "5", "--data-root", "{tmp}/nope", "--out", "{tmp}/out"],
+    "cli-figure-empty-data-root": ["figure", "5", "--preset", "paper", "--data-root", "{tmp}", "--out", "{tmp}/out"],
+    "cli-figure-svhn-without-root": ["figure", "1a", "--preset", "paper", "--out", "{tmp}/out"],
+    "cli-figure-out-under-a-file": ["figure", "7", "--out", "{file}/out"],
+    "cli-figure-runs-under-a-file": ["figure", "7", "--out", "{tmp}/out", "--runs", "{file}/runs"],
+    "cli-figure-truncated-checkpoint": ["figure", "7", "--no-progress", "--out", "{tmp}/out", "--runs", "{truncated}"],
+    "cli-figure-interrupted-run": ["figure", "7", "--no-progress", "--out", "{tmp}/out", "--runs", "{interrupted}"],
+    "cli-verify-bad-preset": ["verify", "eq-9", "--preset", "fast"],
+    "cli-report-missing-data-root": ["report", "eq-9", "--data-root", "{tmp}/nope", "--out", "{tmp}/report"],
 }
 
 
@@ -296,12 +332,55 @@ def test_library_row(row_id):
         assert (math.isnan(value) and math.isnan(expected)) or value == expected, f"{row_id}: returned {value}"
 
 
+@pytest.fixture(scope="module")
+def interrupted_runs(tmp_path_factory):
+    """A --runs directory holding figure 7's first smoke run, interrupted after epoch 1 (one real epoch)."""
+    if not HAVE_FMNIST:
+        pytest.skip("needs Debian's dataset-fashion-mnist")
+    runs = tmp_path_factory.mktemp("interrupted")
+    config = figures.run_configs(figures.FIGURES["7"], figures.PRESETS["smoke"], "fashion-mnist")["erm"]
+    p = figures.PRESETS["smoke"]
+    images = data.load("fashion-mnist", train_limit=p.train_limit, test_limit=p.test_limit, seed=0)
+    run(config, images, runs / config.key(), device="cpu", progress=False, stop_after=1)
+    return runs, config.key()
+
+
+def runs_dir(request, tmp_path, kind):
+    """``{interrupted}``: a copy of that directory; ``{truncated}``: the same with checkpoint.pt cut in half."""
+    source, key = request.getfixturevalue("interrupted_runs")
+    target = tmp_path / kind
+    shutil.copytree(source, target)
+    if kind == "truncated":
+        ckpt = target / key / "checkpoint.pt"
+        ckpt.write_bytes(ckpt.read_bytes()[: ckpt.stat().st_size // 2])
+    return target
+
+
+def matches(line: str, pattern: str) -> bool:
+    """``line`` starts with ``pattern``, where each ``…`` in the pattern stands for any text."""
+    first, *rest = pattern.split("…")
+    if not line.startswith(first):
+        return False
+    at = len(first)
+    for part in rest:
+        at = line.find(part, at)
+        if at < 0:
+            return False
+        at += len(part)
+    return True
+
+
 @pytest.mark.parametrize("row_id", [r for r in ROWS if r in CLI])
-def test_cli_row(row_id, tmp_path, capsys):
+def test_cli_row(row_id, tmp_path, capsys, request):
     row = ROWS[row_id]
     a_file = tmp_path / "a-file"
     a_file.write_text("not a directory")
-    argv = [a.format(file=a_file) for a in CLI[row_id]]
+    places = {"file": a_file, "tmp": tmp_path}
+    for kind in ("truncated", "interrupted"):
+        if any("{" + kind + "}" in a for a in CLI[row_id]):
+            places[kind] = runs_dir(request, tmp_path, kind)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("checkpoint.pt")}
+    argv = [a.format(**places) for a in CLI[row_id]]
     try:
         code = cli.main(argv)
         via_argparse = False
@@ -313,7 +392,8 @@ def test_cli_row(row_id, tmp_path, capsys):
     assert code == int(row["code"]), f"{row_id}: exit {code}, stderr {err!r}"
     assert via_argparse == bool(row.get("argparse")), f"{row_id}: argparse exit: {via_argparse}"
     assert len(lines) == 1, f"{row_id}: stderr is not one line: {err!r}"
-    assert lines[-1].startswith(row["line"]), f"{row_id}: {lines[-1]!r} does not start with {row['line']!r}"
+    assert matches(lines[-1], row["line"]), f"{row_id}: {lines[-1]!r} does not match {row['line']!r}"
+    assert {p: p.read_bytes() for p in tmp_path.rglob("checkpoint.pt")} == before, "a checkpoint was overwritten"
 
 
 def test_every_row_is_run_and_every_call_is_a_row():
