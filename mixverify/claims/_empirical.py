@@ -88,7 +88,9 @@ def _notes(result) -> list[str]:
     notes = [f"Preset {p.name}: {result.dataset}"
              + (f" standing in for the paper's {result.spec.dataset}" if result.dataset != result.spec.dataset else "")
              + f", {p.epochs} epochs, train/test subsets {p.train_limit or 'all'}/{p.test_limit or 'all'}, "
-             f"model {result.spec.model} at width {p.width.get(result.spec.model) or 'the paper'}'s. "
+             f"model {result.spec.model}" + (f" at width {p.width[result.spec.model]} (ResNet-18's base width, paper 64; "
+                                              "WRN's widen factor, paper 8)" if p.width.get(result.spec.model) else "")
+             + ". "
              "Run `mixverify figure " + result.spec.id + " --preset paper --data-root DIR` for the paper's setting.",
              f"Paper: {result.spec.paper}. Its numbers are in the figure image only (not in the text), so our numbers "
              "stand beside its qualitative statement.",
