@@ -127,8 +127,8 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
     Each step: :math:`\delta \leftarrow \Pi_{\|\delta\|\le\varepsilon}(\delta + a\,u)`, with u = sign(g)
     (l-infinity) or g/||g||_2 (l2) and step size ``a`` (default 2.5 eps / steps). Every example keeps
     the best point found over all steps and restarts, so the returned loss never decreases with more
-    steps. Returns the perturbed inputs; with ``trace=True`` also the (steps + 1, n) tensor of the best
-    per-example loss after each step of the last restart.
+    steps. Returns the perturbed inputs; with ``trace=True`` also the (steps + 1, n) tensor whose row k is
+    the best per-example loss over the clean input, the start and the first k steps of the last restart.
 
     ``bounds = (lo, hi)`` keeps x + delta in the input domain (e.g. (0, 1) for images).
     ``keep_best=False`` is plain PGD as in torchattacks: it returns the last iterate, saving the two
@@ -152,7 +152,7 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
         delta = _random_start(X, eps, norm, generator) if (random_start and eps > 0) else torch.zeros_like(X)
         delta = _clip(X, projection(delta, eps, norm), bounds)
         run_best = best.clone()
-        history = [run_best.clone()]
+        history = []  # history[k]: the best loss over the clean point, the start and the first k steps
         for _ in range(steps):
             with torch.enable_grad():  # works inside a caller's torch.no_grad() too
                 xa = (X + delta).requires_grad_(True)
@@ -171,7 +171,7 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
             better = values > best
             best = torch.where(better, values, best)
             best_x[better] = xa[better]
-            history[-1] = torch.maximum(history[-1], values)
+            history.append(torch.maximum(run_best, values))
     if trace:
         return best_x.detach(), torch.stack(history)
     return best_x.detach()

@@ -180,7 +180,8 @@ def test_pgd_keeps_the_best_point_of_a_non_monotone_loss():
     kw = dict(norm="inf", steps=2, step_size=0.25, random_start=False, loss=lambda out, yy: out)
     best, trace = pgd(f, X, y, 1.0, trace=True, **kw)
     assert float(best) == 0.25
-    assert trace[:, 0].tolist() == pytest.approx([-0.09, -0.09, -0.0025], rel=1e-14)
+    # row k: the best over the start (z = 0: -0.09) and the first k steps (z = 0.25: -0.0025, z = 0.5: -0.04)
+    assert trace[:, 0].tolist() == pytest.approx([-0.09, -0.0025, -0.0025], rel=1e-14)
     assert float(pgd(f, X, y, 1.0, keep_best=False, **kw)) == 0.5  # plain PGD: the last iterate
 
 
