@@ -28,13 +28,13 @@ import argparse
 import ast
 import difflib
 import json
-import os
 import re
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
+
+from mixverify.report import write_text
 
 try:
     from mutmut.stats import status_by_exit_code
@@ -160,17 +160,6 @@ def score_block(summary: dict, tool_version: str) -> str:
     return "\n".join(lines)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mutants", type=Path, default=Path("mutants"), help="mutmut's working tree (default: mutants)")
@@ -207,14 +196,14 @@ def main(argv=None) -> int:
           f"{len(unexplained)} unexplained")
 
     if args.summary:
-        write_atomic(args.summary, json.dumps(summary, indent=2) + "\n")
+        write_text(args.summary, json.dumps(summary, indent=2) + "\n")
     if args.update:
         text = args.table.read_text("utf-8")
         if START not in text or END not in text:
             print(f"check_mutants: {args.table} has no {START} ... {END} block to update", file=sys.stderr)
             return 1
         head, rest = text.split(START, 1)
-        write_atomic(args.table, head + score_block(summary, tool_version) + rest.split(END, 1)[1])
+        write_text(args.table, head + score_block(summary, tool_version) + rest.split(END, 1)[1])
 
     for r in unexplained:
         print(f"UNEXPLAINED {r['status']}: {r['key']} ({r['module']}, {r['function']}): `{r['code']}`")

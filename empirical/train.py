@@ -52,7 +52,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -61,8 +61,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from mixverify.report import write_text
-from mixverify.training import _save_atomic
 from mixverify.training import resolve_device as _auto_device
+from mixverify.training import save_atomic, to_cpu
 
 from .models import MODELS, build_model
 
@@ -222,7 +222,7 @@ def run(config: RunConfig, data: ImageData, run_dir, *, resume: bool = False, de
                             "test_acc": test_acc, "gap": test_loss - train_loss, "mixup_train_loss": objective,
                             "lr": float(trainer.optimizer.param_groups[0]["lr"]),
                             "seconds": time.perf_counter() - t0})
-            _save_atomic(trainer.state_dict(epoch, metrics), path)
+            save_atomic(trainer.state_dict(epoch, metrics), path)
             _write_metrics(run_dir, metrics)
     trainer.model.eval()
     return RunResult(config, trainer.model, metrics, run_dir, start)
@@ -350,7 +350,7 @@ class Trainer:
             "format": FORMAT, "config": self.config.to_dict(), "epoch": epoch, "epochs": self.config.epochs,
             "done": epoch == self.config.epochs,
             "model": {k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()},
-            "optimizer": _to_cpu(self.optimizer.state_dict()), "generator": self.generator.get_state(),
+            "optimizer": to_cpu(self.optimizer.state_dict()), "generator": self.generator.get_state(),
             "scaler": self.scaler.state_dict() if self.scaler is not None else None,
             "metrics": [dict(row) for row in metrics], "torch": str(torch.__version__), "device": self.device.type,
         }
@@ -472,16 +472,6 @@ def _write_metrics(run_dir: Path, metrics: list[dict]) -> None:
     for row in metrics:
         writer.writerow([repr(row[k]) for k in METRICS])
     write_text(run_dir / "metrics.csv", buf.getvalue())
-
-
-def _to_cpu(obj: Any) -> Any:
-    if isinstance(obj, torch.Tensor):
-        return obj.detach().cpu()
-    if isinstance(obj, dict):
-        return {k: _to_cpu(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_to_cpu(v) for v in obj)
-    return obj
 
 
 @contextmanager

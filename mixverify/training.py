@@ -147,12 +147,12 @@ def train(model_fn: Callable[[], nn.Module], X: torch.Tensor, y: torch.Tensor, *
             model.eval()
             return TrainResult(model, list(cached["history"]), True, path, digest, time.perf_counter() - start)
 
-    history = _to_cpu(_fit(model, X, y, loss_fn, optimizer, lr, momentum, weight_decay, epochs, batch_size, seed,
+    history = to_cpu(_fit(model, X, y, loss_fn, optimizer, lr, momentum, weight_decay, epochs, batch_size, seed,
                            callback))
     model.eval()
     if path is not None:
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-        _save_atomic({"config": config, "digest": digest, "state_dict": state, "history": history}, path)
+        save_atomic({"config": config, "digest": digest, "state_dict": state, "history": history}, path)
     return TrainResult(model, history, False, path, digest, time.perf_counter() - start)
 
 
@@ -219,13 +219,14 @@ def _params_sha256(model: nn.Module) -> str:
     return h.hexdigest()
 
 
-def _to_cpu(obj):
+def to_cpu(obj):
+    """Tensors inside dicts, lists and tuples, detached and moved to the CPU (for saving)."""
     if isinstance(obj, torch.Tensor):
         return obj.detach().cpu()
     if isinstance(obj, dict):
-        return {k: _to_cpu(v) for k, v in obj.items()}
+        return {k: to_cpu(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return type(obj)(_to_cpu(v) for v in obj)
+        return type(obj)(to_cpu(v) for v in obj)
     return obj
 
 
@@ -256,7 +257,7 @@ def _refuse(path: Path, why: str) -> None:
     return None
 
 
-def _save_atomic(obj, path: Path) -> None:
+def save_atomic(obj, path: Path) -> None:
     """``torch.save`` to a temporary file in the same directory, then ``os.replace``: never a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
