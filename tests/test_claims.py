@@ -32,6 +32,11 @@ def test_select_unknown_id():
 
 #: The paper's claims that mixverify refutes, each by its own statement checks (see their test modules).
 REFUTED = {"lemma-3.3", "lemma-3.4"}
+#: The empirical figures: their status is the outcome of one training run, which another CPU's rounding (or
+#: another seed) changes (figure-1a is refuted on seeds 1 and 2 of the smoke preset: benchmarks/QUALITY.md).
+#: What is asserted of them is what no training outcome changes: the check runs, its derivation and its
+#: exact evidence pass, and the status is the one its evidence decides.
+EMPIRICAL = {"figure-1a", "figure-1b", "figure-5", "figure-6", "figure-7", "figure-8"}
 
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c.id)
@@ -39,6 +44,12 @@ def test_claim_status(claim):
     r = run_claim(claim, CTX)
     if claim.id in REFUTED:
         assert r.status == "refuted", (r.error, r.outcome.failed())
+        return
+    if claim.id in EMPIRICAL:
+        assert r.status in ("verified", "refuted"), (r.error, r.outcome.failed())
+        assert all(e.passed for e in r.outcome.evidence if e.kind in ("symbolic", "exact")), r.outcome.failed()
+        assert any(e.kind == "figure" for e in r.outcome.evidence)
+        assert r.status == decide(r.outcome.evidence, r.outcome.errata)
         return
     assert r.status in ("verified", "verified-with-erratum"), (r.error, r.outcome.failed())
     assert any(e.kind == "symbolic" for e in r.outcome.evidence)
