@@ -35,6 +35,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure as MplFigure
 
+from mixverify.numerics import Z_MC
+
 from . import data as data_mod
 from .robustness import DEFAULT_EPS, attack_subset, fgsm_accuracy
 from .train import RunConfig, run
@@ -212,8 +214,8 @@ def _robustness(runs, images, preset: Preset, seed: int) -> dict:
 
 
 #: Standard errors a paired accuracy difference may fall below 0 before it counts as "Mixup below ERM":
-#: the project's z for sampled quantities (mixverify.numerics.Z_MC).
-Z = 4.0
+#: the project's z for sampled quantities.
+Z = Z_MC
 
 
 def _paired(d: np.ndarray) -> dict:

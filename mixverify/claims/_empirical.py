@@ -32,8 +32,7 @@ from torch.nn import functional as F
 
 from ..attacks import fgsm
 from ..claim import Context, Evidence, Outcome
-
-Z = 4.0  # = empirical.figures.Z (imported lazily with empirical)
+from ..numerics import Z_MC as Z  # = empirical.figures.Z
 
 #: float32 unit round-off.
 U32 = 2.0 ** -24
