@@ -11,9 +11,12 @@ figure   what it shows                                       paper's data    mod
 [*] The paper does not name Figure 1b's data set; it says only "generalization gap between test and train
 loss" and refers to Appendix C.2 (which is about Figure 4). We take CIFAR-10 without augmentation, the
 first setting of Appendix C.3. Nor does it give the number of epochs, a learning-rate schedule, weight
-decay or the Mixup law of Figures 5-8: we use 200 epochs, the constant learning rate 0.1 it states, weight
-decay 1e-4 and Beta(1, 1), the defaults of facebookresearch/mixup-cifar10 that "the standard experimental
-setups" most likely means. Appendix C.3's stated settings are kept: SGD, batch 64, momentum 0.9, lr 0.1.
+decay or the Mixup law of Figures 5-8: we use 200 epochs, the learning rate 0.1 it states divided by 10 after
+half and after three quarters of the epochs, weight decay 1e-4 and Beta(1, 1), the defaults of
+facebookresearch/mixup-cifar10 that "the standard experimental setups" most likely means. Appendix C.3's
+stated settings are kept: SGD, batch 64, momentum 0.9, initial lr 0.1. (With the learning rate held at 0.1
+the last epoch's model is a noisy snapshot: at smoke scale its test accuracy moved by up to 0.08 from one
+epoch to the next and Figure 1a's ordering flipped with the training seed; see benchmarks/QUALITY.md.)
 
 Two presets: ``paper`` (the settings above, the figure's own data set, full width) and ``smoke`` (a
 Fashion-MNIST subset, narrow networks, a few epochs: a few minutes on 2 CPU cores; what the test suite
@@ -24,6 +27,14 @@ The *generalization gap* is the test loss minus the training loss, both the mean
 model in eval mode on clean images (for Mixup too: the theory bounds the standard loss's gap). A figure's
 qualitative claim is decided on the mean over the last quarter of the epochs, where one epoch's noise
 matters least.
+
+The *robustness* figure (1a) compares FGSM accuracies averaged over eps > 0.
+
+One smoke-scale pair of models (ERM, Mixup) does not decide either comparison: from one training seed to
+the next the difference moves by nearly as much as Mixup's effect (benchmarks/figure_seeds.py measures the
+spread: one seed in ten or so reverses an ordering). So a preset averages ``seeds`` pairs (smoke: 3), each
+trained with its own seed on its own data subset (:func:`training_seeds`): the curves and every number a
+figure is decided on are means over the K training seeds.
 """
 
 from __future__ import annotations
@@ -87,6 +98,8 @@ class Preset:
     attack_images: int = 1000
     dataset: str | None = None  # the data set standing in for every figure's, or None: the figure's own
     weight_decay: float = 1e-4
+    lr_schedule: str = "step"  # empirical.train.LR_SCHEDULES
+    seeds: int = 1  # K: a figure averages K training seeds (see training_seeds)
 
 
 PRESETS: dict[str, Preset] = {
@@ -94,8 +107,11 @@ PRESETS: dict[str, Preset] = {
     # Narrow networks (ResNet-18 base width 8 instead of 64, WRN-16-1 instead of 16-8), 1000 training and
     # 1000 test images of Fashion-MNIST, 15 epochs: about a minute a figure on 2 idle CPU cores, long enough
     # that ERM overfits (its training loss falls well below its test loss) so the gaps can be compared.
+    # Each figure averages 3 training seeds: one smoke-scale pair of models differs from the next by nearly
+    # as much as Mixup's effect (see training_seeds).
     "smoke": Preset("smoke", epochs=15, width={"preact-resnet18": 8, "wrn-16-8": 1}, train_limit=1000,
-                    test_limit=1000, eval_train_limit=None, attack_images=500, dataset="fashion-mnist"),
+                    test_limit=1000, eval_train_limit=None, attack_images=500, dataset="fashion-mnist",
+                    seeds=3),
 }
 
 
@@ -106,8 +122,9 @@ class FigureResult:
     dataset: str
     summary: dict  # the plotted numbers and the qualitative comparison (JSON-ready)
     figure: MplFigure
-    runs: dict = field(default_factory=dict)  # label -> RunResult
-    images: object = None  # the ImageData the runs were trained and evaluated on
+    runs: dict = field(default_factory=dict)  # label -> RunResult (label "<method>[+aug][ seed <t>]")
+    images: object = None  # the ImageData of the first training seed's runs
+    groups: list = field(default_factory=list)  # (training seed, ImageData, {"erm": RunResult, "mixup": ...})
 
     def to_json(self) -> dict:
         return {"figure": self.spec.id, "claim_id": self.spec.claim_id, "title": self.spec.title,
@@ -125,7 +142,8 @@ def spec(fig_id: str) -> FigureSpec:
 def run_configs(fig: FigureSpec, preset: Preset, dataset: str, *, seed: int = 0) -> dict[str, RunConfig]:
     """The training runs a figure needs, by label ("erm", "mixup", with "+aug" for augmented runs)."""
     base = RunConfig(dataset=dataset, model=fig.model, width=preset.width.get(fig.model), epochs=preset.epochs,
-                     batch_size=64, lr=0.1, momentum=0.9, weight_decay=preset.weight_decay,
+                     batch_size=64, lr=0.1, lr_schedule=preset.lr_schedule, momentum=0.9,
+                     weight_decay=preset.weight_decay,
                      train_limit=preset.train_limit, test_limit=preset.test_limit,
                      eval_train_limit=preset.eval_train_limit, seed=seed)
     configs = {}
@@ -134,6 +152,15 @@ def run_configs(fig: FigureSpec, preset: Preset, dataset: str, *, seed: int = 0)
         configs["erm" + suffix] = replace(base, method="erm", augment=augment)
         configs["mixup" + suffix] = replace(base, method="mixup", alpha=fig.alpha, beta=fig.beta, augment=augment)
     return configs
+
+
+def training_seeds(preset: Preset, seed: int) -> list[int]:
+    """The training seeds of a figure at ``seed``: the K = ``preset.seeds`` seeds K seed, ..., K seed + K - 1
+    (disjoint for different seeds, so a sweep over seeds draws independent models; K = 1: ``[seed]``). Each
+    training seed t has its own data subset (``data.load(seed=t)``), its ERM and Mixup runs and, for a
+    robustness figure, its attacked test images. The runs of a training seed are shared by the figures that
+    train the same configurations (smoke: 1b and 5-8)."""
+    return [preset.seeds * seed + i for i in range(preset.seeds)]
 
 
 def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: str | None = None, out=None,
@@ -151,21 +178,27 @@ def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: s
     if dataset not in data_mod.DATASETS:
         raise ValueError(f"unknown data set {dataset!r}; known: {', '.join(data_mod.DATASETS)}")
     runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir()
-    images = data_mod.load(dataset, data_root, train_limit=p.train_limit, test_limit=p.test_limit, seed=seed)
-    runs = {}
-    for label, config in run_configs(fig, p, dataset, seed=seed).items():
-        if log:
-            log(f"figure {fig.id}: run {label} ({config.key()}), {config.epochs} epochs")
-        runs[label] = run(config, images, runs_dir / config.key(), resume=resume, device=device, progress=progress)
+    seeds = training_seeds(p, seed)
+    groups, runs = [], {}
+    for t in seeds:
+        images = data_mod.load(dataset, data_root, train_limit=p.train_limit, test_limit=p.test_limit, seed=t)
+        group = {}
+        for label, config in run_configs(fig, p, dataset, seed=t).items():
+            name = label if len(seeds) == 1 else f"{label} seed {t}"
+            if log:
+                log(f"figure {fig.id}: run {name} ({config.key()}), {config.epochs} epochs")
+            group[label] = runs[name] = run(config, images, runs_dir / config.key(), resume=resume, device=device,
+                                            progress=progress)
+        groups.append((t, images, group))
     if fig.kind == "robustness":
-        summary = _robustness(runs, images, p, seed)
+        summary = _robustness(groups, p)
         figure = plot_robustness(fig, summary, dataset, p.name)
     else:
-        summary = _generalization(runs)
+        summary = _generalization(groups)
         figure = plot_generalization(fig, summary, dataset, p.name)
     summary["runs"] = {label: {"config": asdict(r.config), "key": r.config.key(), "dir": str(r.run_dir)}
                        for label, r in runs.items()}
-    result = FigureResult(fig, p, dataset, summary, figure, runs, images)
+    result = FigureResult(fig, p, dataset, summary, figure, runs, groups[0][1], groups)
     if out is not None:
         write(result, Path(out))
     return result
@@ -188,24 +221,36 @@ def write(result: FigureResult, out: Path) -> tuple[Path, Path]:
 
 # --- the two kinds of figure ------------------------------------------------------------------------
 
-def _robustness(runs, images, preset: Preset, seed: int) -> dict:
-    n = min(preset.attack_images, images.x_test.shape[0])
-    idx = attack_subset(images.x_test.shape[0], n, seed)
-    x, y = images.x_test[idx], images.y_test[idx]
+def _robustness(groups, preset: Preset) -> dict:
+    """FGSM accuracy of each training seed's ERM and Mixup models on that seed's attacked test images;
+    accuracies and paired differences pooled over the (training seed, image) pairs, equal weight per seed."""
     eps = list(DEFAULT_EPS)
-    acc, hits = {}, {}
-    for label in ("erm", "mixup"):
-        acc[label], hits[label] = fgsm_accuracy(runs[label].model, x, y, eps, return_hits=True)
+    attacked = [k for k, e in enumerate(eps) if e > 0]
+    hits = {"erm": [], "mixup": []}  # per label: (len(eps), K n) booleans, the seeds' images side by side
+    per_seed = []
+    for t, images, runs in groups:
+        n = min(preset.attack_images, images.x_test.shape[0])
+        idx = attack_subset(images.x_test.shape[0], n, t)
+        x, y = images.x_test[idx], images.y_test[idx]
+        mean = {}
+        for label in hits:
+            acc, h = fgsm_accuracy(runs[label].model, x, y, eps, return_hits=True)
+            hits[label].append(np.stack(h))
+            mean[label] = float(np.mean([acc[k] for k in attacked]))
+        per_seed.append({"seed": t, "erm": mean["erm"], "mixup": mean["mixup"],
+                         "difference": mean["mixup"] - mean["erm"]})
+    hits = {label: np.concatenate(h, axis=1).astype(float) for label, h in hits.items()}
+    acc = {label: [float(v) for v in h.mean(axis=1)] for label, h in hits.items()}
+    diff = hits["mixup"] - hits["erm"]
     comparison = []
     for k, e in enumerate(eps):
-        a, b = hits["mixup"][k].astype(float), hits["erm"][k].astype(float)
         comparison.append({"eps": e, "eps_255": round(e * 255, 6), "erm": acc["erm"][k], "mixup": acc["mixup"][k],
-                           **_paired(a - b), "mixup_above": bool(acc["mixup"][k] > acc["erm"][k])})
-    attacked = [k for k, e in enumerate(eps) if e > 0]
-    mean = {label: float(np.mean([acc[label][k] for k in attacked])) for label in acc}
-    overall = {"erm": mean["erm"], "mixup": mean["mixup"],
-               **_paired(np.mean([hits["mixup"][k].astype(float) - hits["erm"][k] for k in attacked], axis=0))}
-    return {"kind": "robustness", "attack_images": n, "eps": eps, "accuracy": acc, "comparison": comparison,
+                           **_paired(diff[k]), "mixup_above": bool(acc["mixup"][k] > acc["erm"][k])})
+    overall = {"erm": float(np.mean([acc["erm"][k] for k in attacked])),
+               "mixup": float(np.mean([acc["mixup"][k] for k in attacked])),
+               **_paired(diff[attacked].mean(axis=0))}
+    return {"kind": "robustness", "attack_images": n, "training_seeds": [g[0] for g in groups],
+            "per_seed": per_seed, "eps": eps, "accuracy": acc, "comparison": comparison,
             "mean_over_eps": overall, "z": Z,
             "claim": "Mixup's FGSM robust accuracy is above ERM's (mean over eps > 0), and below it at no eps > 0 "
                      f"by more than {Z:g} paired standard errors",
@@ -231,21 +276,29 @@ def tail_mean(values, fraction: float = 0.25) -> float:
     return float(np.mean(values[-k:]))
 
 
-def _generalization(runs) -> dict:
+def _generalization(groups) -> dict:
+    """Per-epoch curves averaged over the training seeds (equal weight); each setting's gaps are the tail
+    means of the averaged gap curves (= the mean of the seeds' tail means)."""
+    keys = ("epoch", "train_loss", "test_loss", "gap", "train_acc", "test_acc")
     curves, comparison = {}, []
-    for label, r in runs.items():
-        curves[label] = {key: [m[key] for m in r.metrics] for key in
-                         ("epoch", "train_loss", "test_loss", "gap", "train_acc", "test_acc")}
+    for label in groups[0][2]:
+        per_seed = np.array([[[m[key] for m in runs[label].metrics] for key in keys] for _, _, runs in groups])
+        curves[label] = {key: [float(v) for v in per_seed[:, i].mean(axis=0)] for i, key in enumerate(keys)}
+        curves[label]["epoch"] = [int(e) for e in curves[label]["epoch"]]
     for suffix in ("", "+aug"):
         if "erm" + suffix not in curves:
             continue
         erm, mix = curves["erm" + suffix], curves["mixup" + suffix]
         g_erm, g_mix = tail_mean(erm["gap"]), tail_mean(mix["gap"])
+        per_seed = [{"seed": t, "gap_erm": tail_mean([m["gap"] for m in runs["erm" + suffix].metrics]),
+                     "gap_mixup": tail_mean([m["gap"] for m in runs["mixup" + suffix].metrics])}
+                    for t, _, runs in groups]
         comparison.append({"augment": bool(suffix), "gap_erm": g_erm, "gap_mixup": g_mix,
                            "test_acc_erm": erm["test_acc"][-1], "test_acc_mixup": mix["test_acc"][-1],
                            "epochs_averaged": max(1, math.ceil(0.25 * len(erm["gap"]))),
-                           "mixup_below": bool(g_mix < g_erm)})
-    return {"kind": "generalization", "curves": curves, "comparison": comparison,
+                           "mixup_below": bool(g_mix < g_erm), "per_seed": per_seed})
+    return {"kind": "generalization", "training_seeds": [g[0] for g in groups], "curves": curves,
+            "comparison": comparison,
             "claim": "Mixup's generalization gap (test loss - train loss) is below ERM's",
             "holds": all(c["mixup_below"] for c in comparison)}
 
@@ -263,8 +316,9 @@ def plot_robustness(fig: FigureSpec, summary: dict, dataset: str, preset: str) -
         ax.plot(x, [100 * a for a in summary["accuracy"][label]], "o-", color=COLORS[label], label=name)
     ax.set_xlabel("FGSM eps (x 1/255)")
     ax.set_ylabel("robust test accuracy (%)")
-    ax.set_title(f"Fig. {fig.id}: {fig.title}\n{dataset}, {summary['attack_images']} test images, preset {preset}",
-                 fontsize=9)
+    seeds = len(summary["training_seeds"])
+    ax.set_title(f"Fig. {fig.id}: {fig.title}\n{dataset}, {summary['attack_images']} test images"
+                 + (f" x {seeds} training seeds" if seeds > 1 else "") + f", preset {preset}", fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     f.tight_layout()
@@ -283,7 +337,9 @@ def plot_generalization(fig: FigureSpec, summary: dict, dataset: str, preset: st
             bottom.plot(c["epoch"], c["train_loss"], "--", color=COLORS[method], label=f"{name} train")
             bottom.plot(c["epoch"], c["test_loss"], "-", color=COLORS[method], label=f"{name} test")
         aug = "with" if suffix else "without"
-        top.set_title(f"Fig. {fig.id}: {fig.title}\n{dataset}, {aug} augmentation, preset {preset}", fontsize=9)
+        seeds = len(summary["training_seeds"])
+        top.set_title(f"Fig. {fig.id}: {fig.title}\n{dataset}, {aug} augmentation, preset {preset}"
+                      + (f", mean of {seeds} training seeds" if seeds > 1 else ""), fontsize=9)
         top.set_ylabel("test loss - train loss")
         bottom.set_ylabel("cross-entropy")
         bottom.set_xlabel("epoch")

@@ -6,8 +6,11 @@ Mixup (Eq. 1 of Zhang et al. 2021; the practical form of facebookresearch/mixup-
 the batch, trains on :math:`\tilde x_i = \lambda x_i + (1 - \lambda) x_{\pi(i)}` and minimises
 :math:`\lambda\,\mathrm{CE}(f(\tilde x), y) + (1 - \lambda)\,\mathrm{CE}(f(\tilde x), y_\pi)`. The paper
 uses Beta(5, 0.5) for Figure 1a and (we assume, as mixup-cifar10) Beta(1, 1) for Figures 1b and 5-8.
-Optimiser: SGD, batch 64, momentum 0.9, constant learning rate 0.1 (Appendix C.3), weight decay 1e-4.
-The last mini-batch of an epoch may be smaller (no example is dropped).
+Optimiser: SGD, batch 64, momentum 0.9, learning rate 0.1 (Appendix C.3), weight decay 1e-4. The
+learning rate is either ``constant`` or (``lr_schedule="step"``, mixup-cifar10's schedule) divided by 10
+after half of the epochs and again after three quarters: epoch :math:`e` of :math:`E` (1-based) uses
+:math:`0.1^{[e > E/2] + [e > 3E/4]}\,\mathrm{lr}` (see :func:`lr_at`). The last mini-batch of an epoch may be
+smaller (no example is dropped).
 
 **Randomness.** The initial weights come from ``torch.manual_seed(seed)`` inside
 ``torch.random.fork_rng`` (the caller's global RNG is untouched), built on the CPU. Everything else is
@@ -72,6 +75,7 @@ if TYPE_CHECKING:
 #: Checkpoint layout and training-loop version: part of :meth:`RunConfig.key`, stored in every checkpoint.
 FORMAT = 1
 METHODS = ("erm", "mixup")
+LR_SCHEDULES = ("constant", "step")
 #: The columns of metrics.csv, in order.
 METRICS = ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "gap", "mixup_train_loss", "lr", "seconds")
 #: Images augmented per call of ``empirical.data.augment`` (bounds the memory of the epoch's augmentation).
@@ -106,6 +110,7 @@ class RunConfig:
     epochs: int = 200
     batch_size: int = 64
     lr: float = 0.1
+    lr_schedule: str = "constant"
     momentum: float = 0.9
     weight_decay: float = 1e-4
     train_limit: int | None = None
@@ -148,11 +153,23 @@ class RunConfig:
         for name in ("width", "train_limit", "test_limit", "eval_train_limit"):
             _count(name, getattr(self, name), optional=True)
         _number("lr", self.lr, low=0.0)
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {', '.join(LR_SCHEDULES)}, got {self.lr_schedule!r}")
         _number("momentum", self.momentum, low=0.0, strict=False, high=1.0)
         _number("weight_decay", self.weight_decay, low=0.0, strict=False)
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
         return self
+
+
+def lr_at(config: RunConfig, epoch: int) -> float:
+    """The learning rate of epoch ``epoch`` (1-based): ``config.lr``, or under the ``step`` schedule
+    (mixup-cifar10's: epochs 1-100, 101-150, 151-200 of 200 at 0.1, 0.01, 0.001) ``config.lr`` times 0.1
+    once ``epoch > epochs / 2`` and again once ``epoch > 3 epochs / 4``."""
+    if config.lr_schedule == "constant":
+        return config.lr
+    drops = (2 * epoch > config.epochs) + (4 * epoch > 3 * config.epochs)
+    return config.lr * 0.1 ** drops
 
 
 @dataclass
@@ -293,6 +310,8 @@ class Trainer:
         from tqdm import tqdm
 
         model, opt, scaler, b = self.model, self.optimizer, self.scaler, self.config.batch_size
+        for group in opt.param_groups:
+            group["lr"] = lr_at(self.config, max(epoch, 1))
         x, y, lams, perms = self.draw_epoch()
         n = x.shape[0]
         total = torch.zeros((), dtype=torch.float64, device=self.device)

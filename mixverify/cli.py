@@ -76,7 +76,8 @@ def parser() -> argparse.ArgumentParser:
                    "(default $MIXVERIFY_CACHE/empirical or ~/.cache/mixverify/empirical)")
     f.add_argument("--resume", action="store_true", help="continue interrupted training runs from their checkpoints")
     f.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
-    f.add_argument("--seed", type=_seed, default=0, help="seed of the runs and the data subsets (default 0)")
+    f.add_argument("--seed", type=_seed, default=0, help="seed of the figure (default 0): a preset averaging K training seeds "
+                   "(smoke: K = 3) trains seeds K*SEED ... K*SEED+K-1, each on its own data subset")
     f.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
     f.add_argument("--strict", action="store_true", help="exit 1 if the figure's qualitative claim does not hold")
     return p

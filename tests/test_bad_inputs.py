@@ -249,6 +249,7 @@ CALLS = {
     "run-config-method": lambda: RunConfig(dataset="fashion-mnist", method="sgd").validate(),
     "run-config-epochs": lambda: RunConfig(dataset="fashion-mnist", epochs=0).validate(),
     "run-config-model": lambda: RunConfig(dataset="fashion-mnist", model="vgg").validate(),
+    "run-config-lr-schedule": lambda: RunConfig(dataset="fashion-mnist", lr_schedule="cosine").validate(),
 }
 
 # --- the command line (in-process: cli.main(argv)) ------------------------------------------------------------

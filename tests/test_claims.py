@@ -32,10 +32,11 @@ def test_select_unknown_id():
 
 #: The paper's claims that mixverify refutes, each by its own statement checks (see their test modules).
 REFUTED = {"lemma-3.3", "lemma-3.4"}
-#: The empirical figures: their status is the outcome of one training run, which another CPU's rounding (or
-#: another seed) changes (figure-1a is refuted on seeds 1 and 2 of the smoke preset: benchmarks/QUALITY.md).
-#: What is asserted of them is what no training outcome changes: the check runs, its derivation and its
-#: exact evidence pass, and the status is the one its evidence decides.
+#: The empirical figures: their status is the outcome of training (the mean of 3 seeds at smoke scale), and
+#: another CPU's rounding is another draw: rarely, but not never, a reversed ordering (one pair of models
+#: reverses on about 1 seed in 30-60; benchmarks/QUALITY.md, benchmarks/figure_seeds.py). What is asserted of
+#: them is what no training outcome changes: the check runs, its derivation and its exact evidence pass, and
+#: the status is the one its evidence decides.
 EMPIRICAL = {"figure-1a", "figure-1b", "figure-5", "figure-6", "figure-7", "figure-8"}
 
 

@@ -27,7 +27,66 @@ def tiny_classifier(d=12, k=3, seed=0):
     return nn.Sequential(nn.Flatten(), nn.Linear(d, k))
 
 
+def test_generalization_averages_training_seeds():
+    from types import SimpleNamespace
+
+    def fake(gaps, offset=1.0):
+        return SimpleNamespace(metrics=[{"epoch": e + 1, "train_loss": offset, "test_loss": offset + g, "gap": g,
+                                         "train_acc": 0.5, "test_acc": 0.25 * (e + 1)} for e, g in enumerate(gaps)])
+
+    groups = [(0, None, {"erm": fake([9.0, 0.4, 0.2, 0.3]), "mixup": fake([9.0, 0.1, 0.1, 0.0])}),
+              (1, None, {"erm": fake([9.0, 0.0, 0.1, 0.1]), "mixup": fake([9.0, 0.3, 0.5, 0.3])})]
+    s = figures._generalization(groups)
+    assert s["training_seeds"] == [0, 1] and s["curves"]["erm"]["epoch"] == [1, 2, 3, 4]
+    assert s["curves"]["erm"]["gap"] == pytest.approx([9.0, 0.2, 0.15, 0.2])
+    (c,) = s["comparison"]  # tail = the last ceil(4/4) = 1 epoch: ERM (0.3 + 0.1)/2, Mixup (0.0 + 0.3)/2
+    assert (c["gap_erm"], c["gap_mixup"]) == pytest.approx((0.2, 0.15)) and c["mixup_below"] and s["holds"]
+    assert [p["seed"] for p in c["per_seed"]] == [0, 1]
+    assert [v for p in c["per_seed"] for v in (p["gap_erm"], p["gap_mixup"])] == pytest.approx([0.3, 0.0, 0.1, 0.3])
+    # Seed 1 alone would reverse the ordering: one seed does not decide what the mean decides.
+    assert not figures._generalization(groups[1:])["holds"]
+
+
 # --- robustness helpers -------------------------------------------------------------------------
+
+def test_robustness_pools_training_seeds_with_equal_weight():
+    from types import SimpleNamespace
+
+    from empirical.data import ImageData
+
+    def data(seed):
+        g = torch.Generator().manual_seed(seed)
+        x = torch.randint(0, 256, (40, 1, 2, 6), generator=g, dtype=torch.uint8)
+        y = torch.randint(0, 3, (40,), generator=g)
+        return ImageData("fashion-mnist", x[:20], y[:20], x[20:], y[20:], 3, (0.3,), (0.35,), "synthetic")
+
+    def runs(seed):
+        return {label: SimpleNamespace(model=tiny_classifier(seed=10 * seed + i))
+                for i, label in enumerate(("erm", "mixup"))}
+
+    preset = figures.Preset("t", epochs=1, attack_images=8)
+    groups = [(t, data(t), runs(t)) for t in (4, 5)]
+    pooled = figures._robustness(groups, preset)
+    singles = [figures._robustness([g], preset) for g in groups]
+    assert pooled["training_seeds"] == [4, 5] and pooled["attack_images"] == 8
+    eps = pooled["eps"]
+    for label in ("erm", "mixup"):
+        # Each seed's accuracies are the plain FGSM accuracies on its own attacked images ...
+        for (t, images, r), single in zip(groups, singles):
+            idx = attack_subset(20, 8, t)
+            assert single["accuracy"][label] == pytest.approx(
+                fgsm_accuracy(r[label].model, images.x_test[idx], images.y_test[idx], eps), abs=1e-12)
+        # ... and the pooled ones their mean (equal image counts: equal weights).
+        assert pooled["accuracy"][label] == pytest.approx(
+            [(a + b) / 2 for a, b in zip(singles[0]["accuracy"][label], singles[1]["accuracy"][label])], abs=1e-12)
+    assert [p["difference"] for p in pooled["per_seed"]] == pytest.approx(
+        [s["mean_over_eps"]["difference"] for s in singles], abs=1e-12)
+    m = pooled["mean_over_eps"]
+    assert m["difference"] == pytest.approx(m["mixup"] - m["erm"], abs=1e-12)
+    assert m["difference"] == pytest.approx(sum(p["difference"] for p in pooled["per_seed"]) / 2, abs=1e-12)
+    assert pooled["holds"] == (m["difference"] > 0 and all(
+        c["difference"] >= -figures.Z * c["se"] for c in pooled["comparison"] if c["eps"] > 0))
+
 
 def test_fgsm_at_zero_is_the_clean_accuracy():
     model = tiny_classifier()
@@ -79,6 +138,17 @@ def test_specs_and_configs():
     keys = {fid: {k: v.key() for k, v in figures.run_configs(figures.FIGURES[fid], s, "fashion-mnist").items()}
             for fid in ("5", "6", "7", "8")}
     assert keys["5"] == keys["6"] == keys["7"] == keys["8"]
+    assert {c.lr_schedule for c in a.values()} == {"step"}  # mixup-cifar10's schedule in both presets
+
+
+def test_training_seeds():
+    smoke, paper = figures.PRESETS["smoke"], figures.PRESETS["paper"]
+    assert figures.training_seeds(paper, 5) == [5]
+    k = smoke.seeds
+    assert k > 1 and figures.training_seeds(smoke, 0) == list(range(k)) and figures.training_seeds(smoke, 2)[0] == 2 * k
+    # Disjoint over the seeds of a false-alarm sweep: each seed's decision rests on models of its own.
+    drawn = [t for s in range(20) for t in figures.training_seeds(smoke, s)]
+    assert len(set(drawn)) == len(drawn) == 20 * k
 
 
 # --- the CLI ------------------------------------------------------------------------------------
@@ -162,3 +232,12 @@ def test_robustness_claim_rejects_planted_errors():
         return 2 * X - fgsm(f, X, y, eps, **kw)
 
     assert any("FGSM attains" in n for n in _empirical.check(CTX, "1a", attack=flipped).failed())
+    # Exchanging ERM and Mixup (in every training seed's pair) exchanges the averaged accuracies: the
+    # ordering row flips whichever way this run's training went.
+    swapped = _empirical.check(CTX, "1a", swap=True)
+
+    def mean_row(outcome):
+        return next(e for e in outcome.evidence if e.name.startswith("Mixup's FGSM robust accuracy above ERM's"))
+
+    a, b = mean_row(real), mean_row(swapped)
+    assert (b.value, b.reference) == (a.reference, a.value) and a.value != a.reference and b.passed != a.passed

@@ -22,7 +22,7 @@ from empirical import train
 from empirical.data import ImageData
 from empirical.data import augment as augment_fn
 from empirical.models import MODELS, build_model, preact_resnet18, wide_resnet
-from empirical.train import METRICS, CheckpointError, RunConfig, run
+from empirical.train import METRICS, CheckpointError, RunConfig, lr_at, run
 from mixverify.training import single_thread
 
 
@@ -118,9 +118,10 @@ def test_model_arguments_are_checked(call, match):
 
 # --- training: exact resume, cache, refusals -------------------------------------------------------
 
-@pytest.mark.parametrize("method,augment", [("erm", False), ("mixup", True)])
-def test_resume_after_an_interruption_is_exact(tmp_path, method, augment):
-    config = replace(TINY, method=method, augment=augment, alpha=0.5, beta=2.0)
+@pytest.mark.parametrize("method,augment,schedule", [("erm", False, "constant"), ("mixup", True, "step")])
+def test_resume_after_an_interruption_is_exact(tmp_path, method, augment, schedule):
+    # 3 epochs under "step": lr 0.1, 0.01, 0.001, so the resumed epoch 3 must take its rate from the epoch.
+    config = replace(TINY, method=method, augment=augment, alpha=0.5, beta=2.0, lr_schedule=schedule)
     rng_before = torch.get_rng_state()
     straight = run(config, DATA, tmp_path / "straight", progress=False)
     assert torch.equal(torch.get_rng_state(), rng_before)  # the caller's global RNG is untouched
@@ -349,6 +350,7 @@ def test_config_key_is_canonical():
     ({"eval_train_limit": 0}, "eval_train_limit must be"),
     ({"seed": -1}, "seed must be an integer >= 0"),
     ({"augment": "yes"}, "augment must be True or False"),
+    ({"lr_schedule": "cosine"}, "lr_schedule must be one of constant, step"),
     ({"train_limit": 10}, "config.train_limit is 10 but data.x_train holds 64 images"),
     ({"dataset": "cifar10"}, "data must be the config's data set 'cifar10'"),
 ])
@@ -375,3 +377,21 @@ def test_bad_data_is_refused(tmp_path):
     labels = replace(DATA, y_test=DATA.y_test + 3)
     with pytest.raises(ValueError, match=r"data.y_test must hold classes 0..2"):
         run(TINY, labels, tmp_path, progress=False)
+
+
+def test_step_schedule_is_mixup_cifar10s():
+    # facebookresearch/mixup-cifar10: 200 epochs, lr 0.1, divided by 10 at epochs 100 and 150 (0-based).
+    paper = replace(TINY, epochs=200, lr=0.1, lr_schedule="step")
+    rates = [lr_at(paper, e) for e in range(1, 201)]
+    assert rates[:100] == [0.1] * 100
+    assert rates[100:150] == pytest.approx([0.01] * 50, rel=1e-15) and rates[150:] == pytest.approx([0.001] * 50,
+                                                                                                     rel=1e-15)
+    smoke = replace(paper, epochs=15)  # drops after epoch 7.5 and 11.25
+    assert [lr_at(smoke, e) for e in (7, 8, 11, 12, 15)] == pytest.approx([0.1, 0.01, 0.01, 0.001, 0.001], rel=1e-15)
+    assert {lr_at(replace(paper, lr_schedule="constant"), e) for e in range(1, 201)} == {0.1}
+
+
+def test_logged_learning_rate_follows_the_schedule(tmp_path):
+    config = replace(TINY, epochs=4, lr_schedule="step")
+    rows = run(config, DATA, tmp_path, progress=False).metrics
+    assert [r["lr"] for r in rows] == [lr_at(config, e) for e in (1, 2, 3, 4)] == pytest.approx([0.1, 0.1, 0.01, 0.001])

@@ -12,12 +12,17 @@ Fashion-MNIST subset standing in for the figure's data set, narrow networks, a f
   Generalization: the test loss recomputed from the saved checkpoint equals the one logged during training
   (the figure is drawn from what the checkpoint computes), relative tolerance 1e-5 (float32 summation
   in another batch order).
-- ``figure``: the figure's qualitative claim on this run. Robustness: Mixup's FGSM accuracy, averaged over
-  the attack sizes eps > 0, above ERM's (a strict ordering), and at no single eps below ERM's by more than
-  :data:`empirical.figures.Z` = 4 paired standard errors (accuracies on the same images are paired; where
-  both models are at chance the difference is noise, and a strict per-eps ordering would be decided by it).
-  Generalization: Mixup's gap (test - train loss, mean of the last quarter of the epochs) below ERM's, for
-  each augmentation setting, a strict ordering. The status is ``verified`` only when every row holds.
+- ``figure``: the figure's qualitative claim, on the mean over the preset's training seeds (smoke: 3 pairs
+  of models, see :func:`empirical.figures.training_seeds`). Robustness: Mixup's FGSM accuracy, averaged over
+  the attack sizes eps > 0, above ERM's (a strict ordering), and at no single eps below ERM's
+  by more than :data:`empirical.figures.Z` = 4 paired standard errors (accuracies on the same images are
+  paired; where both models are at chance the difference is noise, and a strict per-eps ordering would be
+  decided by it). The standard error is over the attacked (training seed, image) pairs, so it measures the
+  sampling of test images given the trained models; the variation between training seeds is what averaging
+  several seeds is for (one smoke-scale pair differs from the next by nearly as much as Mixup's effect).
+  Generalization: Mixup's gap (test - train loss, mean of the last quarter of the epochs and of the training
+  seeds) below ERM's, for each augmentation setting, a strict ordering. The status is ``verified`` only when
+  every row holds.
 
 The paper's own numbers cannot be set beside ours: the figures are images, not in the text. Its qualitative
 statement is quoted in the notes beside our numbers.
@@ -59,25 +64,30 @@ def check(ctx: Context, fig_id: str, *, attack=fgsm, loss=None, swap: bool = Fal
                 f"Mixup's FGSM robust accuracy not below ERM's at eps = {c['eps_255']:g}/255", "figure",
                 round(c["difference"], 6), 0.0, round(Z * c["se"], 6), c["difference"] >= -Z * c["se"],
                 f"{Z:g} paired standard errors of the difference of accuracies on the same {s['attack_images']} "
-                "images (value = Mixup's accuracy minus ERM's)",
+                f"images x {len(s['training_seeds'])} training seed(s) (value = Mixup's accuracy minus ERM's)",
                 f"ERM {c['erm']:.3f}, Mixup {c['mixup']:.3f}; strictly above: {c['mixup_above']}"))
         m = s["mean_over_eps"]
         out.evidence.append(Evidence(
             "Mixup's FGSM robust accuracy above ERM's, mean over eps > 0", "figure", round(m["mixup"], 6),
             round(m["erm"], 6), None, m["difference"] > 0,
             "an ordering (no tolerance): value = Mixup's mean accuracy, reference = ERM's",
-            f"difference {m['difference']:+.3f} +/- {m['se']:.3f} (paired standard error)"))
+            f"difference {m['difference']:+.3f} +/- {m['se']:.3f} (paired standard error); per training seed: "
+            + ", ".join(f"{p['seed']}: {p['difference']:+.3f}" for p in s["per_seed"])))
     else:
-        for label, r in result.runs.items():
-            out.evidence.append(_recomputed_loss(label, r, result, loss))
+        for t, images, runs in result.groups:
+            for label, r in runs.items():
+                name = label if len(result.groups) == 1 else f"{label} seed {t}"
+                out.evidence.append(_recomputed_loss(name, r, images, loss))
         for c in s["comparison"]:
             aug = "with" if c["augment"] else "without"
             out.evidence.append(Evidence(
                 f"Mixup's generalization gap below ERM's, {aug} augmentation", "figure",
                 round(c["gap_mixup"], 6), round(c["gap_erm"], 6), None, c["mixup_below"],
                 "an ordering (no tolerance): value = Mixup's gap, reference = ERM's; test loss - train loss, "
-                f"mean of the last {c['epochs_averaged']} epochs",
-                f"final test accuracy ERM {c['test_acc_erm']:.3f}, Mixup {c['test_acc_mixup']:.3f}"))
+                f"mean of the last {c['epochs_averaged']} epochs and of {len(c['per_seed'])} training seed(s)",
+                f"final test accuracy ERM {c['test_acc_erm']:.3f}, Mixup {c['test_acc_mixup']:.3f}; gap ERM - Mixup "
+                "per training seed: " + ", ".join(f"{p['seed']}: {p['gap_erm'] - p['gap_mixup']:+.3f}"
+                                                  for p in c["per_seed"])))
     out.notes += _notes(result)
     return out
 
@@ -105,11 +115,13 @@ def _notes(result) -> list[str]:
 
 
 def _fgsm_identity(result, attack) -> Evidence:
-    """g^T (x_fgsm - x) = eps ||g||_1 for the Mixup model at a few test images (no clipping: bounds None)."""
-    model = result.runs["mixup"].model
+    """g^T (x_fgsm - x) = eps ||g||_1 for the first training seed's Mixup model at a few test images (no
+    clipping: bounds None)."""
+    _, images, runs = result.groups[0]
+    model = runs["mixup"].model
     device = next(model.parameters()).device
-    x = result.images.x_test[:32].to(device).float().div(255)
-    y = result.images.y_test[:32].to(device)
+    x = images.x_test[:32].to(device).float().div(255)
+    y = images.y_test[:32].to(device)
     eps = 2 / 255
 
     def ce(out, yy):
@@ -130,17 +142,17 @@ def _fgsm_identity(result, attack) -> Evidence:
                     "largest relative difference over 32 test images, Mixup model, eps = 2/255")
 
 
-def _recomputed_loss(label, r, result, loss) -> Evidence:
+def _recomputed_loss(label, r, images, loss) -> Evidence:
     from empirical.train import EVAL_BATCH
 
     model = r.model
     device = next(model.parameters()).device
-    total, n = 0.0, result.images.x_test.shape[0]
+    total, n = 0.0, images.x_test.shape[0]
     loss = loss or (lambda out, y: F.cross_entropy(out.float(), y, reduction="sum"))
     with torch.no_grad():
         for start in range(0, n, EVAL_BATCH):
-            xb = result.images.x_test[start:start + EVAL_BATCH].to(device).float().div(255)
-            total += float(loss(model(xb), result.images.y_test[start:start + EVAL_BATCH].to(device)))
+            xb = images.x_test[start:start + EVAL_BATCH].to(device).float().div(255)
+            total += float(loss(model(xb), images.y_test[start:start + EVAL_BATCH].to(device)))
     recomputed, logged = total / n, r.metrics[-1]["test_loss"]
     rel = abs(recomputed - logged) / max(abs(logged), 1e-30)
     cuda = device.type == "cuda"
@@ -155,16 +167,17 @@ def _swapped(result, fig_id, ctx):
     """The figure with ERM and Mixup exchanged (a planted error: every ordering flips)."""
     from empirical import figures
 
-    runs = {}
-    for label, r in result.runs.items():
-        other = label.replace("erm", "\0").replace("mixup", "erm").replace("\0", "mixup")
-        runs[other] = r
+    def swap(runs):
+        return {label.replace("erm", "\0").replace("mixup", "erm").replace("\0", "mixup"): r
+                for label, r in runs.items()}
+
+    result.groups = [(t, images, swap(runs)) for t, images, runs in result.groups]
     if result.summary["kind"] == "robustness":
-        summary = figures._robustness(runs, result.images, result.preset, ctx.seed)
+        summary = figures._robustness(result.groups, result.preset)
     else:
-        summary = figures._generalization(runs)
+        summary = figures._generalization(result.groups)
     result.summary.update(summary)
-    result.runs = runs
+    result.runs = swap(result.runs)
     return result
 
 
