@@ -122,9 +122,13 @@ class FigureResult:
     dataset: str
     summary: dict  # the plotted numbers and the qualitative comparison (JSON-ready)
     figure: MplFigure
-    runs: dict = field(default_factory=dict)  # label -> RunResult (label "<method>[+aug][ seed <t>]")
-    images: object = None  # the ImageData of the first training seed's runs
+    runs: dict = field(default_factory=dict)  # run_label(...) -> RunResult
     groups: list = field(default_factory=list)  # (training seed, ImageData, {"erm": RunResult, "mixup": ...})
+
+    @property
+    def images(self):
+        """The ImageData of the first training seed's runs."""
+        return self.groups[0][1]
 
     def to_json(self) -> dict:
         return {"figure": self.spec.id, "claim_id": self.spec.claim_id, "title": self.spec.title,
@@ -163,6 +167,12 @@ def training_seeds(preset: Preset, seed: int) -> list[int]:
     return [preset.seeds * seed + i for i in range(preset.seeds)]
 
 
+def run_label(label: str, seed: int, seeds: int) -> str:
+    """A run's name in a figure: its label ("erm", "mixup+aug", ...), with " seed <t>" when the figure
+    averages several training seeds."""
+    return label if seeds == 1 else f"{label} seed {seed}"
+
+
 def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: str | None = None, out=None,
                runs_dir=None, resume: bool = False, device="auto", seed: int = 0, progress: bool = True,
                log=None) -> FigureResult:
@@ -184,7 +194,7 @@ def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: s
         images = data_mod.load(dataset, data_root, train_limit=p.train_limit, test_limit=p.test_limit, seed=t)
         group = {}
         for label, config in run_configs(fig, p, dataset, seed=t).items():
-            name = label if len(seeds) == 1 else f"{label} seed {t}"
+            name = run_label(label, t, len(seeds))
             if log:
                 log(f"figure {fig.id}: run {name} ({config.key()}), {config.epochs} epochs")
             group[label] = runs[name] = run(config, images, runs_dir / config.key(), resume=resume, device=device,
@@ -198,7 +208,7 @@ def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: s
         figure = plot_generalization(fig, summary, dataset, p.name)
     summary["runs"] = {label: {"config": asdict(r.config), "key": r.config.key(), "dir": str(r.run_dir)}
                        for label, r in runs.items()}
-    result = FigureResult(fig, p, dataset, summary, figure, runs, groups[0][1], groups)
+    result = FigureResult(fig, p, dataset, summary, figure, runs, groups)
     if out is not None:
         write(result, Path(out))
     return result

@@ -46,10 +46,10 @@ U32 = 2.0 ** -24
 def check(ctx: Context, fig_id: str, *, attack=fgsm, loss=None, swap: bool = False) -> Outcome:
     """``attack`` (the FGSM used in the identity check) and ``loss`` (the recomputed test loss) can be
     planted wrong; ``swap=True`` exchanges the ERM and Mixup runs (a planted mislabelling of the curves)."""
-    from empirical.figures import run_figure
+    from empirical import figures
 
-    result = run_figure(fig_id, preset=ctx.preset, data_root=ctx.data_root, seed=ctx.seed, device="auto",
-                        progress=False)
+    result = figures.run_figure(fig_id, preset=ctx.preset, data_root=ctx.data_root, seed=ctx.seed, device="auto",
+                                progress=False)
     if swap:
         result = _swapped(result, fig_id, ctx)
     out = Outcome(figures={f"figure-{result.spec.id}": result.figure})
@@ -76,7 +76,7 @@ def check(ctx: Context, fig_id: str, *, attack=fgsm, loss=None, swap: bool = Fal
     else:
         for t, images, runs in result.groups:
             for label, r in runs.items():
-                name = label if len(result.groups) == 1 else f"{label} seed {t}"
+                name = figures.run_label(label, t, len(result.groups))
                 out.evidence.append(_recomputed_loss(name, r, images, loss))
         for c in s["comparison"]:
             aug = "with" if c["augment"] else "without"
