@@ -1,6 +1,6 @@
 """The empirical figures (empirical/figures.py, robustness.py), their CLI and their claims.
 
-The smoke-preset runs are trained once per test session (the session's private cache, see conftest.py)
+The tiny-preset runs are trained once per test session (the session's private cache, see conftest.py)
 and shared by every test here and by tests/test_claims.py.
 """
 
@@ -19,7 +19,7 @@ from mixverify.claims import _empirical
 
 HAVE_FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists()
 needs_fmnist = pytest.mark.skipif(not HAVE_FMNIST, reason="needs Debian's dataset-fashion-mnist")
-CTX = Context(seed=0)
+CTX = Context(seed=0, preset="tiny")  # smoke's code paths in seconds (see test_claims.EMPIRICAL)
 
 
 def tiny_classifier(d=12, k=3, seed=0):
@@ -151,6 +151,27 @@ def test_training_seeds():
     assert len(set(drawn)) == len(drawn) == 20 * k
 
 
+def test_tiny_preset_takes_every_code_path_of_smoke():
+    """The tests run the figures under "tiny": it must reach what smoke reaches (several training seeds, the
+    same models, widths and stand-in data, both lr drops of the step schedule, a tail of more than one
+    epoch) and say that its status decides nothing."""
+    from empirical.train import lr_at
+
+    tiny, smoke = figures.PRESETS["tiny"], figures.PRESETS["smoke"]
+    assert tiny.seeds > 1 and (tiny.width, tiny.dataset, tiny.lr_schedule) == (smoke.width, smoke.dataset, smoke.lr_schedule)
+    config = figures.run_configs(figures.FIGURES["7"], tiny, tiny.dataset)["mixup"]
+    assert len({lr_at(config, e) for e in range(1, tiny.epochs + 1)}) == 3
+    assert figures.tail_mean(list(range(tiny.epochs))) != tiny.epochs - 1  # more than the last epoch averaged
+    assert tiny.epochs < smoke.epochs and tiny.train_limit < smoke.train_limit and tiny.attack_images < smoke.attack_images
+    assert smoke.decides and figures.PRESETS["paper"].decides and not tiny.decides
+
+
+@needs_fmnist
+def test_tiny_preset_status_is_flagged_as_deciding_nothing():
+    notes = _empirical.check(CTX, "7").notes
+    assert notes[0].startswith("Preset tiny exercises the code") and "says nothing about Mixup" in notes[0]
+
+
 # --- the CLI ------------------------------------------------------------------------------------
 
 def one_line_error(capsys, argv, code=2):
@@ -185,18 +206,19 @@ def test_cli_figure_needs_data_root_for_svhn(capsys, tmp_path):
     assert "--data-root" in err
 
 
-# --- smoke runs (trained once per session) ---------------------------------------------------------
+# --- tiny-preset runs (trained once per session) ---------------------------------------------------------
 
 @needs_fmnist
 @pytest.mark.parametrize("fig_id", ["1a", "7"])
-def test_cli_figure_smoke_writes_plot_and_json(capsys, tmp_path, fig_id):
-    assert cli.main(["figure", fig_id, "--preset", "smoke", "--out", str(tmp_path), "--no-progress"]) == 0
+def test_cli_figure_writes_plot_and_json(capsys, tmp_path, fig_id):
+    assert cli.main(["figure", fig_id, "--preset", "tiny", "--out", str(tmp_path), "--no-progress"]) == 0
     out = capsys.readouterr().out
     png, js = tmp_path / f"figure-{fig_id}.png", tmp_path / f"figure-{fig_id}.json"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     data = json.loads(js.read_text())
-    assert data["figure"] == fig_id and data["preset"] == "smoke" and data["dataset"] == "fashion-mnist"
-    assert "claim:" in out and isinstance(data["holds"], bool)
+    assert data["figure"] == fig_id and data["preset"] == "tiny" and data["dataset"] == "fashion-mnist"
+    assert "claim:" in out and "preset tiny; this preset only exercises the code and decides nothing" in out
+    assert isinstance(data["holds"], bool)
     if fig_id == "1a":
         acc = data["accuracy"]
         assert len(acc["erm"]) == len(data["eps"]) and data["eps"][0] == 0
