@@ -166,6 +166,12 @@ def test_tiny_preset_takes_every_code_path_of_smoke():
     assert smoke.decides and figures.PRESETS["paper"].decides and not tiny.decides
 
 
+def test_verify_and_report_accept_every_preset():
+    for command in ("verify", "report"):
+        for name in figures.PRESETS:
+            assert cli.parser().parse_args([command, "--preset", name]).preset == name
+
+
 @needs_fmnist
 def test_tiny_preset_status_is_flagged_as_deciding_nothing():
     notes = _empirical.check(CTX, "7").notes
