@@ -103,6 +103,14 @@ class Preset:
     seeds: int = 1  # K: a figure averages K training seeds (see training_seeds)
     decides: bool = True  # False: too small for its status to say anything about Mixup (the tests' preset)
 
+    @property
+    def caveat(self) -> str:
+        """What a reader must know beside a status under this preset ("" for one that decides)."""
+        if self.decides:
+            return ""
+        return (f"preset {self.name} only exercises the code ({self.epochs} epochs on {self.train_limit} images) and "
+                "decides nothing about Mixup: use smoke or paper")
+
 
 PRESETS: dict[str, Preset] = {
     "paper": Preset("paper", epochs=200),
@@ -288,10 +296,14 @@ def _paired(d: np.ndarray) -> dict:
     return {"difference": float(np.mean(d)), "se": se}
 
 
+def tail_length(n: int, fraction: float = 0.25) -> int:
+    """How many of ``n`` epochs a figure averages: the last ``ceil(fraction * n)`` (at least one)."""
+    return max(1, math.ceil(fraction * n))
+
+
 def tail_mean(values, fraction: float = 0.25) -> float:
-    """Mean of the last ``ceil(fraction * len)`` values (at least one)."""
-    k = max(1, math.ceil(fraction * len(values)))
-    return float(np.mean(values[-k:]))
+    """Mean of the last :func:`tail_length` values."""
+    return float(np.mean(values[-tail_length(len(values), fraction):]))
 
 
 def _generalization(groups) -> dict:
@@ -313,7 +325,7 @@ def _generalization(groups) -> dict:
                     for t, _, runs in groups]
         comparison.append({"augment": bool(suffix), "gap_erm": g_erm, "gap_mixup": g_mix,
                            "test_acc_erm": erm["test_acc"][-1], "test_acc_mixup": mix["test_acc"][-1],
-                           "epochs_averaged": max(1, math.ceil(0.25 * len(erm["gap"]))),
+                           "epochs_averaged": tail_length(len(erm["gap"])),
                            "mixup_below": bool(g_mix < g_erm), "per_seed": per_seed})
     return {"kind": "generalization", "training_seeds": [g[0] for g in groups], "curves": curves,
             "comparison": comparison,

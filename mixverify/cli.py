@@ -186,7 +186,7 @@ def _figure(args) -> int:
         print("  ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in c.items()))
     print(f"claim: {s['claim']}: {'holds' if s['holds'] else 'does NOT hold'} on this run "
           f"({result.dataset}, preset {result.preset.name}"
-          + ("; this preset only exercises the code and decides nothing" if not result.preset.decides else "") + ")")
+          + (f"; {result.preset.caveat}" if result.preset.caveat else "") + ")")
     print(f"written: {args.out / f'figure-{result.spec.id}.png'} and {args.out / f'figure-{result.spec.id}.json'}")
     result.figure.clear()
     return 1 if args.strict and not s["holds"] else 0

@@ -120,6 +120,7 @@ def test_attack_subset_is_fixed_and_distinct():
 def test_tail_mean():
     assert figures.tail_mean([1.0, 2.0, 3.0, 4.0, 5.0]) == pytest.approx(4.5)  # last ceil(5/4) = 2
     assert figures.tail_mean([7.0]) == 7.0
+    assert (figures.tail_length(15), figures.tail_length(1), figures.tail_length(200)) == (4, 1, 50)
 
 
 def test_specs_and_configs():
@@ -161,9 +162,10 @@ def test_tiny_preset_takes_every_code_path_of_smoke():
     assert tiny.seeds > 1 and (tiny.width, tiny.dataset, tiny.lr_schedule) == (smoke.width, smoke.dataset, smoke.lr_schedule)
     config = figures.run_configs(figures.FIGURES["7"], tiny, tiny.dataset)["mixup"]
     assert len({lr_at(config, e) for e in range(1, tiny.epochs + 1)}) == 3
-    assert figures.tail_mean(list(range(tiny.epochs))) != tiny.epochs - 1  # more than the last epoch averaged
+    assert figures.tail_length(tiny.epochs) > 1
     assert tiny.epochs < smoke.epochs and tiny.train_limit < smoke.train_limit and tiny.attack_images < smoke.attack_images
     assert smoke.decides and figures.PRESETS["paper"].decides and not tiny.decides
+    assert smoke.caveat == "" and tiny.caveat.endswith("decides nothing about Mixup: use smoke or paper")
 
 
 def test_verify_and_report_accept_every_preset():
@@ -175,7 +177,7 @@ def test_verify_and_report_accept_every_preset():
 @needs_fmnist
 def test_tiny_preset_status_is_flagged_as_deciding_nothing():
     notes = _empirical.check(CTX, "7").notes
-    assert notes[0].startswith("Preset tiny exercises the code") and "says nothing about Mixup" in notes[0]
+    assert notes[0].startswith("Preset tiny only exercises the code") and "decides nothing about Mixup" in notes[0]
 
 
 # --- the CLI ------------------------------------------------------------------------------------
@@ -223,7 +225,8 @@ def test_cli_figure_writes_plot_and_json(capsys, tmp_path, fig_id):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     data = json.loads(js.read_text())
     assert data["figure"] == fig_id and data["preset"] == "tiny" and data["dataset"] == "fashion-mnist"
-    assert "claim:" in out and "preset tiny; this preset only exercises the code and decides nothing" in out
+    assert "claim:" in out and "preset tiny; preset tiny only exercises the code" in out
+    assert "decides nothing about Mixup" in out
     assert isinstance(data["holds"], bool)
     if fig_id == "1a":
         acc = data["accuracy"]

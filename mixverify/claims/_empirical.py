@@ -104,9 +104,8 @@ def _notes(result) -> list[str]:
              f"Paper: {result.spec.paper}. Its numbers are in the figure image only (not in the text), so our numbers "
              "stand beside its qualitative statement.",
              f"Ours: {s['claim']}: {'holds' if s['holds'] else 'does NOT hold'} on this run."]
-    if not p.decides:
-        notes.insert(0, f"Preset {p.name} exercises the code at a cost of seconds ({p.epochs} epochs on "
-                        f"{p.train_limit} images): its status says nothing about Mixup. Use the smoke or paper preset.")
+    if p.caveat:
+        notes.insert(0, p.caveat[0].upper() + p.caveat[1:] + ".")
     for c in s["comparison"]:
         if s["kind"] == "robustness":
             notes.append(f"eps = {c['eps_255']:g}/255: ERM {c['erm']:.3f}, Mixup {c['mixup']:.3f}")
