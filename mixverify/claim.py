@@ -1,13 +1,25 @@
 """What a claim is, what a check returns, and how a status is decided.
 
-A claim is data (id, paper reference, statement, hypotheses, derivation module) plus one plain
-``check(ctx) -> Outcome`` function. Statuses (a public contract, see README):
+A claim is data (id, paper reference, statement, hypotheses, derivation module, scope) plus one plain
+``check(ctx) -> Outcome`` function. The verdict rule is written out in docs/verdicts.md; :func:`decide` is
+that rule. Every piece of evidence has a role (:data:`ROLES`):
 
-- ``verified``: every piece of evidence passed and no erratum was needed;
-- ``verified-with-erratum``: every piece of evidence passed, and at least one erratum was recorded
-  (its counterexample to the original statement is part of the evidence);
-- ``refuted``: some evidence failed;
-- ``error``: the check raised.
+- ``decisive``: it tests the statement (the printed one, or the minimally corrected one of an erratum);
+- ``power``: the decisive criterion applied to a plausible *wrong* version of the statement (the proof's
+  wrong last line, a missing square root, a wrong constant); it passes when the wrong version is rejected;
+- ``implementation``: it checks that the code computes what it claims to (fast code against a reference);
+- ``context``: a number reported beside the verdict, with no pass/fail criterion.
+
+Statuses (a public contract, see README), in the order :func:`decide` tries them:
+
+- ``error``: the check raised, or an implementation check failed (the numbers cannot be trusted);
+- ``undecided``: no decisive evidence (the statement was not tested, e.g. a preset too small to decide);
+- ``refuted``: some decisive evidence failed, or an erratum had to change the conclusion itself;
+- ``uninformative``: the decisive evidence passed, but so would a plausible wrong statement (a power check
+  failed): the test has no power at the size computed;
+- ``verified-with-erratum``: the decisive evidence passed and each erratum is a minimal correction
+  (:data:`MINIMAL_CORRECTIONS`); its counterexample to the printed form is part of the evidence;
+- ``verified``: the decisive evidence passed and no erratum was needed.
 """
 
 from __future__ import annotations
@@ -21,7 +33,16 @@ from typing import Any
 import numpy as np
 
 EVIDENCE_KINDS = ("symbolic", "exact", "monte-carlo", "order", "counterexample", "figure")
-STATUSES = ("verified", "verified-with-erratum", "refuted", "error")
+STATUSES = ("verified", "verified-with-erratum", "refuted", "error", "undecided", "uninformative")
+ROLES = ("decisive", "power", "implementation", "context")
+#: Kinds of correction an erratum makes. The first four are minimal: the statement, so corrected, says what
+#: the paper meant and the paper's own text supplies the fix (docs/verdicts.md). ``conclusion``: no minimal
+#: correction saves the statement; what is verified instead is a different conclusion, so the claim is refuted.
+CORRECTIONS = ("typo", "hypothesis", "proof", "weakening", "conclusion")
+MINIMAL_CORRECTIONS = CORRECTIONS[:4]
+#: What a verdict was decided on: for all admissible parameters (symbolic), the paper's own setting, chosen
+#: instances of a general statement, or a stand-in for the paper's experiment (other data, a smaller model).
+SETTINGS = ("general", "paper", "instances", "substitute")
 
 
 @dataclass
@@ -31,6 +52,12 @@ class Evidence:
     ``passed`` is True/False for a test and None for a number reported without a pass/fail criterion.
     For ``kind="counterexample"``, ``passed`` means the counterexample behaves as recorded: the original
     statement (or the claim without one of its hypotheses) fails on it.
+
+    ``role`` (:data:`ROLES`) says what the evidence is for; by default ``context`` when ``passed`` is None and
+    ``implementation`` otherwise, so a claim is decided only by evidence it marks ``decisive`` on purpose.
+    ``id`` is a short stable name (tests and errata refer to evidence by it, never by the prose ``name``).
+    ``tightness`` (for inequalities) is ``{"bound_over_measured": ..., "trivial_bound": ...}``: how much room
+    the bound leaves, and what a bound that says nothing would be.
     """
 
     name: str
@@ -41,6 +68,9 @@ class Evidence:
     passed: bool | None
     tolerance_source: str = ""
     detail: str = ""
+    role: str | None = None
+    id: str = ""
+    tightness: dict | None = None
 
     def __post_init__(self):
         if self.kind not in EVIDENCE_KINDS:
@@ -49,14 +79,48 @@ class Evidence:
                                                                             self.tolerance))
         if self.passed is not None:
             self.passed = bool(self.passed)
+        if self.role is None:
+            self.role = "context" if self.passed is None else "implementation"
+        if self.role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, got {self.role!r}")
+        if self.role in ("decisive", "power", "implementation") and self.passed is None:
+            raise ValueError(f"{self.role} evidence needs a pass/fail criterion (passed=None is context): {self.name!r}")
+        if self.tightness is not None:
+            self.tightness = {k: _plain(v) for k, v in self.tightness.items()}
 
 
 @dataclass
 class Erratum:
+    """A place where the paper is wrong. ``kind`` (:data:`CORRECTIONS`) classifies the correction;
+    ``evidence`` is the id of the evidence holding its counterexample (empty where the erratum is a proof step
+    with no counterexample of its own)."""
+
     location: str
     statement: str
     correction: str
     counterexample: str
+    kind: str = ""  # "" until classified: a claim with an unclassified erratum is undecided
+    evidence: str = ""
+
+    def __post_init__(self):
+        if self.kind and self.kind not in CORRECTIONS:
+            raise ValueError(f"erratum kind must be one of {CORRECTIONS}, got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a verdict was decided on: ``setting`` (:data:`SETTINGS`) and a line saying exactly what (data,
+    models, sizes, seeds), and for a substitute, how to decide it on the paper's own setting."""
+
+    setting: str
+    detail: str
+
+    def __post_init__(self):
+        if self.setting not in SETTINGS:
+            raise ValueError(f"scope setting must be one of {SETTINGS}, got {self.setting!r}")
+
+    def line(self) -> str:
+        return f"{self.setting}: {self.detail}" if self.detail else self.setting
 
 
 @dataclass
@@ -67,10 +131,25 @@ class Outcome:
     errata: list[Erratum] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    scope: Scope | None = None  # None: the claim's own (static) scope
 
     def failed(self) -> list[str]:
         """Names of the evidence that failed."""
         return [e.name for e in self.evidence if e.passed is False]
+
+    def by_id(self, id_: str) -> Evidence:
+        """The evidence with this id (KeyError naming the ids there are, if none)."""
+        for e in self.evidence:
+            if e.id == id_:
+                return e
+        raise KeyError(f"no evidence with id {id_!r}; ids: {[e.id for e in self.evidence if e.id]}")
+
+    def decisive(self) -> list[Evidence]:
+        return [e for e in self.evidence if e.role == "decisive"]
+
+    def status(self) -> str:
+        """The status the verdict rule gives this outcome (:func:`decide`)."""
+        return decide(self.evidence, self.errata)
 
 
 @dataclass
@@ -79,12 +158,15 @@ class Derivation:
 
     module: str
     latex: str
-    facts: list[tuple[str, bool, str]]
+    facts: list[tuple]  # (name, passed, LaTeX of the residual[, role]); role "implementation" by default
 
     def evidence(self) -> list[Evidence]:
-        return [Evidence(name, "symbolic", residual, "0", "exact (symbolic simplification)", ok,
-                         "SymPy: the difference simplifies to 0 for all admissible symbols")
-                for name, ok, residual in self.facts]
+        out = []
+        for k, (name, ok, residual, *role) in enumerate(self.facts):
+            out.append(Evidence(name, "symbolic", residual, "0", "exact (symbolic simplification)", ok,
+                                "SymPy: the difference simplifies to 0 for all admissible symbols",
+                                role=role[0] if role else "implementation", id=f"sympy-{k + 1}"))
+        return out
 
 
 @dataclass(frozen=True)
@@ -112,6 +194,8 @@ class Claim:
     hypotheses: tuple[str, ...]
     derivation: str  # module name in derivations/, with a derive() -> Derivation
     check: Callable[[Context], Outcome]
+    scope: Scope | None = None  # what the verdict is decided on; a check may return its own (Outcome.scope)
+    section: str = "paper"  # "paper": a statement of Zhang et al.; "beyond": a question users ask (beyond the paper)
 
 
 @dataclass
@@ -123,8 +207,13 @@ class ClaimResult:
     seconds: float
     error: str = ""
 
+    @property
+    def scope(self) -> Scope | None:
+        return self.outcome.scope or self.claim.scope
+
     def to_json(self) -> dict:
         c = self.claim
+        scope = self.scope
         return {
             "id": c.id,
             "paper_ref": c.paper_ref,
@@ -137,6 +226,8 @@ class ClaimResult:
             "errata": [asdict(e) for e in self.outcome.errata],
             "notes": list(self.outcome.notes),
             "error": self.error,
+            "scope": asdict(scope) if scope else None,
+            "section": c.section,
         }
 
 
@@ -154,9 +245,28 @@ def order_evidence(name: str, fit, claimed: int = 3) -> Evidence:
 
 
 def decide(evidence: list[Evidence], errata: list[Erratum]) -> str:
-    if any(e.passed is False for e in evidence):
-        return "refuted"
-    return "verified-with-erratum" if errata else "verified"
+    """The verdict rule (docs/verdicts.md), from the roles of the evidence and the kinds of the errata."""
+    return _decide(evidence, errata)[0]
+
+
+def _decide(evidence, errata) -> tuple[str, str]:
+    """(status, reason): the reason names what decided it, for an ``error`` or ``undecided`` status."""
+    broken = [e.id or e.name for e in evidence if e.role == "implementation" and e.passed is False]
+    if broken:
+        return "error", "implementation check failed (the numbers cannot be trusted): " + "; ".join(broken)
+    decisive = [e for e in evidence if e.role == "decisive"]
+    if not decisive:
+        return "undecided", "no decisive evidence: nothing here tests the statement"
+    if any(e.passed is False for e in decisive):
+        return "refuted", ""
+    unclassified = [x.location for x in errata if not x.kind]
+    if unclassified:
+        return "undecided", "erratum not classified (docs/verdicts.md): " + "; ".join(unclassified)
+    if any(x.kind == "conclusion" for x in errata):
+        return "refuted", ""
+    if any(e.role == "power" and e.passed is False for e in evidence):
+        return "uninformative", ""
+    return ("verified-with-erratum" if errata else "verified"), ""
 
 
 def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
@@ -169,8 +279,11 @@ def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
         derivation = importlib.import_module(claim.derivation).derive()
         outcome = claim.check(ctx)
         outcome.evidence[:0] = derivation.evidence()
-        status = decide(outcome.evidence, outcome.errata)
-        error = ""
+        status, error = _decide(outcome.evidence, outcome.errata)
+        if status == "undecided" and error:
+            outcome.notes.insert(0, f"Undecided: {error}.")
+        if status != "error":
+            error = ""
     except Exception as exc:  # a check that raises is reported, not propagated
         outcome, status = Outcome(), "error"
         error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"

@@ -1,7 +1,7 @@
 """Command line: ``mixverify list | verify | report | figure`` (also ``python -m mixverify``).
 
 Exit codes of ``verify`` (and of ``report --strict``): 0 every selected claim is ``verified`` or
-``verified-with-erratum``; 1 some claim is ``refuted`` or ``error``. ``report`` exits 0 once the report is
+``verified-with-erratum``; 1 some claim is ``refuted``, ``uninformative``, ``undecided`` or ``error``. ``report`` exits 0 once the report is
 written (a refuted claim is a finding, not a failure to report it). 2 on bad usage (unknown claim id, bad
 option, unwritable output, a missing data set, an unreadable or interrupted checkpoint), with a one-line
 message and no traceback. Results go to stdout, the progress bar to stderr.
@@ -102,8 +102,14 @@ def _list() -> int:
     from .claims import CLAIMS
 
     width = max(len(c.id) for c in CLAIMS)
-    for c in CLAIMS:
-        print(f"{c.id:<{width}}  {c.paper_ref:<45}  {c.title}")
+    for section, heading in (("paper", "Claims of the paper"), ("beyond", "Beyond the paper (questions Mixup users ask)")):
+        rows = [c for c in CLAIMS if c.section == section]
+        if not rows:
+            continue
+        print(f"# {heading}")
+        for c in rows:
+            setting = c.scope.setting if c.scope else "-"
+            print(f"{c.id:<{width}}  {c.paper_ref:<45}  [{setting}]  {c.title}")
     return 0
 
 
@@ -135,11 +141,14 @@ def _verify(args) -> int:
         bar.set_postfix_str(claim.id)
         r = run_claim(claim, ctx)
         results.append(r)
-        tested = [e for e in r.outcome.evidence if e.passed is not None]
-        line = (f"{claim.id:<{width}}  {r.status:<21}  {sum(bool(e.passed) for e in tested):>3}/{len(tested):<3} "
-                f"evidence passed  {len(r.outcome.errata)} errata  {r.seconds:6.1f}s")
+        decisive = r.outcome.decisive()
+        line = (f"{claim.id:<{width}}  {r.status:<21}  {sum(bool(e.passed) for e in decisive):>2}/{len(decisive):<2} "
+                f"decisive passed  {len(r.outcome.errata)} errata  {r.seconds:6.1f}s  "
+                f"[{r.scope.line() if r.scope else '-'}]")
         if r.error:
             line += "  " + r.error.splitlines()[0]
+        elif r.status == "undecided" and r.outcome.notes:
+            line += "  " + r.outcome.notes[0]
         tqdm.write(line, file=sys.stdout)
     try:
         if args.command == "verify" and args.json is not None:

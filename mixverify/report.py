@@ -21,7 +21,9 @@ from pathlib import Path
 from . import PAPER, __version__
 from .claim import ClaimResult
 
-STATUS_MARK = {"verified": "✅", "verified-with-erratum": "✅ (erratum)", "refuted": "❌", "error": "💥"}
+STATUS_MARK = {"verified": "✅", "verified-with-erratum": "✅ (erratum)", "refuted": "❌", "error": "💥",
+               "undecided": "❔", "uninformative": "〰️"}
+SECTIONS = {"paper": "Claims of the paper", "beyond": "Beyond the paper: questions Mixup users ask"}
 
 
 def to_json(results: list[ClaimResult], *, seed: int, device: str) -> dict:
@@ -83,26 +85,49 @@ def index_page(results: list[ClaimResult], *, seed: int, device: str) -> str:
         f"mixverify {__version__}, seed {seed}, device {device}.",
         "",
         "Statuses: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + ".",
-        "",
-        "| claim | paper | title | status | evidence | errata |",
-        "|---|---|---|---|---|---|",
     ]
-    for r in results:
-        ev = r.outcome.evidence
-        tested = [e for e in ev if e.passed is not None]
-        lines.append(f"| [{r.claim.id}](claims/{r.claim.id}.md) | {r.claim.paper_ref} | {_cell(r.claim.title)} | "
-                     f"{STATUS_MARK[r.status]} {r.status} | {sum(bool(e.passed) for e in tested)}/{len(tested)} "
-                     f"passed | {len(r.outcome.errata)} |")
-    lines += ["", "Status vocabulary: `verified` (holds as stated), `verified-with-erratum` (holds once the "
-              "recorded erratum is corrected; the counterexample to the original is in the evidence), "
-              "`refuted`, `error`.", ""]
+    for section, heading in SECTIONS.items():
+        rows = [r for r in results if r.claim.section == section]
+        if not rows:
+            continue
+        lines += ["", f"## {heading}", "",
+                  "| claim | paper | title | status | decided on | decisive evidence | errata |",
+                  "|---|---|---|---|---|---|---|"]
+        for r in rows:
+            lines.append(f"| [{r.claim.id}](claims/{r.claim.id}.md) | {r.claim.paper_ref} | {_cell(r.claim.title)} | "
+                         f"{STATUS_MARK[r.status]} {r.status} | {_cell(scope_line(r))} | {decisive_count(r)} | "
+                         f"{_errata_cell(r)} |")
+    lines += ["", "Statuses (the rule: docs/verdicts.md): `verified` (the decisive evidence tests the statement as "
+              "printed and passes), `verified-with-erratum` (it holds once a minimal correction is made; the "
+              "counterexample to the printed form is in the evidence), `refuted` (decisive evidence fails, or no "
+              "minimal correction saves it), `uninformative` (it passes, but so would a plausible wrong statement), "
+              "`undecided` (nothing computed here tests it), `error`. *Decided on*: `general` (symbolically, for all "
+              "admissible parameters), `paper` (the paper's own setting), `instances` (chosen instances of a general "
+              "statement), `substitute` (a stand-in for the paper's experiment: not a reproduction).", ""]
     return "\n".join(lines)
+
+
+def scope_line(r: ClaimResult) -> str:
+    return r.scope.line() if r.scope else "–"
+
+
+def decisive_count(r: ClaimResult) -> str:
+    d = r.outcome.decisive()
+    return f"{sum(bool(e.passed) for e in d)}/{len(d)} passed"
+
+
+def _errata_cell(r: ClaimResult) -> str:
+    if not r.outcome.errata:
+        return "0"
+    kinds = sorted({e.kind or "unclassified" for e in r.outcome.errata})
+    return f"{len(r.outcome.errata)} ({', '.join(kinds)})"
 
 
 def claim_page(r: ClaimResult, figures: dict) -> str:
     c = r.claim
     lines = [f"# {c.id}: {c.title}", "", f"**Paper:** {c.paper_ref}  ",
-             f"**Status:** {STATUS_MARK[r.status]} `{r.status}`", "", "## Statement", "", "$$", c.statement, "$$", "",
+             f"**Status:** {STATUS_MARK[r.status]} `{r.status}`  ", f"**Decided on:** {scope_line(r)}", "",
+             "## Statement", "", "$$", c.statement, "$$", "",
              "## Hypotheses", ""]
     lines += [f"- {h}" for h in c.hypotheses]
     lines += ["", f"## Derivation (`{c.derivation.replace('.', '/')}.py`)", ""]
@@ -110,20 +135,26 @@ def claim_page(r: ClaimResult, figures: dict) -> str:
         lines += ["$$", r.derivation.latex, "$$", ""]
     if r.error:
         lines += ["## Error", "", "```", r.error.rstrip(), "```", ""]
-    lines += ["## Evidence", "", "| # | evidence | kind | value | reference | tolerance | tolerance from | passed |",
-              "|---|---|---|---|---|---|---|---|"]
-    for k, e in enumerate(r.outcome.evidence, 1):
+    lines += ["## Evidence", "", "Role: `decisive` tests the statement, `power` applies the same test to a wrong "
+              "statement (passes when it is rejected), `implementation` checks the code, `context` is reported.", "",
+              "| # | id | role | evidence | kind | value | reference | tolerance | tolerance from | tightness | passed |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    order = {"decisive": 0, "power": 1, "implementation": 2, "context": 3}
+    for k, e in enumerate(sorted(r.outcome.evidence, key=lambda e: order[e.role]), 1):
         passed = {True: "✅", False: "❌", None: "reported"}[e.passed]
         name = _cell(e.name) + (f"<br><sub>{_cell(e.detail)}</sub>" if e.detail else "")
-        lines.append(f"| {k} | {name} | {e.kind} | {_fmt(e.value)} | {_fmt(e.reference)} | {_fmt(e.tolerance)} | "
-                     f"{_cell(e.tolerance_source)} | {passed} |")
+        tight = ", ".join(f"{key.replace('_', ' ')} {_fmt(v)}" for key, v in (e.tightness or {}).items()) or "–"
+        lines.append(f"| {k} | {e.id or '–'} | {e.role} | {name} | {e.kind} | {_fmt(e.value)} | {_fmt(e.reference)} | "
+                     f"{_fmt(e.tolerance)} | {_cell(e.tolerance_source)} | {_cell(tight)} | {passed} |")
     if figures:
         lines += ["", "## Plots", ""]
         lines += [f"![{name}](../{rel.as_posix()})" for name, rel in figures.items()]
     if r.outcome.errata:
         lines += ["", "## Errata", ""]
         for e in r.outcome.errata:
-            lines += [f"### {e.location}", "", f"- **Printed:** {e.statement}", f"- **Correction:** {e.correction}",
+            lines += [f"### {e.location}", "", f"- **Kind of correction:** {e.kind or 'unclassified'}"
+                      + (f" (counterexample: evidence `{e.evidence}`)" if e.evidence else ""),
+                      f"- **Printed:** {e.statement}", f"- **Correction:** {e.correction}",
                       f"- **Counterexample:** {e.counterexample}", ""]
     if r.outcome.notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in r.outcome.notes]
