@@ -9,6 +9,9 @@ Steps of Appendix A.1 checked symbolically, for symbolic :math:`\alpha, \beta > 
 4. :math:`\mathrm{Beta}(1-\lambda;\alpha,\beta+1) = \mathrm{Beta}(\lambda;\beta+1,\alpha)`, so with
    :math:`\tilde x_{ij}(1-\lambda) = \tilde x_{ji}(\lambda)` the second sum relabels to the first.
 5. The weights of :math:`\tilde{\mathcal D}_\lambda` sum to 1.
+
+With the conjugacy step (``derivations/eq_9.py``) these identities prove Eq. (9) for all alpha, beta > 0 and
+every loss of the form of Eq. (2): every fact is *decisive* (docs/verdicts.md), and eq-1's scope is general.
 """
 
 import sympy as sp
@@ -29,14 +32,14 @@ def derive(weights=None) -> Derivation:
 
     facts = [
         ("loss affine in y: l(x, lam y_i + (1-lam) y_j) = lam l(x, y_i) + (1-lam) l(x, y_j)",
-         *is_zero(loss(lam * yi + (1 - lam) * yj) - lam * loss(yi) - (1 - lam) * loss(yj))),
+         *is_zero(loss(lam * yi + (1 - lam) * yj) - lam * loss(yi) - (1 - lam) * loss(yj)), "decisive"),
         ("lam Beta(alpha, beta) = w1 Beta(alpha+1, beta)",
-         *ratio_is_one(lam * beta_pdf(alpha, beta), w1 * beta_pdf(alpha + 1, beta))),
+         *ratio_is_one(lam * beta_pdf(alpha, beta), w1 * beta_pdf(alpha + 1, beta)), "decisive"),
         ("(1-lam) Beta(alpha, beta) = w2 Beta(alpha, beta+1)",
-         *ratio_is_one((1 - lam) * beta_pdf(alpha, beta), w2 * beta_pdf(alpha, beta + 1))),
+         *ratio_is_one((1 - lam) * beta_pdf(alpha, beta), w2 * beta_pdf(alpha, beta + 1)), "decisive"),
         ("Beta(1-lam; alpha, beta+1) = Beta(lam; beta+1, alpha)",
-         *ratio_is_one(beta_pdf(alpha, beta + 1, 1 - lam), beta_pdf(beta + 1, alpha))),
-        ("mixture weights sum to 1", *is_zero(w1 + w2 - 1)),
+         *ratio_is_one(beta_pdf(alpha, beta + 1, 1 - lam), beta_pdf(beta + 1, alpha)), "decisive"),
+        ("mixture weights sum to 1", *is_zero(w1 + w2 - 1), "decisive"),
     ]
     latex = (
         r"\begin{aligned}"

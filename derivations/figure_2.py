@@ -8,7 +8,8 @@ r"""Figure 2: what the second-order approximation can and cannot promise on two 
    :math:`a_0 = -c/v` and :math:`v(a - a_0)` after it; its second-order Taylor polynomial at a = 0 is 0 and
    its Hessian (R3's integrand) is 0, so the remainder is :math:`v(a - a_0)_+`: of first order in the
    distance past the kink, not :math:`o(a^2)`. Lemma 3.1 (f twice differentiable) does not apply, and no
-   bound on the gap between the curves follows from it: the gap is reported, not tested against a threshold.
+   bound on the gap between the curves follows from it: the claim decides "quite close" by the criterion written
+   in mixverify/claims/figure_2.py (closer to the Mixup curve than the L_std curve), not by a bound.
 4. :math:`\lim_{a\to0}\varphi(a) = 0` in Lemma 3.1 bounds nothing at a = 1 - lambda of order 1, for
    :math:`\tilde{\mathcal D}_\lambda` has mass near :math:`\lambda = 0`: :math:`P(1-\lambda > 1/2) = 1/4` for Beta(2, 1).
 """

@@ -1,4 +1,4 @@
-"""lemma-3.2: Eq. (5) by its order, PGD against the exact maximum; planted errors are rejected."""
+"""lemma-3.2: Eq. (5) by its order (decisive), PGD against the exact maximum (implementation); planted errors."""
 
 import math
 
@@ -7,7 +7,7 @@ import torch
 
 from derivations import lemma_3_2 as derivation
 from mixverify.attacks import project
-from mixverify.claim import Context
+from mixverify.claim import Context, decide, run_claim
 from mixverify.claims import lemma_3_2
 from mixverify.losses import eq2_loss
 
@@ -27,6 +27,20 @@ def planted_eq5(half=0.5, power=2, absolute=True, sqrt_d=True):
     return taylor
 
 
+DECISIVE = ("order-theta-0.5", "order-theta-2", "max-quadratic")
+
+
+def test_verified_with_a_typo_erratum():
+    r = run_claim(lemma_3_2.CLAIM, CTX)
+    assert r.status == "verified-with-erratum", (r.error, r.outcome.failed())
+    assert r.scope.setting == "general"
+    out = r.outcome
+    assert all(out.by_id(i).passed and out.by_id(i).role == "decisive" for i in DECISIVE)
+    assert out.by_id("power-theta-norm").passed and out.by_id("power-missing-half").passed
+    assert [(x.kind, x.evidence) for x in out.errata] == [("typo", "cx-theta-power")]
+    assert out.by_id("cx-theta-power").passed
+
+
 def test_the_planted_helper_is_eq5_when_nothing_is_planted():
     assert not lemma_3_2.check(CTX, taylor=planted_eq5()).failed()
 
@@ -38,8 +52,10 @@ def test_the_planted_helper_is_eq5_when_nothing_is_planted():
     dict(sqrt_d=False),        # eps instead of eps sqrt(d)
 ])
 def test_order_rejects_planted_eq5(planted):
-    bad = lemma_3_2.check(CTX, taylor=planted_eq5(**planted)).failed()
-    assert any(n.startswith("Taylor remainder order") for n in bad), planted
+    out = lemma_3_2.check(CTX, taylor=planted_eq5(**planted))
+    assert out.by_id("order-theta-2").passed is False, planted
+    assert out.by_id("order-theta-0.5").passed is False, planted
+    assert decide(out.evidence, out.errata) == "refuted"
 
 
 @pytest.mark.parametrize("projection", [
@@ -47,19 +63,21 @@ def test_order_rejects_planted_eq5(planted):
     lambda delta, eps, norm: project(delta, 2 * eps, norm),       # projecting onto the wrong ball
 ])
 def test_pgd_evidence_rejects_a_wrong_projection(projection):
-    bad = lemma_3_2.check(CTX, projection=projection).failed()
-    assert any(n.startswith("PGD") for n in bad)
+    out = lemma_3_2.check(CTX, projection=projection)
+    assert any(n.startswith("PGD") for n in out.failed())
+    assert decide(out.evidence, out.errata) == "error"  # broken code, not a wrong paper
 
 
 def test_measured_order_is_three():
     out = lemma_3_2.check(CTX)
-    for e in out.evidence:
-        if e.kind == "order":
-            assert e.value == pytest.approx(3, abs=0.05)
+    for i in ("order-theta-0.5", "order-theta-2"):
+        assert out.by_id(i).value == pytest.approx(3, abs=0.05)
     assert [e.location for e in out.errata] == ["Appendix A.2.1 (proof of Lemma 3.2), last display"]
 
 
 def test_derivation_rejects_planted_errors():
-    assert not [n for n, ok, _ in derivation.derive().facts if not ok]
+    assert not [n for n, ok, *_ in derivation.derive().facts if not ok]
     for planted in (dict(coefficient=1), dict(theta_power=1)):
-        assert [n for n, ok, _ in derivation.derive(**planted).facts if not ok]
+        d = derivation.derive(**planted)
+        assert [n for n, ok, *_ in d.facts if not ok]
+        assert decide(d.evidence(), []) == "refuted"

@@ -1,14 +1,34 @@
+"""remark-3.1: the inclusion of the balls decides it in general; a wrong constant is refuted."""
+
+import pytest
+
 from derivations import remark_3_1 as derivation
-from mixverify.claim import Context
+from mixverify.claim import Context, decide, run_claim
 from mixverify.claims import remark_3_1
 
-
-def test_forgetting_sqrt_d_is_rejected():
-    bad = remark_3_1.check(Context(seed=0), radius=lambda eps, d: eps).failed()
-    assert any(n.startswith("linear models") for n in bad)
-    assert any("lies in the l2 ball" in n for n in bad)
+CTX = Context(seed=0)
 
 
-def test_derivation_and_planted_constant():
-    assert not [n for n, ok, _ in derivation.derive().facts if not ok]
-    assert [n for n, ok, _ in derivation.derive(constant=1).facts if not ok]
+def test_verified_in_general():
+    r = run_claim(remark_3_1.CLAIM, CTX)
+    assert r.status == "verified", (r.error, r.outcome.failed())
+    assert r.scope.setting == "general"
+    out = r.outcome
+    assert all(out.by_id(i).passed and out.by_id(i).role == "decisive"
+               for i in ("sympy-1", "sympy-2", "linear-exact", "pgd-inclusion"))
+    assert out.by_id("power-no-sqrt-d").passed and out.by_id("power-constant-below-sqrt-d").passed
+    assert out.by_id("linear-exact").tightness["bound_over_measured"] >= 1.0
+
+
+@pytest.mark.parametrize("constant", [lambda d: 1.0, lambda d: 0.9 * d**0.5])
+def test_a_wrong_constant_is_refuted(constant):
+    out = remark_3_1.check(CTX, radius=lambda eps, d: eps * constant(d))
+    assert out.by_id("linear-exact").passed is False
+    assert out.by_id("pgd-inclusion").passed is False
+    out.evidence[:0] = derivation.derive().evidence()  # the numeric decisive evidence alone refutes it
+    assert decide(out.evidence, out.errata) == "refuted"
+
+
+def test_derivation_rejects_a_planted_constant():
+    facts = derivation.derive(constant=1).facts
+    assert not any(ok for _, ok, *_ in facts)

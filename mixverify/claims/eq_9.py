@@ -4,9 +4,18 @@ r"""eq-9: Beta--Bernoulli conjugacy, the step of Appendix A.1 that yields Eq. (9
 :math:`B\sim\mathrm{Bern}(\frac{\alpha}{\alpha+\beta})` and
 :math:`\lambda\mid B\sim\mathrm{Beta}(\alpha+B,\beta+1-B)`.
 
-Evidence: the symbolic factorisation (``derivations/eq_9.py``); exact moments by Gauss--Jacobi
-quadrature (exact for these polynomial integrands) on a grid of (alpha, beta); and a Monte Carlo
-simulation of the two-stage draw.
+Evidence and its roles (docs/verdicts.md):
+
+- decisive, general: the symbolic factorisation of the joint density for symbolic alpha, beta > 0
+  (``derivations/eq_9.py``, ids ``sympy-1``, ``sympy-2``): it proves the statement for all admissible
+  parameters, so the scope is ``general``;
+- decisive, instances (ids ``marginal-exact``, ``posterior-exact``): the marginal and the first three
+  posterior moments computed from :math:`\mathrm{Beta}(\alpha,\beta)\times\mathrm{Bern}(\lambda)` by a
+  4-node Gauss--Jacobi rule (exact for these polynomial integrands) against the claimed laws, on a grid;
+- power (ids ``power-swapped-posterior``, ``power-swapped-marginal``): the same criterion rejects the
+  plausible wrong versions :math:`\mathrm{Beta}(\alpha+1-B, \beta+B)` and :math:`\beta/(\alpha+\beta)`;
+- implementation: a simulation of the two-stage draw agrees with the quadrature (not with the claim), so
+  it checks the quadrature and the sampler, and a wrong statement cannot make it fail.
 """
 
 from __future__ import annotations
@@ -16,60 +25,87 @@ from matplotlib.figure import Figure
 
 from derivations.eq_9 import correct_posterior
 
-from ..claim import Claim, Context, Evidence, Outcome
+from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..laws import Beta, expect
 from ..numerics import Z_MC
 
 GRID = ((0.2, 0.2), (0.5, 2.0), (1.0, 1.0), (2.0, 3.0), (5.0, 0.5))
 EPS = float(np.finfo(float).eps)
 MC_SAMPLES = 200_000
+TOL = 64 * EPS
+SRC = ("a 4-node Gauss-Jacobi rule is exact for these integrands (degree <= 4 in lambda); 64 ulp for the "
+       "round-off in its nodes and weights")
 
 
 def _p_b1(alpha, beta):
     return alpha / (alpha + beta)
 
 
+def _swapped_posterior(a, b, B):
+    return a + 1 - B, b + B
+
+
+def _quadrature_moments(alpha, beta):
+    """P(B=1) and E[lambda^k | B=b] (k = 1, 2, 3) from the two-stage draw, by exact quadrature."""
+    law = Beta(alpha, beta)
+    p1 = expect(law, lambda lam: lam, nodes=4)
+    post = {}
+    for B in (0, 1):
+        like = (lambda lam: lam) if B else (lambda lam: 1 - lam)
+        norm = expect(law, like, nodes=4)
+        for k in (1, 2, 3):
+            post[(B, k)] = expect(law, lambda lam, k=k, like=like: lam**k * like(lam), nodes=4) / norm
+    return p1, post
+
+
+def _deviations(moments, posterior, p_b1):
+    """Largest |quadrature - claimed| of the marginal and of the posterior moments over the grid."""
+    marg = max(abs(p1 - p_b1(a, b)) for (a, b), (p1, _) in moments.items())
+    post = max(abs(v - Beta(*posterior(a, b, B)).moment(k))
+               for (a, b), (_, pm) in moments.items() for (B, k), v in pm.items())
+    return marg, post
+
+
 def check(ctx: Context, *, posterior=correct_posterior, p_b1=_p_b1) -> Outcome:
     """``posterior(alpha, beta, B) -> (a, b)`` and ``p_b1(alpha, beta)`` can be planted wrong."""
     out = Outcome()
-    tol = 64 * EPS
-    src = ("a 4-node Gauss-Jacobi rule is exact for these integrands (degree <= 4 in lambda); "
-           "64 ulp for the round-off in its nodes and weights")
-    for alpha, beta in GRID:
-        law = Beta(alpha, beta)
-        p1 = expect(law, lambda lam: lam, nodes=4)
-        out.evidence.append(Evidence(f"P(B=1) = E[lambda], alpha={alpha:g}, beta={beta:g}", "exact", p1,
-                                     p_b1(alpha, beta), tol, abs(p1 - p_b1(alpha, beta)) <= tol, src))
-        for B in (0, 1):
-            like = (lambda lam: lam) if B else (lambda lam: 1 - lam)
-            norm = expect(law, like, nodes=4)
-            post = Beta(*posterior(alpha, beta, B))
-            for k in (1, 2, 3):
-                value = expect(law, lambda lam, k=k, like=like: lam**k * like(lam), nodes=4) / norm
-                ref = post.moment(k)
-                out.evidence.append(Evidence(
-                    f"E[lambda^{k} | B={B}] = moment of Beta{posterior(alpha, beta, B)}, alpha={alpha:g}, "
-                    f"beta={beta:g}", "exact", value, ref, tol, abs(value - ref) <= tol, src))
+    moments = {(a, b): _quadrature_moments(a, b) for a, b in GRID}
+    grid = ", ".join(f"({a:g}, {b:g})" for a, b in GRID)
+    marg, post = _deviations(moments, posterior, p_b1)
+    out.evidence.append(Evidence(
+        f"P(B=1) = alpha/(alpha+beta): largest deviation over (alpha, beta) in {grid}", "exact", marg, 0.0, TOL,
+        marg <= TOL, SRC, role="decisive", id="marginal-exact"))
+    out.evidence.append(Evidence(
+        f"E[lambda^k | B] = moments of Beta(alpha+B, beta+1-B), k = 1, 2, 3, B = 0, 1: largest deviation over {grid}",
+        "exact", post, 0.0, TOL, post <= TOL, SRC, role="decisive", id="posterior-exact"))
+    _, wrong_post = _deviations(moments, _swapped_posterior, p_b1)
+    wrong_marg, _ = _deviations(moments, posterior, lambda a, b: b / (a + b))
+    out.evidence.append(Evidence(
+        "power: the same criterion rejects the swapped posterior Beta(alpha+1-B, beta+B)", "exact", wrong_post, 0.0,
+        TOL, wrong_post > TOL, SRC, role="power", id="power-swapped-posterior"))
+    out.evidence.append(Evidence(
+        "power: the same criterion rejects the swapped marginal beta/(alpha+beta)", "exact", wrong_marg, 0.0,
+        TOL, wrong_marg > TOL, SRC, role="power", id="power-swapped-marginal"))
 
     rng = ctx.rng(9)
     draws = {}
     for alpha, beta in ((0.5, 2.0), (5.0, 0.5)):
+        p1, pm = moments[(alpha, beta)]
         lam = Beta(alpha, beta).sample(MC_SAMPLES, rng)
         B = rng.uniform(size=MC_SAMPLES) < lam
         se = np.sqrt(B.mean() * (1 - B.mean()) / MC_SAMPLES)
         out.evidence.append(Evidence(
-            f"simulated P(B=1), alpha={alpha:g}, beta={beta:g}", "monte-carlo", B.mean(), p_b1(alpha, beta),
-            Z_MC * se, abs(B.mean() - p_b1(alpha, beta)) <= Z_MC * se,
-            f"{Z_MC:g} binomial standard errors of {MC_SAMPLES} draws"))
+            f"simulated P(B=1) = quadrature E[lambda], alpha={alpha:g}, beta={beta:g}", "monte-carlo", B.mean(), p1,
+            Z_MC * se, abs(B.mean() - p1) <= Z_MC * se, f"{Z_MC:g} binomial standard errors of {MC_SAMPLES} draws",
+            role="implementation"))
         for b in (0, 1):
             sub = lam[B == b]
-            post = Beta(*posterior(alpha, beta, b))
             for k in (1, 2):
                 m, s = (sub**k).mean(), (sub**k).std(ddof=1) / np.sqrt(len(sub))
                 out.evidence.append(Evidence(
-                    f"simulated E[lambda^{k} | B={b}], alpha={alpha:g}, beta={beta:g}", "monte-carlo", m,
-                    post.moment(k), Z_MC * s, abs(m - post.moment(k)) <= Z_MC * s,
-                    f"{Z_MC:g} standard errors of the {len(sub)} draws with B={b}"))
+                    f"simulated E[lambda^{k} | B={b}] = quadrature, alpha={alpha:g}, beta={beta:g}", "monte-carlo", m,
+                    pm[(b, k)], Z_MC * s, abs(m - pm[(b, k)]) <= Z_MC * s,
+                    f"{Z_MC:g} standard errors of the {len(sub)} draws with B={b}", role="implementation"))
         draws[(alpha, beta)] = (lam, B)
     out.figures["posterior-histograms"] = _plot(draws, posterior)
     return out
@@ -104,4 +140,6 @@ CLAIM = Claim(
     hypotheses=("alpha, beta > 0",),
     derivation="derivations.eq_9",
     check=check,
+    scope=Scope("general", "SymPy factorisation of the joint density for symbolic alpha, beta > 0; exact quadrature "
+                           "on 5 (alpha, beta) pairs and a 200000-draw simulation on 2"),
 )
