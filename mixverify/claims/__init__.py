@@ -22,10 +22,12 @@ from . import (
     figure_7,
     figure_8,
     identity_b2,
+    lemma_a1,
     lemma_3_1,
     lemma_3_2,
     lemma_3_3,
     lemma_3_4,
+    mixup_vs_erm_robustness,
     remark_3_1,
     remark_3_2,
     theorem_3_1,
@@ -33,6 +35,8 @@ from . import (
     theorem_3_3,
     theorem_3_4,
     theorem_3_5,
+    theorem_a1,
+    theorem_b1,
 )
 
 CLAIMS: tuple[Claim, ...] = (
@@ -48,15 +52,19 @@ CLAIMS: tuple[Claim, ...] = (
     theorem_3_2.CLAIM,
     identity_b2.CLAIM,
     theorem_3_3.CLAIM,
+    theorem_b1.CLAIM,  # Appendix B.2: the constant radius for neural networks
+    mixup_vs_erm_robustness.CLAIM,  # the reading of Theorems 3.1/3.3 in Section 3.2
     figure_3.CLAIM,
     figure_4.CLAIM,
     # Section 3.3: generalization
     lemma_3_3.CLAIM,
     theorem_3_4.CLAIM,
     corollary_3_1.CLAIM,
+    lemma_a1.CLAIM,  # used by Corollary 3.1 and Theorem 3.5
     remark_3_2.CLAIM,
     lemma_3_4.CLAIM,
     theorem_3_5.CLAIM,
+    theorem_a1.CLAIM,  # used by Theorems 3.4 and 3.5
     # Figure 1 and Appendix C: the experiments that motivated the theory (empirical/)
     figure_1a.CLAIM,
     figure_1b.CLAIM,

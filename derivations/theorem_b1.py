@@ -1,0 +1,71 @@
+r"""Theorem B.1 (Appendix B.1): the algebra behind :math:`\tilde R` for networks.
+
+With :math:`w_i = |g(f(x_i)) - y_i|\,\|\nabla f(x_i)\|`, :math:`s_i = g(1-g)\|\nabla f(x_i)\|^2`,
+:math:`\mathcal X = \mathcal X_{\Theta^*}(\tau,\tau')`, :math:`\hat p = \#\{x_i\in\mathcal X\}/n`, and
+:math:`\tau'\le\|\nabla f\|` on :math:`\mathcal X`, :math:`\|\nabla f\|\le\tau''` everywhere:
+
+1. :math:`\sum_{\notin\mathcal X}w_i/\sum_{\in\mathcal X}w_i\le(1-\hat p)\kappa_2\tau''/(\hat p\kappa_1\tau')`; then
+   :math:`\eta(1 + \text{ratio})\le\tau` gives :math:`\sum_iw_i|\cos_i|\ge\tau\sum_{\mathcal X}w_i\ge\eta\sum_iw_i`, i.e.
+   :math:`\eta\le\tau\hat p\kappa_1\tau'/(\hat p\kappa_1\tau' + (1-\hat p)\kappa_2\tau'')`, increasing in :math:`\hat p`;
+   at :math:`\hat p = p/2` this is the printed second component.
+2. :math:`\sum_{\notin\mathcal X}s_i/\sum_{\in\mathcal X}s_i\le\frac{(1-\hat p)\tau''^2/4}{\hat p\kappa\tau'^2}` (from
+   :math:`g(1-g)\le 1/4`), and :math:`\eta^2(1 + \text{ratio})\le\tau^2` gives the printed first component at
+   :math:`\hat p = p/2` (reading the printed "(2-p)/4τ''²" as :math:`(2-p)\tau''^2/4`).
+3. Hoeffding with :math:`\varepsilon = p/2`: :math:`2\exp(-2n\varepsilon^2) = 2\exp(-np^2/2)`.
+4. For a linear model (:math:`\nabla f = \theta`, :math:`\tau' = \tau'' = \|\theta\|`) both components are Theorem 3.2's.
+5. The final step: :math:`\tau S_{in} - \eta(S_{in} + S_{out}) = S_{in}(\tau - \eta(1 + S_{out}/S_{in}))`.
+"""
+
+import sympy as sp
+
+from mixverify.claim import Derivation
+
+from ._beta import is_zero
+from .theorem_3_2 import PRINTED_KAPPA12_TERM, PRINTED_KAPPA_TERM, kappa, kappa1, kappa2, n, p_tau
+
+p, tau, t1, t2, p_hat, eta = sp.symbols("p tau tau' tau'' \\hat{p} eta", positive=True)
+#: The printed components of R~ / tau (Theorem B.1).
+PRINTED_FIRST = sp.sqrt(p * kappa * t1**2 / ((2 - p) * t2**2 / 4 + p * kappa * t1**2))
+PRINTED_SECOND = p * kappa1 * t1 / (p * kappa1 * t1 + (2 - p) * kappa2 * t2)
+
+
+def derive(first=PRINTED_FIRST, second=PRINTED_SECOND) -> Derivation:
+    """``first``, ``second``: the components of R~ / tau (plant e.g. the misreading (2-p)/(4 tau''^2) to see fact 3 fail)."""
+    ratio_12 = (1 - p_hat) * kappa2 * t2 / (p_hat * kappa1 * t1)
+    eta_12 = tau / (1 + ratio_12)
+    ratio_k = ((1 - p_hat) * t2**2 / 4) / (p_hat * kappa * t1**2)
+    eta_k_sq = tau**2 / (1 + ratio_k)
+    half = {p_hat: p / 2}
+    s_in, s_out = sp.symbols("S_in S_out", positive=True)
+    facts = [
+        ("eta (1 + (1-p) kappa2 tau''/(p kappa1 tau')) = tau <=> eta = tau p kappa1 tau'/(p kappa1 tau' + (1-p) kappa2 tau'')",
+         *is_zero(eta_12 - tau * p_hat * kappa1 * t1 / (p_hat * kappa1 * t1 + (1 - p_hat) * kappa2 * t2))),
+        ("second component at p_hat = p/2 (as printed)", *is_zero(eta_12.subs(half) - tau * second)),
+        ("first component: eta^2 (1 + ((1-p)/4 tau''^2)/(p kappa tau'^2)) = tau^2 at p_hat = p/2 (as printed)",
+         *is_zero(eta_k_sq.subs(half) - (tau * first) ** 2)),
+        ("d/dp_hat of the second component = kappa1 kappa2 tau' tau''/(...)^2 > 0: p_hat >= p/2 suffices",
+         *is_zero(sp.diff(eta_12 / tau, p_hat)
+                  - kappa1 * kappa2 * t1 * t2 / (p_hat * kappa1 * t1 + (1 - p_hat) * kappa2 * t2) ** 2)),
+        ("d/dp_hat of the squared first component = kappa tau'^2 tau''^2/4 / (...)^2 > 0",
+         *is_zero(sp.diff(eta_k_sq / tau**2, p_hat)
+                  - kappa * t1**2 * t2**2 / 4 / (p_hat * kappa * t1**2 + (1 - p_hat) * t2**2 / 4) ** 2)),
+        ("Hoeffding, eps = p/2: 2 exp(-2 n eps^2) = 2 exp(-n p^2/2)",
+         *is_zero(sp.log(2 * sp.exp(-2 * n * (p / 2) ** 2)) - sp.log(2 * sp.exp(-n * p**2 / 2)))),
+        ("linear model (tau' = tau''): first component = Theorem 3.2's kappa term",
+         *is_zero((first.subs({t1: t2, p: p_tau})) ** 2 - PRINTED_KAPPA_TERM**2)),
+        ("linear model (tau' = tau''): second component = Theorem 3.2's kappa1/kappa2 term",
+         *is_zero(second.subs({t1: t2, p: p_tau}) - PRINTED_KAPPA12_TERM)),
+        ("tau S_in - eta (S_in + S_out) = S_in (tau - eta (1 + S_out/S_in))",
+         *is_zero(tau * s_in - eta * (s_in + s_out) - s_in * (tau - eta * (1 + s_out / s_in)))),
+    ]
+    latex = (
+        r"\begin{aligned}"
+        r"&\frac{\sum_{x_i\notin\mathcal X}|g-y_i|\|\nabla f(x_i)\|}{\sum_{x_i\in\mathcal X}|g-y_i|\|\nabla f(x_i)\|}"
+        r"\le\frac{(1-\hat p)\kappa_2\tau''}{\hat p\kappa_1\tau'},\quad"
+        r"\frac{\sum_{x_i\notin\mathcal X}g(1-g)\|\nabla f\|^2}{\sum_{x_i\in\mathcal X}g(1-g)\|\nabla f\|^2}"
+        r"\le\frac{(1-\hat p)\tau''^2/4}{\hat p\kappa\tau'^2}\\"
+        rf"&\tilde R = \min\Big\{{{sp.latex(first)},\ {sp.latex(second)}\Big\}}\,\tau\quad(\hat p\ge p/2,\ "
+        r"\text{probability}\ge 1 - 2e^{-np^2/2})"
+        r"\end{aligned}"
+    )
+    return Derivation(__name__, latex, facts)

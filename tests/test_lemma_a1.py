@@ -1,0 +1,58 @@
+"""lemma-a1: the uniform deviation bound holds exactly on three instances; wrong constants are rejected."""
+
+import math
+
+import numpy as np
+import pytest
+
+from derivations import lemma_a1 as derivation
+from mixverify.claim import Context, decide, run_claim
+from mixverify.claims import lemma_a1
+
+CTX = Context(seed=0)
+DECISIVE = ("holds-one-function", "holds-rich-class", "holds-logistic-glm")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_claim(lemma_a1.CLAIM, CTX)
+
+
+def test_verified_with_the_range_erratum(result):
+    out = result.outcome
+    assert result.status == "verified-with-erratum", (result.error, out.failed())
+    assert [e.id for e in out.decisive()] == list(DECISIVE)
+    assert all(out.by_id(i).passed for i in DECISIVE)
+    assert out.by_id("power-no-factor-2").passed and out.by_id("power-no-sqrt").passed
+    (erratum,) = out.errata
+    assert erratum.kind == "hypothesis" and out.by_id(erratum.evidence).passed
+    assert out.by_id("cx-two-sided-range").value > lemma_a1.DELTA
+
+
+def test_exact_probabilities(result):
+    # Hoeffding's instance: P(1/2 - k/50 > sqrt(log 10 / 100)) = P(k <= 17) for k ~ Bin(50, 1/2)
+    from scipy import stats
+
+    t = math.sqrt(math.log(10) / 100)
+    k = np.arange(51)
+    expected = float(stats.binom.pmf(k, 50, 0.5)[0.5 - k / 50 > t].sum())
+    assert result.outcome.by_id("holds-one-function").value == pytest.approx(expected, rel=1e-12)
+    assert lemma_a1.expected_abs_sum([6])[0] == pytest.approx(15 / 8)
+
+
+def test_planted_missing_factor_2_is_refuted():
+    out = lemma_a1.check(CTX, rhs=lambda r, L, B, n, d: L * np.asarray(r, float) + lemma_a1.confidence_term(B, n, d))
+    assert out.by_id("holds-rich-class").passed is False
+    assert decide(out.evidence, out.errata) == "refuted"
+
+
+def test_planted_missing_square_root_is_refuted():
+    out = lemma_a1.check(CTX, rhs=lambda r, L, B, n, d: 2 * L * np.asarray(r, float) + B * math.log(1 / d) / (2 * n))
+    assert out.by_id("holds-one-function").passed is False
+    assert decide(out.evidence, out.errata) == "refuted"
+
+
+def test_derivation():
+    assert all(ok for _, ok, _ in derivation.derive().facts)
+    bad = derivation.derive(confidence=derivation.B * derivation.sp.log(1 / derivation.delta) / (2 * derivation.n))
+    assert not bad.facts[0][1]
