@@ -21,16 +21,16 @@ from mixverify.glm import (
 )
 from mixverify.laws import Beta, mixup_lambda_law
 from mixverify.losses import softplus
-from mixverify.models import gaussian_data
+from mixverify.models import gaussian_data, linear_model
+from mixverify.regularizers import mixup_regularizers
 
 CTX = Context(seed=0)
-#: What the correct formulas fail: the statement of Lemma 3.3 itself (the claim is refuted by its evidence).
-REFUTING = {
-    "Eq. (7) = the regularization term of the quadratic approximation (Eq. 3), R1 + R2 + R3 of Lemma 3.1, logistic, "
-    "centred, alpha=4, beta=4",
-    "standard Mixup (alpha = beta = 1): Eq. (7) = R1 + R2 + R3 of Lemma 3.1 (finite)",
-    "Lemma 3.3 as stated: L_mix - (L_std + Eq. 7) is third order, logistic, centred, alpha=4, beta=4",
-}
+#: The decisive evidence: the statement of Lemma 3.3 itself. The correct formulas fail exactly these.
+DECISIVE = {"eq7-vs-r123", "eq7-standard-mixup", "order-stated"}
+
+
+def failed_ids(outcome):
+    return {e.id or e.name for e in outcome.evidence if e.passed is False}
 
 
 @pytest.fixture(scope="module")
@@ -140,25 +140,51 @@ def test_derivation_rejects_missing_half():
 def test_claim_is_refuted_by_exactly_the_statement_evidence():
     r = run_claim(lemma_3_3.CLAIM, CTX)
     assert r.status == "refuted", r.error
-    assert set(r.outcome.failed()) == REFUTING
-    assert r.seconds < 30
+    assert failed_ids(r.outcome) == DECISIVE
+    assert {e.id for e in r.outcome.decisive()} == DECISIVE
+    assert r.scope.setting == "instances"
+    statement = [x for x in r.outcome.errata if x.location == "Lemma 3.3, Eq. (7)"]
+    assert len(statement) == 1 and statement[0].kind == "conclusion" and statement[0].evidence == "eq7-vs-r123"
+    assert all(x.kind for x in r.outcome.errata)
+    for x in r.outcome.errata:
+        assert r.outcome.by_id(x.evidence).passed is (x.kind != "conclusion")
 
 
 def test_measured_orders_and_values(outcome):
-    ev = {e.name: e for e in outcome.evidence}
-    orders = {n: e.value for n, e in ev.items() if e.kind == "order" and e.value is not None}
-    assert orders["Lemma 3.3 as stated: L_mix - (L_std + Eq. 7) is third order, logistic, centred, alpha=4, beta=4"] \
-        == pytest.approx(1.0, abs=0.05)
-    assert orders["reported: order of L_mix - (L_std + R1 + Eq. 7) (R1 restored), alpha=4, beta=4"] \
-        == pytest.approx(2.0, abs=0.05)
-    assert orders["control: L_mix - (L_std + R1 + R2) (Lemma 3.1 for a GLM) is third order, alpha=4, beta=4"] \
-        == pytest.approx(4.0, abs=0.05)
-    assert orders["remainder order, loss on rescaled covariates - (L_std + Eq. 7), logistic, alpha=4, beta=4"] \
-        == pytest.approx(4.0, abs=0.15)
-    for a, b in ((1, 1), (5, 0.5)):
-        e = ev[f"Eq. (7)'s coefficient at the paper's alpha={a:g}, beta={b:g} "
-               f"({'standard Mixup' if a == 1 else 'Figure 1a'}) is infinite"]
+    assert outcome.by_id("order-stated").value == pytest.approx(1.0, abs=0.05)
+    assert outcome.by_id("order-r1-eq7").value == pytest.approx(2.0, abs=0.05)
+    assert outcome.by_id("control-lemma-3-1").value == pytest.approx(4.0, abs=0.05)
+    assert outcome.by_id("order-surrogate-4-4").value == pytest.approx(4.0, abs=0.15)
+    for i in ("coef-infinite-1-1", "coef-infinite-5-0.5"):
+        e = outcome.by_id(i)
         assert e.value in (math.inf, "inf") and e.passed
+
+
+def _lemma_3_1(theta, X, y, alpha, beta):
+    """What holds instead (Lemma 3.1 for f = theta^T x): R1 + R2 + R3."""
+    return sum(mixup_regularizers(linear_model(theta), X, y, alpha, beta))
+
+
+def _lemma_3_1_flipped(theta, X, y, alpha, beta):
+    """A wrong statement: R1 - R2 (the sign of the curvature term flipped)."""
+    r1, r2, r3 = mixup_regularizers(linear_model(theta), X, y, alpha, beta)
+    return r1 - r2 + r3
+
+
+def test_decisive_evidence_accepts_a_true_statement():
+    """Plant what holds (Lemma 3.1's R1 + R2 + R3) as the statement: the same decisive evidence passes, no
+    conclusion erratum is recorded, and the claim would be verified with its typo/proof errata."""
+    out = lemma_3_3.check(CTX, statement=_lemma_3_1)
+    assert all(out.by_id(i).passed for i in DECISIVE)
+    assert out.by_id("order-stated").value >= 3.5
+    assert "conclusion" not in {x.kind for x in out.errata}
+    assert out.status() == "verified-with-erratum"
+
+
+def test_decisive_evidence_rejects_a_wrong_statement():
+    out = lemma_3_3.check(CTX, statement=_lemma_3_1_flipped)
+    assert not out.by_id("eq7-vs-r123").passed and not out.by_id("order-stated").passed
+    assert out.status() == "refuted"
 
 
 def test_errata_and_counterexamples(outcome):
@@ -188,23 +214,14 @@ def _uncentred(theta, X, alpha, beta, *, A=softplus, law=None):
 
 
 @pytest.mark.parametrize("planted,expected", [
-    (dict(law_for=mixup_lambda_law), [
-        "E_tildeD[(1-lambda)^2/lambda^2] = SymPy closed form, alpha=4, beta=4",
-        "E_tildeD[(1-lambda)^2/lambda^2] finite iff alpha > 1 and beta > 1 (41 x 41 grid on [0.1, 10]^2)",
-        "least squares, centred: L_std(theta, S~) = L_std(theta, S) + Eq. (7) exactly, alpha=4, beta=4",
-        "remainder order, loss on rescaled covariates - (L_std + Eq. 7), logistic, alpha=4, beta=4"]),
-    (dict(regularizer=_twice), [
-        "least squares, centred: L_std(theta, S~) = L_std(theta, S) + Eq. (7) exactly, alpha=4, beta=4",
-        "least squares, centred: L_std(theta, S~) = L_std(theta, S) + Eq. (7) exactly, alpha=2, beta=3",
-        "remainder order, loss on rescaled covariates - (L_std + Eq. 7), logistic, alpha=4, beta=4",
-        "remainder order, loss on rescaled covariates - (L_std + Eq. 7), logistic, alpha=2, beta=3"]),
-    (dict(regularizer=_uncentred), [
-        "Eq. (7) refuses uncentred data ('hypothesis not met') and accepts X - mean(X)"]),
-    (dict(covariance=lambda X: X.T @ X / X.shape[0]), [
-        "uncentred data, least squares: L_std(S~) - L_std(S) = E[a] mean_i (A'_i - y_i) theta^T mu + 1/2 E[a^2] "
-        "theta^T (Sigma + mu mu^T) theta exactly, alpha=4, beta=4"]),
+    (dict(law_for=mixup_lambda_law), ["coef-sympy-4-4", "coef-finite-region", "surrogate-exact-4-4", "order-surrogate-4-4"]),
+    (dict(regularizer=_twice), ["surrogate-exact-4-4", "surrogate-exact-2-3", "order-surrogate-4-4", "order-surrogate-2-3"]),
+    (dict(regularizer=_uncentred), ["centring-enforced"]),
+    (dict(covariance=lambda X: X.T @ X / X.shape[0]), ["surrogate-uncentred"]),
 ], ids=["coefficient under D_lambda", "missing 1/2", "Sigma without centring (no check)", "Sigma without centring"])
 def test_rejects_planted_errors(planted, expected):
-    bad = set(lemma_3_3.check(CTX, **planted).failed())
+    out = lemma_3_3.check(CTX, **planted)
+    bad = failed_ids(out)
     assert set(expected) <= bad
-    assert bad - REFUTING, "a planted error must fail evidence beyond the refutation"
+    assert bad - DECISIVE, "a planted error must fail evidence beyond the refutation"
+    assert out.status() == "error"  # an implementation check failed: the numbers cannot be trusted

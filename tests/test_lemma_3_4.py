@@ -11,10 +11,9 @@ from derivations._beta import alpha as A
 from derivations._beta import beta as B
 from mixverify.claim import Context, run_claim
 from mixverify.claims import lemma_3_4
-from mixverify.manifold import feature_covariance, manifold_mixup_regularizer, relu_features
+from mixverify.manifold import exact_manifold_regularizer, feature_covariance, manifold_mixup_regularizer, relu_features
 
 CTX = Context(seed=0)
-SURROGATE = "Eq. (8) = exact regulariser of A.3.1's rescaled surrogate"
 
 
 def under_d_lambda(W, theta1, X, alpha, beta):
@@ -39,27 +38,53 @@ def result():
     return run_claim(lemma_3_4.CLAIM, CTX)
 
 
-STATED = "Lemma 3.4 as stated"
+DECISIVE = {"eq8-exact", "eq8-standard-mixup", "order-stated"}
+
+
+def failed_ids(outcome):
+    return {e.id or e.name for e in outcome.evidence if e.passed is False}
 
 
 def test_is_refuted_by_exactly_the_statement_checks(result):
-    # Eq. (8) is not the Manifold Mixup regulariser (opposite sign, wrong order): the statement checks fail,
-    # everything the check computes along the way (exact loss, surrogate, coefficient) passes.
+    # Eq. (8) is not the Manifold Mixup regulariser (opposite sign, wrong order, infinite at alpha = beta = 1): the
+    # decisive checks fail, everything the check computes along the way (exact loss, surrogate, coefficient) passes.
     assert result.status == "refuted", (result.error, result.outcome.failed())
-    assert len(result.outcome.failed()) == 2 and all(n.startswith(STATED) for n in result.outcome.failed())
-    locations = {e.location for e in result.outcome.errata}
-    assert locations == {"Lemma 3.4, Eq. (8)", "Appendix A.3.1, proof of Lemma 3.4 (and of Lemma 3.3)",
-                         "Lemma 3.4, Eq. (8) coefficient (and Theorem 3.5's 'alpha > 0')",
-                         "Section 3.3, definition of the two-layer network"}
+    assert failed_ids(result.outcome) == DECISIVE == {e.id for e in result.outcome.decisive()}
+    kinds = {e.location: e.kind for e in result.outcome.errata}
+    assert kinds == {"Lemma 3.4, Eq. (8)": "conclusion",
+                     "Appendix A.3.1, proof of Lemma 3.4 (and of Lemma 3.3)": "proof",
+                     "Lemma 3.4, Eq. (8) coefficient (and Theorem 3.5's 'alpha > 0')": "conclusion",
+                     "Section 3.3, definition of the two-layer network": "typo"}
+    for x in result.outcome.errata:
+        assert x.evidence and result.outcome.by_id(x.evidence).passed is not None
     counter = [e for e in result.outcome.evidence if e.kind == "counterexample"]
     assert len(counter) >= 4 and all(e.passed for e in counter)
     assert "eq8-vs-exact" in result.outcome.figures
+    assert result.scope.setting == "instances"
 
 
-def test_measures_eq8_remainder_at_order_two(result):
-    ev = {e.name: e for e in result.outcome.evidence}
-    order = next(e for n, e in ev.items() if n.startswith(STATED + ": |L_mm - (L_std + Eq. 8)|"))
-    assert order.value == pytest.approx(2.0, abs=1e-6)
+def test_measured_values(result):
+    assert result.outcome.by_id("order-stated").value == pytest.approx(2.0, abs=1e-6)
+    e = result.outcome.by_id("eq8-exact")
+    assert e.value > 0 > e.reference  # Eq. (8) penalises, Manifold Mixup rewards: opposite signs
+
+
+def _exact(W, th1, th0, X, y, alpha, beta):
+    """What holds instead: L_mm - L_std = -2m Var_n(y - f)."""
+    return exact_manifold_regularizer(W, th1, th0, X, y, alpha, beta)
+
+
+def test_decisive_evidence_accepts_the_true_regulariser():
+    out = lemma_3_4.check(CTX, statement=_exact)
+    assert all(out.by_id(i).passed for i in DECISIVE), out.failed()
+    assert "conclusion" not in {x.kind for x in out.errata} and out.status() == "verified-with-erratum"
+
+
+@pytest.mark.parametrize("planted", [lambda *a: -_exact(*a), lambda *a: 0.5 * _exact(*a)], ids=["sign flipped", "1/2"])
+def test_decisive_evidence_rejects_a_wrong_statement(planted):
+    out = lemma_3_4.check(CTX, statement=planted)
+    assert not out.by_id("eq8-exact").passed and not out.by_id("order-stated").passed
+    assert out.status() == "refuted"
 
 
 def test_derivation():
@@ -74,10 +99,10 @@ def test_derivation():
     (uncentred, "Sigma_hat^sigma without centring"),
 ])
 def test_rejects_planted_eq8(planted, what):
-    bad = [n for n in lemma_3_4.check(CTX, regularizer=planted).failed() if not n.startswith(STATED)]
-    assert bad, what
-    assert all(n.startswith(SURROGATE) for n in bad), (what, bad)
-    assert len(bad) == len(lemma_3_4.SETTINGS), (what, bad)
+    out = lemma_3_4.check(CTX, regularizer=planted)
+    bad = failed_ids(out) - DECISIVE
+    assert bad == {f"surrogate-{a:g}-{b:g}" for a, b in lemma_3_4.SETTINGS}, (what, bad)
+    assert out.status() == "error"  # the implementation of Eq. (8) is checked against the proof's surrogate
 
 
 @pytest.mark.parametrize("planted", [dict(components=((1, A, B),)), dict(factor=2), dict(factor=sp.Rational(1, 2)),

@@ -16,10 +16,19 @@ def outcome():
     return remark_3_2.check(CTX)
 
 
+DECISIVE = {"bound-holds-isometric", "bound-holds-coordinates", "exponent-p-ridge", "exponent-p-mixup"}
+
+
+def failed_ids(out):
+    return {e.id or e.name for e in out.evidence if e.passed is False}
+
+
 def test_claim_is_verified_with_erratum():
     r = run_claim(remark_3_2.CLAIM, CTX)
     assert r.status == "verified-with-erratum", (r.error, r.outcome.failed())
-    assert r.seconds < 30
+    assert {e.id for e in r.outcome.decisive()} == DECISIVE
+    assert [(x.kind, x.evidence) for x in r.outcome.errata] == [("hypothesis", "cx-scale")]
+    assert r.scope.setting == "instances"
 
 
 def test_derivation_holds_and_rejects_plants():
@@ -31,25 +40,34 @@ def test_derivation_holds_and_rejects_plants():
 
 
 def test_exponents_in_p_depend_on_the_normalisation(outcome):
-    ev = {e.name: e for e in outcome.evidence if e.kind == "order"}
-    ridge = "exponent in p of E_S Rad(ridge)"
-    iso = next(e for n, e in ev.items() if n.startswith("isometric embedding (tr Sigma_X = r): " + ridge))
-    coo = next(e for n, e in ev.items() if n.startswith("coordinates embedding (tr Sigma_X = p): " + ridge))
-    assert iso.value == pytest.approx(0.0, abs=0.05) and coo.value == pytest.approx(0.5, abs=0.05)
-    mixup = [e for n, e in ev.items() if "Rad(W_gamma) (Theorem 3.4's class)" in n]
-    assert len(mixup) == 2 and all(e.value == pytest.approx(0.0, abs=0.05) for e in mixup)
-    assert [e.location for e in outcome.errata] == ["Remark 3.2"]
-    assert all(e.passed for e in outcome.evidence if e.kind == "counterexample")
+    assert outcome.by_id("exponent-p-technique-isometric").value == pytest.approx(0.0, abs=0.05)
+    assert outcome.by_id("exponent-p-ridge").value == pytest.approx(0.5, abs=0.05)
+    for i in ("exponent-p-mixup", "exponent-p-mixup-isometric"):
+        assert outcome.by_id(i).value == pytest.approx(0.0, abs=0.05)
+    assert outcome.by_id("cx-isometric").passed and outcome.by_id("cx-scale").passed
+    assert all(outcome.by_id(i).passed for i in remark_3_2.WRONG_VERSIONS)  # each wrong version rejected
+    t = outcome.by_id("bound-holds-coordinates").tightness
+    assert 1 < t["bound_over_measured"] < t["trivial_bound"]
     assert not outcome.failed()
     assert isinstance(outcome.figures["ridge-vs-mixup"], Figure)
 
 
+@pytest.mark.parametrize("key,decisive", [("power-sqrt-rank", "bound-holds-coordinates"),
+                                          ("power-p-over-n", "exponent-p-ridge"),
+                                          ("power-half-constant", "bound-holds-coordinates")])
+def test_planted_wrong_statement_is_refuted_by_its_decisive_evidence(key, decisive):
+    out = remark_3_2.check(CTX, bound=remark_3_2.WRONG_VERSIONS[key][1])
+    assert not out.by_id(decisive).passed
+    assert out.status() == "refuted"
+
+
 def test_centred_second_moment_is_rejected():
-    bad = remark_3_2.check(CTX, moment=mixup_covariance).failed()
-    assert any(n.startswith("ridge: E_xi ||sum xi_i x_i||^2 = n tr(Sigma_hat)") for n in bad)
+    out = remark_3_2.check(CTX, moment=mixup_covariance)
+    assert "technique-second-moment" in failed_ids(out)
+    assert out.status() == "error"
 
 
 def test_gamma_instead_of_sqrt_gamma_is_rejected():
-    bad = remark_3_2.check(CTX, support=lambda U, M, g: ellipsoid_support(U, M, g**2)).failed()
-    assert any(n.startswith("closed-form sup over the ball = brute-force") for n in bad)
-    assert any(n.startswith("ridge: Rad(S) = (sqrt(gamma)/n)") for n in bad)
+    out = remark_3_2.check(CTX, support=lambda U, M, g: ellipsoid_support(U, M, g**2))
+    assert "support-closed-form" in failed_ids(out)
+    assert out.status() == "error"

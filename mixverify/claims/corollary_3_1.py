@@ -21,6 +21,14 @@ The bound's formula is recomputed from the SymPy derivation, the radius step of 
 the boundary of the class, and the Rademacher bound against Monte Carlo Rademacher complexities -- of the
 class itself and of the relaxed ball :math:`\{\|\Sigma_X^{1/2}\theta\| \le r\}` of the proof, for which Jensen's
 step is nearly tight (ratio about :math:`\sqrt{\pi}/2` for rank 2).
+
+Verdict (docs/verdicts.md). Decisive: ``bound-holds`` -- the uniform deviation over the class is below the bound on
+at least a fraction 1 - delta of the data sets (within binomial error). Power: the same criterion applied to wrong
+versions of the bound (``power-rank-over-n``: rank/n for sqrt(rank/n); ``power-no-factor-2``), at n = 50 and again at
+n = 400 on fresh data sets (the class fixed). Both are accepted: the confidence term B sqrt(log(1/delta)/(2n)) alone
+exceeds the largest deviation, and both scale as 1/sqrt(n), so no n makes the Rademacher part -- the part the
+corollary adds to Lemma A.1 -- testable with B = softplus(T). The status is therefore ``uninformative``: the bound
+holds (tightness reported), but the test cannot tell it from a wrong one.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from scipy import optimize, special
 
 from derivations import corollary_3_1 as deriv
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
 from ..glm import corollary_bound, rademacher_bound, retentive_radius
 from ..laws import Beta
 from ..losses import mixup_loss
@@ -55,6 +63,10 @@ GL_NODES = 40
 ANGLES = 240
 RADII = 24
 XI_DRAWS = 400
+N_LARGE = 400  # the second size for the power check (the class W_gamma0 ∩ Theta fixed, no training)
+SCOPE = Scope("instances", "synthetic logistic GLM x = U z, z ~ U[-1,1]^2 (rank 2 in R^5), Theta the ball of radius 4, "
+                           "Mixup alpha = beta = 1, gamma_0 from a pilot data set, n = 50 (20 data sets; 100 with "
+                           "--thorough) and n = 400 (20 data sets, power only), delta = 0.1; exact population loss")
 
 
 def softplus(t):
@@ -102,9 +114,13 @@ def _quad_err(f_small, f_big):
     return float(np.max(np.abs(f_small - f_big))) + 64 * EPS64 * float(np.max(np.abs(f_big)))
 
 
-def check(ctx: Context, *, radius=retentive_radius, rademacher=rademacher_bound, bound=corollary_bound) -> Outcome:
+def check(ctx: Context, *, radius=retentive_radius, rademacher=rademacher_bound, bound=corollary_bound,
+          statement=None) -> Outcome:
     """``radius(gamma, rho)`` (Theorem 3.4's proof), ``rademacher(gamma, rho, rank, n)`` (Theorem 3.4) and
-    ``bound(gamma, rho, rank, n, delta, L=, L_A=, B=)`` (Corollary 3.1) can be planted wrong."""
+    ``bound(gamma, rho, rank, n, delta, L=, L_A=, B=)`` (Corollary 3.1) can be planted wrong. ``statement`` (same
+    signature, default ``bound``) is the bound the decisive evidence tests: plant a wrong statement there to leave
+    the implementation checks of ``bound`` intact."""
+    statement = statement or bound
     out = Outcome()
     pop, pop2 = Population(GL_NODES), Population(2 * GL_NODES)
     U = np.linalg.qr(ctx.rng(40).normal(size=(P, RANK)))[0]
@@ -125,11 +141,12 @@ def check(ctx: Context, *, radius=retentive_radius, rademacher=rademacher_bound,
         "rho-retentive constant over v in Theta: inf_v [E A''(x^T v)]^2 / min{1, E(v^T x)^2}, in (0, 1/2]", "exact",
         rho, [crude, 0.5], tol, crude - tol <= rho <= 0.5,
         "must lie between the crude lower bound A''(T)^2 (A'' >= sigma(T) sigma(-T) on |t| <= T) and 1/2; "
-        "tolerance |Q_N - Q_2N|", detail=rho_detail))
+        "tolerance |Q_N - Q_2N|", detail=rho_detail, id="rho"))
     out.evidence.append(_random_direction_check(pop, rho, ctx.rng(41)))
     ex = float(pop.expect(lambda s, p: s ** 2, np.eye(2)).sum() * 3.0)  # ||Sigma^{+/2} x||^2 = 3 ||z||^2
     out.evidence.append(Evidence("E[x~^T x~] = E[x^T Sigma_X^+ x] = rank(Sigma_X) = 2 (Gauss-Legendre)", "exact", ex, RANK,
-                                 64 * EPS64 * RANK, abs(ex - RANK) <= 64 * EPS64 * RANK, "64 ulp (polynomial integrand)"))
+                                 64 * EPS64 * RANK, abs(ex - RANK) <= 64 * EPS64 * RANK, "64 ulp (polynomial integrand)",
+                                 id="rank-whitened"))
 
     # --- gamma_0 from a pilot data set, the class W_gamma0 ∩ Theta ---------------------------------
     Xp, yp, _ = _sample(N_TRAIN, U, ctx.rng(42))
@@ -144,7 +161,7 @@ def check(ctx: Context, *, radius=retentive_radius, rademacher=rademacher_bound,
         "gamma(r u) increases along rays in Theta: W_gamma0 ∩ Theta is star-shaped, boundary by bisection", "exact",
         monotone, True, None, monotone, "exact: sign of differences on 64 radii x 240 directions",
         detail=f"gamma_0 = {gamma0:.6g} (Mixup, alpha = beta = 1, pilot data set, n = {N_TRAIN}); boundary radius "
-               f"||U^T theta|| from {r_edge.min():.4f} to {r_edge.max():.4f}"))
+               f"||U^T theta|| from {r_edge.min():.4f} to {r_edge.max():.4f}", id="class-star-shaped"))
 
     # --- Theorem 3.4's radius step, and the formulas -----------------------------------------------
     r0 = radius(gamma0, rho)
@@ -153,12 +170,12 @@ def check(ctx: Context, *, radius=retentive_radius, rademacher=rademacher_bound,
         "Theorem 3.4's step: ||Sigma_X^{1/2} theta|| <= max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)} on W_gamma0 ∩ Theta",
         "exact", vmax, r0, 1e3 * EPS64 * r0, vmax <= r0 * (1 + 1e3 * EPS64),
         "largest ||Sigma^{1/2} theta|| over the class boundary (bisection to round-off) must not exceed the radius",
-        detail=f"gamma_0 / rho = {gamma0 / rho:.6g}; slack ratio radius / max = {r0 / vmax:.4g}"))
+        detail=f"gamma_0 / rho = {gamma0 / rho:.6g}; slack ratio radius / max = {r0 / vmax:.4g}", id="radius-step"))
     out.evidence += _formula_evidence(gamma0, rho, B, radius, rademacher, bound)
 
     # --- the data sets -----------------------------------------------------------------------------
     rad0 = rademacher(gamma0, rho, RANK, N_TRAIN)
-    total0 = bound(gamma0, rho, RANK, N_TRAIN, DELTA, L=L_const, L_A=L_A, B=B)
+    total0 = statement(gamma0, rho, RANK, N_TRAIN, DELTA, L=L_const, L_A=L_A, B=B)
     fr = (np.arange(1, RADII + 1) / RADII)
     grid_w = (r_edge[:, None, None] * fr[None, :, None] * dirs[:, None, :]).reshape(-1, 2)
     grid_w = np.vstack([np.zeros((1, 2)), grid_w])
@@ -187,16 +204,37 @@ def check(ctx: Context, *, radius=retentive_radius, rademacher=rademacher_bound,
         rad_ball.append(r0 * np.sqrt(3.0) * np.linalg.norm(G, axis=1))  # x~ = Sigma^{+/2} x = sqrt(3) z
     gaps = np.array([r["gap"] for r in rows])
     sups = np.array([r["sup"] for r in rows])
-    holds = sups <= total0
-    frac = float(holds.mean())
-    se = math.sqrt(DELTA * (1 - DELTA) / m)
+    conf0 = B * math.sqrt(math.log(1 / DELTA) / (2 * N_TRAIN))
+    frac, ok, tol = _fraction(sups, total0)
     out.evidence.append(Evidence(
         f"Corollary 3.1: sup over W_gamma0 ∩ Theta of L(theta) - L_std(theta, S) <= bound, fraction of {m} data sets "
-        f"(delta = {DELTA:g})", "monte-carlo", frac, 1 - DELTA, Z_MC * se, frac >= 1 - DELTA - Z_MC * se,
+        f"(delta = {DELTA:g})", "monte-carlo", frac, 1 - DELTA, tol, ok,
         f"fraction >= 1 - delta - {Z_MC:g} binomial standard errors sqrt(delta(1-delta)/m)",
         detail=f"bound = {total0:.5g} (Rademacher part 2 L L_A Rad = {2 * L_const * L_A * rad0:.5g}, confidence part "
                f"{total0 - 2 * L_const * L_A * rad0:.5g}); largest uniform deviation {sups.max():.5g}; exact population "
-               f"loss (quadrature error <= {qerr:.2g}), polar grid {ANGLES} x {RADII} of the class"))
+               f"loss (quadrature error <= {qerr:.2g}), polar grid {ANGLES} x {RADII} of the class",
+        role="decisive", id="bound-holds",
+        tightness={"bound_over_measured": total0 / float(sups.max()), "trivial_bound": B,
+                   "confidence_term_over_measured": conf0 / float(sups.max()),
+                   "note": "measured: the largest uniform deviation over the data sets; trivial: the loss lies in [0, B]"}))
+    sups_large = _uniform_deviations(pop, U, grid_w, L_grid, N_LARGE, m, ctx.rng(45))
+    conf_large = B * math.sqrt(math.log(1 / DELTA) / (2 * N_LARGE))
+    out.evidence.append(Evidence(
+        f"reported: the confidence term B sqrt(log(1/delta)/(2n)) over the largest uniform deviation, n = {N_TRAIN} and "
+        f"n = {N_LARGE}", "monte-carlo", [conf0 / float(sups.max()), conf_large / float(sups_large.max())], None, None, None,
+        "reported: above 1, no change to the Rademacher part can be detected by the decisive criterion",
+        detail=f"largest deviation {sups.max():.4g} (n = {N_TRAIN}), {sups_large.max():.4g} (n = {N_LARGE}); confidence "
+               f"term {conf0:.4g}, {conf_large:.4g}", id="confidence-over-measured"))
+    for key, (what, version) in WRONG_VERSIONS.items():
+        verdicts = []
+        for n_, sups_ in ((N_TRAIN, sups), (N_LARGE, sups_large)):
+            b_ = version(gamma0, rho, RANK, n_, DELTA, L=L_const, L_A=L_A, B=B)
+            verdicts.append((n_, round(b_, 4), _fraction(sups_, b_)[1]))
+        out.evidence.append(Evidence(
+            f"power: the decisive criterion rejects the wrong bound '{what}' (n = {N_TRAIN} and n = {N_LARGE})",
+            "monte-carlo", [{"n": n_, "bound": b_, "accepted": acc} for n_, b_, acc in verdicts], "rejected", None,
+            not all(acc for _, _, acc in verdicts), "the decisive criterion (fraction of data sets within the bound)",
+            role="power", id=key))
     ratios = np.array([r["bound_k"] / r["gap"] if r["gap"] > 0 else np.inf for r in rows])
     out.evidence.append(Evidence(
         "reported: at the Mixup solution, with gamma = gamma(theta_hat): bound / (L - L_std) (median, smallest)",
@@ -231,6 +269,39 @@ def check(ctx: Context, *, radius=retentive_radius, rademacher=rademacher_bound,
     ]
     out.figures["bound-vs-gap"] = _plot(rows, total0, np.concatenate(rad_class), np.concatenate(rad_ball), rad0)
     return out
+
+
+def _fraction(sups, bound):
+    """(fraction of data sets whose uniform deviation is within ``bound``, the criterion, its tolerance)."""
+    m = len(sups)
+    frac = float((sups <= bound).mean())
+    tol = Z_MC * math.sqrt(DELTA * (1 - DELTA) / m)
+    return frac, frac >= 1 - DELTA - tol, tol
+
+
+def _uniform_deviations(pop, U, grid_w, L_grid, n, m, rng):
+    """sup over the polar grid of W_gamma0 ∩ Theta of L(theta) - L_std(theta, S), for m fresh data sets of size n."""
+    out = np.empty(m)
+    for k in range(m):
+        _, y, Z = _sample(n, U, rng)
+        s = Z @ grid_w.T
+        out[k] = float((L_grid - (softplus(s) - y[:, None] * s).mean(0)).max())
+    return out
+
+
+def _rank_over_n(gamma, rho, rank, n, delta, *, L, L_A, B):
+    return 2 * L * L_A * retentive_radius(gamma, rho) * rank / n + B * math.sqrt(math.log(1 / delta) / (2 * n))
+
+
+def _no_factor_two(gamma, rho, rank, n, delta, *, L, L_A, B):
+    return L * L_A * rademacher_bound(gamma, rho, rank, n) + B * math.sqrt(math.log(1 / delta) / (2 * n))
+
+
+#: Plausible wrong versions of the bound (power checks): smaller than the right one, so a test with power rejects them.
+WRONG_VERSIONS = {
+    "power-rank-over-n": ("rank/n for sqrt(rank/n)", _rank_over_n),
+    "power-no-factor-2": ("L L_A Rad-bound without the factor 2", _no_factor_two),
+}
 
 
 # --- data and training ----------------------------------------------------------------------------
@@ -324,35 +395,38 @@ def _formula_evidence(gamma0, rho, B, radius, rademacher, bound):
     ev = []
     subs = {deriv.gamma: gamma0, deriv.rho: rho, deriv.rank: RANK, deriv.n: N_TRAIN, deriv.delta: DELTA,
             deriv.L: 1.0, deriv.L_A: 1.0, deriv.B: B}
-    settings = [(gamma0, rho, "this data"), (0.3, 0.5, "gamma/rho < 1"), (40.0, 0.05, "gamma/rho > 1")]
-    for g, r, what in settings:
+    settings = [(gamma0, rho, "this data", "data"), (0.3, 0.5, "gamma/rho < 1", "small"),
+                (40.0, 0.05, "gamma/rho > 1", "large")]
+    for g, r, what, tag in settings:
         subs.update({deriv.gamma: g, deriv.rho: r})
-        for name, expr, value in (
-                ("Theorem 3.4's radius max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)}", deriv.RADIUS, radius(g, r)),
-                ("Theorem 3.4: Rad <= radius sqrt(rank/n)", deriv.RADEMACHER, rademacher(g, r, RANK, N_TRAIN)),
-                ("Corollary 3.1: 2 L L_A Rad-bound + B sqrt(log(1/delta)/(2n))", deriv.BOUND,
+        for key, name, expr, value in (
+                ("radius", "Theorem 3.4's radius max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)}", deriv.RADIUS, radius(g, r)),
+                ("rademacher", "Theorem 3.4: Rad <= radius sqrt(rank/n)", deriv.RADEMACHER, rademacher(g, r, RANK, N_TRAIN)),
+                ("bound", "Corollary 3.1: 2 L L_A Rad-bound + B sqrt(log(1/delta)/(2n))", deriv.BOUND,
                  bound(g, r, RANK, N_TRAIN, DELTA, L=1.0, L_A=1.0, B=B))):
             ref = float(sp.N(expr.subs(subs), 30))
             tol = 64 * EPS64 * abs(ref)
             ev.append(Evidence(f"{name} = SymPy recomputation, {what}", "exact", value, ref, tol,
                                abs(value - ref) <= tol, "64 ulp of float64 round-off",
-                               detail=f"gamma={g:.6g}, rho={r:.6g}, rank={RANK}, n={N_TRAIN}, delta={DELTA:g}, B={B:.6g}"))
+                               detail=f"gamma={g:.6g}, rho={r:.6g}, rank={RANK}, n={N_TRAIN}, delta={DELTA:g}, B={B:.6g}",
+                               id=f"sympy-{key}-{tag}"))
     return ev
 
 
 def _rademacher_evidence(rad_class, rad_ball, rad_bound, r0):
     ev = []
-    for name, draws, detail in (
-            ("Monte Carlo Rademacher complexity of the relaxed ball {||Sigma^(1/2) theta|| <= radius}, averaged over "
-             "data sets, <= Theorem 3.4's bound", rad_ball, "exact supremum r ||(1/n) sum xi_i x~_i||; Jensen's step "
-             "gives sqrt(pi)/2 = 0.886 asymptotically for rank 2"),
-            ("Monte Carlo Rademacher complexity of W_gamma0 ∩ Theta, averaged over data sets, <= Theorem 3.4's bound",
+    for key, name, draws, detail in (
+            ("ball-rademacher", "Monte Carlo Rademacher complexity of the relaxed ball {||Sigma^(1/2) theta|| <= radius}, "
+             "averaged over data sets, <= Theorem 3.4's bound", rad_ball,
+             "exact supremum r ||(1/n) sum xi_i x~_i||; Jensen's step gives sqrt(pi)/2 = 0.886 asymptotically for rank 2"),
+            ("class-rademacher",
+             "Monte Carlo Rademacher complexity of W_gamma0 ∩ Theta, averaged over data sets, <= Theorem 3.4's bound",
              rad_class, "supremum over 240 directions of the star-shaped class (boundary by bisection)")):
         mean = float(draws.mean())
         se = float(draws.std(ddof=1) / math.sqrt(draws.size))
         ev.append(Evidence(name, "monte-carlo", mean, rad_bound, Z_MC * se, mean <= rad_bound + Z_MC * se,
                            f"mean <= bound + {Z_MC:g} standard errors (draws of S and xi)",
-                           detail=f"{detail}; ratio to the bound {mean / rad_bound:.4f}"))
+                           detail=f"{detail}; ratio to the bound {mean / rad_bound:.4f}", id=key))
     return ev
 
 
@@ -386,11 +460,13 @@ def _errata(pop, rho):
                    "for logistic regression E A''(x^T v) -> 0 as ||v|| -> infinity, so no rho > 0 works on all of R^d",
         counterexample="x = U z, z ~ Uniform([-1,1]^2), v = t U (cos 0.3, sin 0.3): [E A''(x^T v)]^2 = "
                        + ", ".join(f"{v:.3g}" for v in vals) + f" at t = 10, 100, 1000 (decay like t^{slope:.2f}), "
-                       f"while min{{1, E(v^T x)^2}} = 1; the constant over ||v|| <= 4 is rho = {rho:.4g}"))
+                       f"while min{{1, E(v^T x)^2}} = 1; the constant over ||v|| <= 4 is rho = {rho:.4g}",
+        kind="hypothesis", evidence="cx-retentive"))
     ev.append(Evidence("rho-retentiveness over all of R^d: [E A''(x^T v)]^2 -> 0 along a ray (logistic)", "counterexample",
                        float(vals[-1]), rho, None, bool(vals[-1] < rho and np.all(np.diff(vals) < 0)),
                        "the ratio at t = 1000 is below the rho that holds on Theta and decreasing",
-                       detail=f"log-log slope {slope:.3f} (-2: density of x^T v near 0 times the integral of A'')"))
+                       detail=f"log-log slope {slope:.3f} (-2: density of x^T v near 0 times the integral of A'')",
+                       id="cx-retentive"))
 
     # 2. Theorem 3.4 for the empirical Rademacher complexity: a data set where it fails (least squares, A'' = 1)
     q, gamma_ls, rho_ls, n = 0.1, 0.5, 0.5, 4
@@ -408,11 +484,13 @@ def _errata(pop, rho):
                    "what Lemma A.1 with B sqrt(log(1/delta)/(2n)) needs, so Corollary 3.1 survives",
         counterexample=f"least squares (A'' = 1, rho = 1/2 is retentive), x = +-1 w.p. {q / 2:g} each and 0 otherwise "
                        f"(Sigma_X = {q:g}, rank 1), gamma = {gamma_ls:g}, S = {n} non-zero points (probability {q ** n:g}): "
-                       f"Rad(W_gamma, S) = {emp:.4f} > {thm:.4f} (exact over all 2^{n} sign patterns)"))
+                       f"Rad(W_gamma, S) = {emp:.4f} > {thm:.4f} (exact over all 2^{n} sign patterns)",
+        kind="weakening", evidence="cx-empirical"))
     ev.append(Evidence("Theorem 3.4 read for one data set S (empirical Rademacher complexity): least squares, "
                        "exact over sign patterns", "counterexample", emp, thm, 0.0, emp > thm,
                        "exact enumeration of the 2^4 sign patterns",
-                       detail="sup over W_gamma of (1/n) sum xi_i theta x_i = sqrt(gamma/q) |sum xi_i| / n"))
+                       detail="sup over W_gamma of (1/n) sum xi_i theta x_i = sqrt(gamma/q) |sum xi_i| / n",
+                       id="cx-empirical"))
 
     # 3. the proof's last line: rank instead of sqrt(rank)
     errata.append(Erratum(
@@ -421,7 +499,7 @@ def _errata(pop, rho):
         correction="= (1/sqrt(n)) max{...} sqrt(rank(Sigma_X)), since E[x~^T x~] = tr(Sigma^+ Sigma) = rank(Sigma) "
                    "(the theorem's statement has the square root)",
         counterexample=f"rank 2, n = {N_TRAIN}: (1/n) sqrt(n * 2) = {math.sqrt(2 / N_TRAIN):.5f}, the printed "
-                       f"rank/sqrt(n) = {2 / math.sqrt(N_TRAIN):.5f}"))
+                       f"rank/sqrt(n) = {2 / math.sqrt(N_TRAIN):.5f}", kind="proof"))
     return errata, ev
 
 
@@ -466,4 +544,5 @@ CLAIM = Claim(
                 "gamma fixed before the sample is drawn"),
     derivation="derivations.corollary_3_1",
     check=check,
+    scope=SCOPE,
 )

@@ -17,6 +17,16 @@ Whether that is :math:`\sqrt{p/n}` depends on how the data are normalised, not o
 The exponents in p (at rank 4, n = 128) are fitted for both embeddings. The Remark's bound holds when
 :math:`\mathbb E\|x\|^2\le p` (with room: its constant is :math:`\ge\sqrt{2\gamma}`), and fails for data of a
 larger scale (erratum: the complexity is 1-homogeneous in x, the printed bound is not).
+
+Verdict (docs/verdicts.md). The Remark says two things: the ridge class's complexity is bounded by
+max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)} sqrt(p/n), and this is "much larger" than Theorem 3.4's when the rank is
+small -- read as: at fixed rank the ridge class grows like sqrt(p) while W_gamma does not grow with p (the exponents in p
+are 1/2 and 0; a bound with the right value and no p-growth would not carry the comparison). Decisive:
+``bound-holds-coordinates``, ``bound-holds-isometric`` (E_S Rad(ridge) <= the Remark's bound at all 5 p),
+``exponent-p-ridge`` and ``exponent-p-mixup`` (coordinate-normalised data, where E||x||^2 = p). Power: the same
+criterion on :data:`WRONG_VERSIONS`. Erratum (``hypothesis``): the bound needs E||x||^2 <= p, e.g. unit-variance
+coordinates; for data isometrically embedded in a rank-r subspace the ridge class adapts to r as well
+(``cx-isometric``), and for data of a larger scale the bound fails (``cx-scale``).
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
 from ..numerics import Z_MC, fit_order
 from ..rademacher import (
     ellipsoid_support,
@@ -50,17 +60,37 @@ GAMMA, RHO = 1.0, 0.5
 N_EXACT = 12
 SCALE = 5.0
 EMBEDDINGS = ("isometric", "coordinates")
+SCOPE = Scope("instances", f"rank-{R_LOW} populations of {POP} points in R^p, p = 8-128, n = {N}, gamma = {GAMMA:g}, "
+                           f"rho = {RHO:g}, two normalisations (isometric: tr Sigma_X = r; unit-variance coordinates: "
+                           "tr Sigma_X = p); the scale counterexample at p = 16")
 
 
-def check(ctx: Context, *, support=ellipsoid_support, moment=second_moment) -> Outcome:
-    """Injectable: ``support(U, M, gamma)`` (closed-form supremum; the ridge class is M = I) and
-    ``moment(X)`` (the second-moment matrix whose trace gives E_xi ||sum xi_i x_i||^2 / n)."""
+def remark_bound(gamma, rho, p, n, rank):
+    """Remark 3.2's bound; ``rank`` is there so that a wrong version can use it."""
+    return remark_3_2_bound(gamma, rho, p, n)
+
+
+#: Plausible wrong versions of the Remark's bound (power checks): the ridge class adapting to the rank like
+#: W_gamma, a missing square root, the constant off by a factor 2.
+WRONG_VERSIONS = {
+    "power-sqrt-rank": ("sqrt(rank/n) for sqrt(p/n) (the ridge class adapts)",
+                        lambda g, r, p, n, k: remark_3_2_bound(g, r, k, n)),
+    "power-p-over-n": ("p/n for sqrt(p/n)", lambda g, r, p, n, k: remark_3_2_bound(g, r, p, n) * math.sqrt(p / n)),
+    "power-half-constant": ("the constant halved", lambda g, r, p, n, k: remark_3_2_bound(g, r, p, n) / 2),
+}
+
+
+def check(ctx: Context, *, support=ellipsoid_support, moment=second_moment, bound=remark_bound) -> Outcome:
+    """Injectable: ``support(U, M, gamma)`` (closed-form supremum; the ridge class is M = I),
+    ``moment(X)`` (the second-moment matrix whose trace gives E_xi ||sum xi_i x_i||^2 / n) and ``bound(gamma, rho,
+    p, n, rank)`` (the Remark's bound, the statement tested by the decisive evidence)."""
     out = Outcome()
     out.evidence += support_evidence(ctx.rng(51), support, ball=True)
     out.evidence += _technique(ctx.rng(52), support, moment)
-    sweeps = _sweeps(ctx.rng(53), support, moment, ctx.thorough)
+    sweeps = _sweeps(ctx.rng(53), support, moment, ctx.thorough, bound)
     out.evidence += _sweep_evidence(sweeps)
-    out.evidence += _remark_bound(ctx.rng(54), support, out)
+    out.evidence += _power_evidence(sweeps)
+    out.evidence += _remark_bound(ctx.rng(54), support, out, bound)
     iso, coo = sweeps["isometric"], sweeps["coordinates"]
     out.notes += [
         f"Isometrically embedded rank-{R_LOW} data (tr Sigma_X = {R_LOW}): the ridge class has the same complexity as "
@@ -105,13 +135,16 @@ def _technique(rng, support, moment) -> list[Evidence]:
                  math.sqrt(gamma * second) / n, 0.0, line <= math.sqrt(gamma * second) / n, "exact"),
         Evidence("ridge: E_xi ||sum xi_i x_i||^2 = n tr(Sigma_hat) on an uncentred sample (Sigma_hat = moment(S))",
                  "exact", second, n * tr, ULP * second, abs(second - n * tr) <= ULP * second,
-                 "1e3 ulp of float64 round-off", detail=f"n = {n}, p = {p}, data mean of norm 2"),
+                 "1e3 ulp of float64 round-off", detail=f"n = {n}, p = {p}, data mean of norm 2",
+                 id="technique-second-moment"),
         Evidence("ridge: Rad(S) <= sqrt(gamma tr(Sigma_hat)/n) (what the technique gives; no rho)", "exact", rad,
                  technique, 0.0, rad <= technique, "exact"),
     ]
 
 
-def _sweeps(rng, support, moment, thorough):
+def _sweeps(rng, support, moment, thorough, bound):
+    """Per embedding, rows (p, E Rad ridge, se, sqrt(gamma tr/n), E Rad W_gamma, se, Theorem 3.4's bound, the Remark's
+    bound, trivial bound sqrt(gamma) max ||x||)."""
     samples, draws = (64, 1024) if thorough else (24, 256)
     rows = {}
     for emb in EMBEDDINGS:
@@ -125,34 +158,62 @@ def _sweeps(rng, support, moment, thorough):
                                               support=support)
             technique = math.sqrt(GAMMA * float(np.trace(moment(pop))) / N)
             rows[emb].append((p, ridge, ridge_se, technique, mix, mix_se, theorem_3_4_bound(GAMMA, RHO, geo.rank, N),
-                              remark_3_2_bound(GAMMA, RHO, p, N)))
+                              bound(GAMMA, RHO, p, N, geo.rank),
+                              math.sqrt(GAMMA) * float(np.linalg.norm(pop, axis=1).max())))
     return {k: np.array(v, dtype=float) for k, v in rows.items()}
+
+
+def _criterion(d, remark):
+    """The decisive criterion on one embedding's rows ``d`` for the Remark's bound with values ``remark``: E_S Rad(ridge)
+    <= the bound at every p (within Z_MC standard errors); returns (holds, largest ratio, exponent evidence)."""
+    holds = bool((d[:, 1] - Z_MC * d[:, 2] <= remark).all())
+    exp = exponent_evidence(
+        f"coordinates embedding (tr Sigma_X = p): exponent in p of E_S Rad(ridge) = that of Remark 3.2's bound "
+        f"(rank {R_LOW}, n = {N})", d[:, 0], d[:, 1], remark, "1/2 (Remark 3.2)")
+    return holds, float((d[:, 1] / remark).max()), exp
 
 
 def _sweep_evidence(sweeps) -> list[Evidence]:
     ev = []
     for emb, d in sweeps.items():
-        trace = "r" if emb == "isometric" else "p"
-        ev.append(exponent_evidence(
-            f"{emb} embedding (tr Sigma_X = {trace}): exponent in p of E_S Rad(ridge) = that of sqrt(gamma tr(Sigma_X)/n) "
-            f"(rank {R_LOW}, n = {N})", d[:, 0], d[:, 1], d[:, 3], "1/2 (Remark 3.2)"))
-        ev.append(exponent_evidence(
-            f"{emb} embedding: exponent in p of E_S Rad(W_gamma) (Theorem 3.4's class) = the bound's (rank fixed)",
-            d[:, 0], d[:, 4], d[:, 6], "0"))
-        for col, se, ref, what in ((1, 2, 3, "sqrt(gamma tr(Sigma_X)/n)"), (1, 2, 7, "Remark 3.2's bound"),
-                                   (4, 5, 6, "Theorem 3.4's bound (Mixup class)")):
+        holds, worst, _ = _criterion(d, d[:, 7])
+        k = int(np.argmax(d[:, 1] / d[:, 7]))
+        ev.append(Evidence(
+            f"{emb} embedding: E_S Rad(ridge) <= Remark 3.2's bound at all {len(d)} p", "monte-carlo", worst, 1.0,
+            f"{Z_MC:g} SE", holds, f"{Z_MC:g} standard errors of the two-stage estimate; value: the largest ratio",
+            role="decisive", id=f"bound-holds-{emb}",
+            tightness={"bound_over_measured": 1 / worst, "trivial_bound": float(d[k, 8]),
+                       "note": f"at p = {int(d[k, 0])}: bound {d[k, 7]:.4g}; trivial: sqrt(gamma) max ||x|| over the "
+                               "population"}))
+        e = exponent_evidence(
+            f"{emb} embedding (tr Sigma_X = {'r' if emb == 'isometric' else 'p'}): exponent in p of E_S Rad(ridge) = "
+            f"that of sqrt(gamma tr(Sigma_X)/n) (rank {R_LOW}, n = {N})", d[:, 0], d[:, 1], d[:, 3], "technique",
+            id=f"exponent-p-technique-{emb}")
+        ev.append(e)
+        for col, se, ref, what in ((1, 2, 3, "sqrt(gamma tr(Sigma_X)/n)"), (4, 5, 6, "Theorem 3.4's bound (Mixup class)")):
             cls = "ridge" if col == 1 else "W_gamma"
             slack = d[:, col] - Z_MC * d[:, se] - d[:, ref]
             ev.append(Evidence(
                 f"{emb} embedding: E_S Rad({cls}) <= {what} at all {len(d)} p", "monte-carlo",
                 float((d[:, col] / d[:, ref]).max()), 1.0, f"{Z_MC:g} SE", bool((slack <= 0).all()),
-                f"{Z_MC:g} standard errors of the two-stage estimate; value: the largest ratio"))
+                f"{Z_MC:g} standard errors of the two-stage estimate; value: the largest ratio",
+                id=f"{'technique' if col == 1 else 'theorem-3-4'}-holds-{emb}"))
     iso, coo = sweeps["isometric"], sweeps["coordinates"]
+    _, _, e = _criterion(coo, coo[:, 7])
+    e.role, e.id = "decisive", "exponent-p-ridge"
+    ev.append(e)
+    ev.append(exponent_evidence(
+        "coordinates embedding: exponent in p of E_S Rad(W_gamma) (Theorem 3.4's class) = the bound's (rank fixed)",
+        coo[:, 0], coo[:, 4], coo[:, 6], "0", role="decisive", id="exponent-p-mixup"))
+    ev.append(exponent_evidence(
+        "isometric embedding: exponent in p of E_S Rad(W_gamma) (Theorem 3.4's class) = the bound's (rank fixed)",
+        iso[:, 0], iso[:, 4], iso[:, 6], "0", id="exponent-p-mixup-isometric"))
     fit = fit_order(iso[:, 0], iso[:, 1])
     ev.append(Evidence(
         "isometric embedding: the ridge class does not grow like sqrt(p) (the Remark's exponent 1/2 is excluded)",
-        "order", round(fit.slope, 4), 0.5, EXPONENT_HALF, abs(fit.slope - 0.5) - fit.half_width > EXPONENT_HALF,
-        f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) lies more than 1/4 from 1/2"))
+        "counterexample", round(fit.slope, 4), 0.5, EXPONENT_HALF, abs(fit.slope - 0.5) - fit.half_width > EXPONENT_HALF,
+        f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) lies more than 1/4 from 1/2",
+        id="cx-isometric"))
     ratio = coo[:, 1] / coo[:, 4]
     ev.append(Evidence(
         "coordinate-normalised embedding: E_S Rad(ridge) / E_S Rad(W_gamma) at p = " + ", ".join(map(str, PS)),
@@ -161,10 +222,29 @@ def _sweep_evidence(sweeps) -> list[Evidence]:
     return ev
 
 
+def _power_evidence(sweeps) -> list[Evidence]:
+    """The decisive criterion (bound holds in both embeddings, ridge exponent in p on coordinate-normalised data)
+    applied to each wrong version of the Remark's bound."""
+    ev = []
+    for key, (what, formula) in WRONG_VERSIONS.items():
+        verdicts = {}
+        for emb, d in sweeps.items():
+            values = np.array([formula(GAMMA, RHO, int(p), N, R_LOW) for p in d[:, 0]])
+            holds, worst, exp = _criterion(d, values)
+            verdicts[emb] = (holds, round(worst, 4), exp.passed if emb == "coordinates" else True)
+        rejected = not all(h and x for h, _, x in verdicts.values())
+        ev.append(Evidence(
+            f"power: the decisive criterion rejects the wrong bound '{what}'", "monte-carlo",
+            {emb: {"holds": h, "largest ratio": w, "exponent ok": x} for emb, (h, w, x) in verdicts.items()}, "rejected",
+            EXPONENT_HALF, rejected, "the decisive criterion: holds at all p in both embeddings and the ridge exponent in p",
+            role="power", id=key))
+    return ev
+
+
 EXPONENT_HALF = 0.25
 
 
-def _remark_bound(rng, support, out: Outcome) -> list[Evidence]:
+def _remark_bound(rng, support, out: Outcome, bound) -> list[Evidence]:
     gammas = np.geomspace(1e-3, 1e3, 61)
     rhos = np.linspace(1e-3, 0.5, 50)
     G, R = np.meshgrid(gammas, rhos)
@@ -176,12 +256,13 @@ def _remark_bound(rng, support, out: Outcome) -> list[Evidence]:
     pop, _ = low_rank_population(p, R_LOW, POP, rng, embedding="coordinates")
     pop = SCALE * pop
     est, se = expected_rademacher(pop, np.eye(p), GAMMA, N, samples=24, draws=256, generator=rng, support=support)
-    b = remark_3_2_bound(GAMMA, RHO, p, N)
+    b = bound(GAMMA, RHO, p, N, R_LOW)
     ev.append(Evidence(
         f"Remark 3.2's bound fails for data of scale {SCALE:g} (coordinates of second moment {SCALE**2:g}, p = {p}, "
         f"n = {N}, gamma = {GAMMA:g}, rho = 1/2)", "counterexample", est, b, Z_MC * se, est - Z_MC * se > b,
         f"exceeds the bound by more than {Z_MC:g} standard errors",
-        detail=f"sqrt(gamma tr(Sigma_X)/n) = {math.sqrt(GAMMA * float(np.trace(pop.T @ pop)) / POP / N):.4f}"))
+        detail=f"sqrt(gamma tr(Sigma_X)/n) = {math.sqrt(GAMMA * float(np.trace(pop.T @ pop)) / POP / N):.4f}",
+        id="cx-scale"))
     out.errata.append(Erratum(
         location="Remark 3.2",
         statement="for W^ridge_gamma = {x -> theta^T x, ||theta||^2 <= gamma} the similar technique would yield "
@@ -191,7 +272,9 @@ def _remark_bound(rng, support, out: Outcome) -> list[Evidence]:
                    "E||x||^2 <= p (e.g. unit-variance coordinates); for data isometrically embedded in a rank-r subspace "
                    "it is sqrt(gamma r/n), the same rate as Theorem 3.4",
         counterexample=f"x = {SCALE:g} B z (rank {R_LOW}, p = {p}, every coordinate of second moment {SCALE**2:g}), n = {N}, "
-                       f"gamma = 1, rho = 1/2: E_S Rad(W^ridge_gamma, S) = {est:.4f} +/- {se:.4f} > {b:.4f}"))
+                       f"gamma = 1, rho = 1/2: E_S Rad(W^ridge_gamma, S) = {est:.4f} +/- {se:.4f} > {b:.4f}; isometric "
+                       "rank-4 data: the ridge class's exponent in p is 0 (cx-isometric)", kind="hypothesis",
+        evidence="cx-scale"))
     return ev
 
 
@@ -223,4 +306,5 @@ CLAIM = Claim(
                 "the bound needs E||x||^2 <= p (e.g. unit second moment per coordinate) (erratum)"),
     derivation="derivations.remark_3_2",
     check=check,
+    scope=SCOPE,
 )

@@ -21,6 +21,17 @@ The theorem is about the *empirical* complexity, the proof bounds its expectatio
 large :math:`\tilde x_i` breaks the statement (erratum); the printed last line has rank where the theorem
 has :math:`\sqrt{\mathrm{rank}}` (erratum); :math:`\rho`-retentiveness "for any non-zero v" cannot hold for
 logistic regression (erratum).
+
+Verdict (docs/verdicts.md). Decisive: ``bound-holds`` (E_S Rad <= the bound at the 11 sweep points, squared GLM),
+``bound-holds-exact`` (exact enumeration, rank 1), ``bound-holds-logistic`` (logistic regression, the relaxed
+ellipsoid that contains W_gamma cap Theta, one (n, rank) point), ``exponent-rank`` and ``exponent-n`` (the
+exponents of E_S Rad equal the bound's: the theorem's point is that the complexity adapts to rank(Sigma_X), so a
+bound with the right value but another rate would not carry it). Power: the same criterion applied to
+:data:`WRONG_VERSIONS` (sqrt(p) for sqrt(rank), the proof's last line, a missing square root on n, the constant
+halved). Errata: the empirical complexity (``weakening``: the expectation is bounded, as Lemma A.1 needs), the
+last line (``proof``), rho-retentiveness for all v (``hypothesis``: on the bounded Theta the paper's own remark
+names), v in R^d (``typo``). Exponents are fitted for A'' = 1 only (W_gamma exactly an ellipsoid); for logistic
+regression (A'' not constant) only the bound is checked, at one (n, rank) point.
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
 from ..laws import tilde_lambda_law
 from ..models import linear_model
 from ..numerics import Z_MC, fit_order
@@ -72,6 +83,12 @@ EXPONENT_BIN = 0.25
 LOG_P, LOG_R, LOG_POP, LOG_N, LOG_B, LOG_GAMMA, SMALL_GAMMA = 16, 4, 512, 64, 1.0, 0.05, 0.01
 
 
+SCOPE = Scope("instances", "squared-loss GLM (A'' = 1, W_gamma exactly an ellipsoid) on low-rank populations of 4096 "
+                           "points in R^64: ranks 2-32 at n = 128 and n = 16-512 at rank 8, gamma = 1, rho = 1/2 (exponents "
+                           "fitted here only); logistic regression (A'' not constant) at one point, rank 4 in R^16, n = 64, "
+                           "gamma = 0.05, certified rho (bound checked, no exponent); exact enumeration at n = 4, rank 1")
+
+
 def claimed_bound(gamma, rho, n, rank, p):
     r"""Theorem 3.4's bound; ``p`` (the ambient dimension) is there so that a wrong formula can use it."""
     return theorem_3_4_bound(gamma, rho, rank, n)
@@ -89,7 +106,7 @@ def check(ctx: Context, *, support=ellipsoid_support, bound=claimed_bound, covar
     out.evidence += _line_by_line(ctx.rng(44), support, bound, covariance)
     sweeps = _sweeps(ctx.rng(45), support, bound, covariance, thorough)
     out.evidence += _sweep_evidence(sweeps)
-    out.evidence += _empirical_counterexample(out)
+    out.evidence += _empirical_counterexample(out, bound)
     _final_line_erratum(sweeps, out)
     _typo_erratum(out)
     out.notes += [
@@ -147,7 +164,7 @@ def support_evidence(rng, support, *, ball: bool = False) -> list[Evidence]:
         worst_low >= -64 * EPS64 and worst_high <= 1.0,
         "the grid maximum L is attained by feasible boundary points, so closed >= L - 64 ulp; and closed - L must "
         "not exceed the second-order bound on the gap within a grid cell (value: the largest ratio)",
-        detail="; ".join(rows))]
+        detail="; ".join(rows), id="support-closed-form")]
     if not ball:
         a = rng.normal(size=2)
         M, nvec = np.outer(a, a), np.array([-a[1], a[0]]) / np.linalg.norm(a)
@@ -178,7 +195,7 @@ def _mixup_class_evidence(rng, covariance) -> list[Evidence]:
     ev.append(Evidence(
         f"rank(Sigma_X) = intrinsic dimension r of the data (p = {P_DIM}, raw data with a mean of norm {OFFSET:g} "
         "off the subspace)", "exact", list(ranks.values()), list(ranks), 0, all(k == v for k, v in ranks.items()),
-        "exact integer (eigenvalues below p eps lambda_max count as 0)"))
+        "exact integer (eigenvalues below p eps lambda_max count as 0)", id="rank-intrinsic"))
     raw, _ = low_rank_population(P_DIM, R_FIXED, POP, rng, offset=OFFSET)
     pop = raw - raw.mean(0)
     sig_theorem = population_second_moment(pop)
@@ -187,7 +204,7 @@ def _mixup_class_evidence(rng, covariance) -> list[Evidence]:
     tol = ULP * float(np.abs(sig_theorem).max())
     ev.append(Evidence(
         "Theorem's Sigma_X = E[x x^T] of the centred data (Lemma 3.3) = covariance(raw data)", "exact", diff, 0.0, tol,
-        diff <= tol, "1e3 ulp of float64 round-off"))
+        diff <= tol, "1e3 ulp of float64 round-off", id="sigma-centred"))
 
     # Lemma 3.1's R2 for the squared-loss GLM (A'' = 1) is E[(1-lambda)^2] theta^T Sigma_hat theta
     X = raw[rng.integers(0, POP, size=N_EXACT)]
@@ -205,7 +222,7 @@ def _mixup_class_evidence(rng, covariance) -> list[Evidence]:
         "Sigma_hat = covariance(S), on uncentred S (8 random theta)", "exact", worst, 0.0, ULP, worst <= ULP,
         "largest relative difference; 1e3 ulp of float64 round-off",
         detail="R2 = m2/(2n) sum_i theta^T (Sigma_c + (mu - x_i)(mu - x_i)^T) theta = m2 theta^T Sigma_c theta: "
-               "the centred covariance"))
+               "the centred covariance", id="r2-centred"))
     M = covariance(X)
     raw_rad = rademacher_complexity_exact(X, M, GAMMA)
     centred_rad = rademacher_complexity_exact(X - X.mean(0), M, GAMMA)
@@ -213,7 +230,7 @@ def _mixup_class_evidence(rng, covariance) -> list[Evidence]:
         "without 'centred data': Mixup's class {theta^T Sigma_hat theta <= gamma} on the uncentred sample has "
         "Rad = +inf (the mean direction is unconstrained)", "counterexample", [raw_rad, centred_rad], [math.inf, "finite"],
         None, math.isinf(raw_rad) and math.isfinite(centred_rad), "exact enumeration of the 2^(n-1) sign vectors",
-        detail=f"n = {N_EXACT}; after centring the sample: {centred_rad:.6g}"))
+        detail=f"n = {N_EXACT}; after centring the sample: {centred_rad:.6g}", id="cx-uncentred"))
     return ev
 
 
@@ -252,7 +269,7 @@ def _logistic_retentive(rng, support, bound, out: Outcome):
     ev.append(Evidence(
         "'for any non-zero v' fails for logistic regression: the ratio at ||v|| = 10, 100, 1000 falls below the "
         "certified rho (and tends to 0)", "counterexample", big, rho_cert, None, min(big) < rho_cert and big[0] > big[-1],
-        "exact population expectations"))
+        "exact population expectations", id="cx-retentive-unbounded"))
     out.errata.append(Erratum(
         location="Section 3.3, definition of rho-retentive (and the hypothesis of Theorem 3.4)",
         statement="for any non-zero vector v, [E_x A''(x^T v)]^2 >= rho min{1, E_x (v^T x)^2} -- 'satisfied by general "
@@ -262,7 +279,7 @@ def _logistic_retentive(rng, support, bound, out: Outcome):
                    "intersected with Theta (then rho = A''(B R_x)^2 for ||x|| <= R_x)",
         counterexample=f"x uniform on {LOG_POP} bounded points in a {LOG_R}-dim subspace of R^{LOG_P} (whitened): "
                        f"ratio {big[0]:.3g}, {big[1]:.3g}, {big[2]:.3g} at ||v|| = 10, 100, 1000, below rho = {rho_cert:.3g} "
-                       f"that holds for ||v|| <= {LOG_B:g}"))
+                       f"that holds for ||v|| <= {LOG_B:g}", kind="hypothesis", evidence="cx-retentive-unbounded"))
 
     # A.3.2's relaxation on the tested points: a(theta) s <= gamma  =>  s <= max{(gamma/rho)^(1/2), gamma/rho}
     S = geo.matrix
@@ -302,7 +319,12 @@ def _logistic_retentive(rng, support, bound, out: Outcome):
     ev.append(Evidence(
         "logistic: E_S Rad(relaxed ellipsoid) <= Theorem 3.4's bound (certified rho)", "monte-carlo", up_m, b,
         Z_MC * up_se, up_m - Z_MC * up_se <= b, f"{Z_MC:g} standard errors over 6 samples x 128 sign vectors",
-        detail=f"lower bound on Rad(W_gamma cap Theta) {low_m:.4g}: the bound is {b / low_m:.1f} times larger"))
+        detail=f"lower bound on Rad(W_gamma cap Theta) {low_m:.4g}: the bound is {b / low_m:.1f} times larger; the relaxed "
+               "ellipsoid contains the class, so its complexity bounds the class's from above",
+        role="decisive", id="bound-holds-logistic",
+        tightness={"bound_over_measured": [b / up_m, b / low_m], "trivial_bound": math.sqrt(c) * _max_whitened(pop, geo),
+                   "note": "measured: E_S Rad bracketed between the ray lower bound and the relaxed ellipsoid; trivial: "
+                           "sup of |theta^T x| over the relaxed class and the population"}))
     return rho_cert, rho_hat, ev
 
 
@@ -347,7 +369,7 @@ def _line_by_line(rng, support, bound, covariance) -> list[Evidence]:
     line4 = math.sqrt(c) / n * float(norms.mean())
     ev.append(Evidence("A.3.2 line 4: Rad over the ball = (1/n) sqrt(c) E_xi ||sum xi_i x~_i|| (Cauchy-Schwarz, "
                        "attained)", "exact", relaxed, line4, ULP * line4, abs(relaxed - line4) <= ULP * line4,
-                       "1e3 ulp of float64 round-off"))
+                       "1e3 ulp of float64 round-off", id="line-4"))
     second = float((norms**2).mean())
     line5 = math.sqrt(c) / n * math.sqrt(second)
     ev.append(Evidence("A.3.2 line 5 (Jensen): (1/n) sqrt(c) E||.|| <= (1/n) sqrt(c) sqrt(E||.||^2)", "exact", line4,
@@ -366,27 +388,36 @@ def _line_by_line(rng, support, bound, covariance) -> list[Evidence]:
 
 # --- scaling in rank and n -------------------------------------------------------------------------
 
+def _max_whitened(pop, geo) -> float:
+    """max over the population of ||Sigma^(+/2) x||: sup |theta^T x| over the ball ||Sigma^(1/2) theta|| <= 1."""
+    return float(np.linalg.norm(pop @ geo.pinv_sqrt(), axis=1).max())
+
+
 def _sweeps(rng, support, bound, covariance, thorough):
+    """Rows (x, E_S Rad, its standard error, the bound, rank, n, trivial bound) over rank (n fixed) and n (rank fixed)."""
     samples, draws = (64, 1024) if thorough else (24, 256)
     rows = {"rank": [], "n": []}
     geo_fixed = pop_fixed = None
+    radius = math.sqrt(relaxation_radius(GAMMA, RHO_SQUARED))
     for r in RANKS:
         raw, _ = low_rank_population(P_DIM, r, POP, rng, offset=OFFSET)
         pop = raw - raw.mean(0)
         geo = psd_geometry(covariance(raw))
         est, se = expected_rademacher(pop, geo, GAMMA, N_FIXED, samples=samples, draws=draws, generator=rng,
                                       support=support)
-        rows["rank"].append((r, est, se, bound(GAMMA, RHO_SQUARED, N_FIXED, geo.rank, P_DIM), geo.rank))
+        trivial = radius * _max_whitened(pop, geo)
+        rows["rank"].append((r, est, se, bound(GAMMA, RHO_SQUARED, N_FIXED, geo.rank, P_DIM), geo.rank, N_FIXED, trivial))
         if r == R_FIXED:
-            geo_fixed, pop_fixed = geo, pop
+            geo_fixed, pop_fixed, trivial_fixed = geo, pop, trivial
     for n in NS:
         est, se = expected_rademacher(pop_fixed, geo_fixed, GAMMA, n, samples=samples, draws=draws, generator=rng,
                                       support=support)
-        rows["n"].append((n, est, se, bound(GAMMA, RHO_SQUARED, n, geo_fixed.rank, P_DIM), geo_fixed.rank))
+        rows["n"].append((n, est, se, bound(GAMMA, RHO_SQUARED, n, geo_fixed.rank, P_DIM), geo_fixed.rank, n,
+                          trivial_fixed))
     return {k: np.array(v, dtype=float) for k, v in rows.items()}
 
 
-def exponent_evidence(name, xs, est, formula, claimed, *, kind="order") -> Evidence:
+def exponent_evidence(name, xs, est, formula, claimed, *, kind="order", role=None, id="") -> Evidence:
     """The fitted exponent of ``est`` in ``xs`` must match the exponent of ``formula`` (fitted on the same xs)."""
     fit = fit_order(xs, est)
     target = fit_order(xs, formula).slope
@@ -396,30 +427,72 @@ def exponent_evidence(name, xs, est, formula, claimed, *, kind="order") -> Evide
         f"99% t-interval of the fitted log-log slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must lie within "
         f"{EXPONENT_BIN} of the formula's exponent (midway to the next half-integer alternative)",
         detail=f"claimed {claimed}; standard error {fit.stderr:.4f}; local slopes "
-               + ", ".join(f"{s:.3f}" for s in fit.local_slopes))
+               + ", ".join(f"{s:.3f}" for s in fit.local_slopes), role=role, id=id)
+
+
+def _criterion(sweeps, values):
+    """The decisive criterion on the sweeps for a bound whose values at the sweep points are ``values`` (rank rows,
+    n rows): E_S Rad <= bound at every point (within Z_MC standard errors), and the exponents in rank and in n of
+    E_S Rad equal the bound's. Returns (holds, largest est/bound, rank exponent evidence, n exponent evidence)."""
+    rk, ns = sweeps["rank"], sweeps["n"]
+    both = np.concatenate([rk, ns])
+    b = np.concatenate(values)
+    holds = bool((both[:, 1] - Z_MC * both[:, 2] <= b).all())
+    e_rank = exponent_evidence(
+        f"exponent of E_S Rad(W_gamma, S) in rank(Sigma_X) at p = {P_DIM}, n = {N_FIXED} (squared GLM) = the bound's",
+        rk[:, 0], rk[:, 1], values[0], "1/2")
+    e_n = exponent_evidence(f"exponent of E_S Rad(W_gamma, S) in n at rank {R_FIXED}, p = {P_DIM} = the bound's",
+                            ns[:, 0], ns[:, 1], values[1], "-1/2")
+    return holds, float((both[:, 1] / b).max()), e_rank, e_n
+
+
+def _version(sweeps, formula):
+    """A bound formula(gamma, rho, n, rank, p) evaluated at the sweep points."""
+    return [np.array([formula(GAMMA, RHO_SQUARED, int(r[5]), int(r[4]), P_DIM) for r in sweeps[k]]) for k in ("rank", "n")]
+
+
+#: Plausible wrong versions of the bound (the power checks): the ridge rate sqrt(p/n) of Remark 3.2, the proof's
+#: printed last line R rank / sqrt(n), a missing square root in n, and the constant off by a factor 2.
+WRONG_VERSIONS = {
+    "power-sqrt-p": ("sqrt(p) for sqrt(rank)", lambda g, r, n, k, p: theorem_3_4_bound(g, r, p, n)),
+    "power-last-line": ("A.3.2's printed last line R rank / sqrt(n)",
+                        lambda g, r, n, k, p: math.sqrt(relaxation_radius(g, r)) * k / math.sqrt(n)),
+    "power-sqrt-rank-over-n": ("R sqrt(rank) / n (square root missing on n)",
+                               lambda g, r, n, k, p: math.sqrt(relaxation_radius(g, r)) * math.sqrt(k) / n),
+    "power-half-constant": ("the constant halved", lambda g, r, n, k, p: theorem_3_4_bound(g, r, k, n) / 2),
+}
 
 
 def _sweep_evidence(sweeps) -> list[Evidence]:
     ev = []
     rk, ns = sweeps["rank"], sweeps["n"]
-    ev.append(exponent_evidence(
-        f"exponent of E_S Rad(W_gamma, S) in rank(Sigma_X) at p = {P_DIM}, n = {N_FIXED} (squared GLM) = the bound's",
-        rk[:, 0], rk[:, 1], rk[:, 3], "1/2"))
-    ev.append(exponent_evidence(
-        f"exponent of E_S Rad(W_gamma, S) in n at rank {R_FIXED}, p = {P_DIM} = the bound's", ns[:, 0], ns[:, 1],
-        ns[:, 3], "-1/2"))
+    holds, worst, e_rank, e_n = _criterion(sweeps, [rk[:, 3], ns[:, 3]])
+    e_rank.role, e_rank.id, e_n.role, e_n.id = "decisive", "exponent-rank", "decisive", "exponent-n"
+    ev += [e_rank, e_n]
     both = np.concatenate([rk, ns])
-    slack = both[:, 1] - Z_MC * both[:, 2] - both[:, 3]
+    k = int(np.argmax(both[:, 1] / both[:, 3]))
     ev.append(Evidence(
-        f"E_S Rad(W_gamma, S) <= the bound at all {len(both)} (rank, n) points", "monte-carlo",
-        float((both[:, 1] / both[:, 3]).max()), 1.0, f"{Z_MC:g} SE", bool((slack <= 0).all()),
-        f"{Z_MC:g} standard errors of the two-stage (samples x sign vectors) estimate; value: largest ratio est/bound"))
+        f"E_S Rad(W_gamma, S) <= the bound at all {len(both)} (rank, n) points", "monte-carlo", worst, 1.0, f"{Z_MC:g} SE",
+        holds, f"{Z_MC:g} standard errors of the two-stage (samples x sign vectors) estimate; value: largest ratio est/bound",
+        role="decisive", id="bound-holds",
+        tightness={"bound_over_measured": 1 / worst, "trivial_bound": float(both[k, 6]),
+                   "note": f"at the tightest point (rank {int(both[k, 4])}, n = {int(both[k, 5])}), bound {both[k, 3]:.4g}; "
+                           "trivial: sup of |theta^T x| over the relaxed class and the population"}))
+    for key, (what, formula) in WRONG_VERSIONS.items():
+        holds_w, worst_w, er, en = _criterion(sweeps, _version(sweeps, formula))
+        rejected = not (holds_w and er.passed and en.passed)
+        ev.append(Evidence(
+            f"power: the decisive criterion rejects the wrong bound '{what}'", "monte-carlo",
+            {"holds": holds_w, "largest est/bound": round(worst_w, 4), "exponent rank": [er.value, er.reference],
+             "exponent n": [en.value, en.reference]}, "rejected", EXPONENT_BIN, rejected,
+            "the same criterion as the decisive evidence: bound holds at all points and both exponents within 1/4",
+            role="power", id=key))
     return ev
 
 
 # --- errata ----------------------------------------------------------------------------------------
 
-def _empirical_counterexample(out: Outcome) -> list[Evidence]:
+def _empirical_counterexample(out: Outcome, bound) -> list[Evidence]:
     """Squared GLM, rank 1 in R^2: x = z q with z in {-3, -0.1, 0.1, 3} w.p. (0.05, 0.45, 0.45, 0.05)."""
     q = np.array([1.0, 1.0]) / math.sqrt(2)
     values, probs = np.array([-3.0, -0.1, 0.1, 3.0]), np.array([0.05, 0.45, 0.45, 0.05])
@@ -427,7 +500,7 @@ def _empirical_counterexample(out: Outcome) -> list[Evidence]:
     sigma = population_second_moment(pop)
     geo = psd_geometry(sigma)
     gamma, rho, n = 0.5, 0.5, 4
-    b = theorem_3_4_bound(gamma, rho, geo.rank, n)
+    b = bound(gamma, rho, n, geo.rank, 2)
     expected, p_bad, worst = 0.0, 0.0, (0.0, None)  # exact over all 4^n ordered samples
     for idx in itertools.product(range(4), repeat=n):
         X = values[list(idx)][:, None] * q
@@ -442,11 +515,13 @@ def _empirical_counterexample(out: Outcome) -> list[Evidence]:
     ev = [
         Evidence(f"E_S Rad(W_gamma, S) <= the bound, exactly (all 4^{n} samples, n = {n}, rank 1, squared GLM, "
                  "gamma = rho = 1/2)", "exact", expected, b, ULP * b, expected <= b * (1 + ULP),
-                 "exact enumeration of samples and sign vectors; 1e3 ulp"),
+                 "exact enumeration of samples and sign vectors; 1e3 ulp", role="decisive", id="bound-holds-exact",
+                 tightness={"bound_over_measured": b / expected, "trivial_bound": math.sqrt(relaxation_radius(gamma, rho))
+                            * 3.0 / math.sqrt(sigma[0, 0] * 2)}),
         Evidence("the empirical Rad(W_gamma, S) exceeds the bound on samples of positive probability", "counterexample",
                  rad_s, b, ULP * b, rad_s > b * (1 + ULP) and p_bad > 0, "exact enumeration; 1e3 ulp",
                  detail=f"S = 4 copies of 3 (1, 1)/sqrt(2) (probability 0.05^4); P(Rad(W_gamma, S) > bound) = {p_bad:.6g}; "
-                        f"largest Rad over all samples {worst[0]:.6g}"),
+                        f"largest Rad over all samples {worst[0]:.6g}", id="cx-empirical"),
     ]
     out.errata.append(Erratum(
         location="Theorem 3.4 (statement) and Appendix A.3.2 ('Rad(W_gamma, S) = E_S[Rad(W_gamma, S)]')",
@@ -458,7 +533,7 @@ def _empirical_counterexample(out: Outcome) -> list[Evidence]:
         counterexample=f"x = z (1, 1)/sqrt(2), z in {{-3, -0.1, 0.1, 3}} w.p. (0.05, 0.45, 0.45, 0.05) (Sigma_X rank 1), "
                        f"A(u) = u^2/2 (rho = 1/2), gamma = 1/2, n = {n}: S = four copies of 3 (1, 1)/sqrt(2) has "
                        f"Rad(W_gamma, S) = {rad_s:.6f} > bound {b:.6f}; P(Rad(W_gamma, S) > bound) = {p_bad:.4g}; E_S Rad = "
-                       f"{expected:.6f} <= bound"))
+                       f"{expected:.6f} <= bound", kind="weakening", evidence="cx-empirical"))
     return ev
 
 
@@ -472,7 +547,7 @@ def _final_line_erratum(sweeps, out: Outcome):
     out.evidence.append(Evidence(
         "A.3.2's printed last line, (1/sqrt n) R rank(Sigma_X), has exponent 1 in rank: the measured exponent excludes it",
         "counterexample", round(fit.slope, 4), 1.0, EXPONENT_BIN, excluded,
-        "99% t-interval of the fitted slope lies more than 1/4 away from 1"))
+        "99% t-interval of the fitted slope lies more than 1/4 away from 1", id="cx-last-line"))
     out.errata.append(Erratum(
         location="Appendix A.3.2, last display",
         statement="<= (1/sqrt(n)) (gamma/rho)^(1/4) v (gamma/rho)^(1/2) rank(Sigma_X)",
@@ -480,7 +555,8 @@ def _final_line_erratum(sweeps, out: Outcome):
                    "valid but weaker bound (rank >= sqrt(rank)) that does not give the theorem",
         counterexample=f"squared GLM, p = {P_DIM}, n = {N_FIXED}, gamma = {GAMMA:g}, rho = 1/2: at rank {r} the printed "
                        f"line is {printed:.4f}, the theorem's bound {rk[i, 3]:.4f}, E_S Rad = {rk[i, 1]:.4f}; the fitted "
-                       f"exponent in rank is {fit.slope:.3f} +/- {fit.half_width:.3f}, not 1"))
+                       f"exponent in rank is {fit.slope:.3f} +/- {fit.half_width:.3f}, not 1", kind="proof",
+        evidence="cx-last-line"))
 
 
 def _typo_erratum(out: Outcome):
@@ -492,12 +568,12 @@ def _typo_erratum(out: Outcome):
         fails = True
     out.evidence.append(Evidence("rho-retentive as printed, v in R^d with x in R^p: v^T x for d = 2, p = 3",
                                  "counterexample", "shape error" if fails else "evaluated", "shape error", None, fails,
-                                 "literal evaluation with numpy"))
+                                 "literal evaluation with numpy", id="cx-shape"))
     out.errata.append(Erratum(
         location="Section 3.3, definition of rho-retentive",
         statement="for any non-zero vector v in R^d",
         correction="v in R^p (x in R^p; d is not defined in the GLM paragraph -- it is the ReLU width later)",
-        counterexample="d = 2, p = 3: v^T x is undefined (numpy raises a shape error)"))
+        counterexample="d = 2, p = 3: v^T x is undefined (numpy raises a shape error)", kind="typo", evidence="cx-shape"))
 
 
 def _plot(sweeps) -> Figure:
@@ -535,4 +611,5 @@ CLAIM = Claim(
                 "the bound holds for the expected complexity E_S Rad (erratum)"),
     derivation="derivations.theorem_3_4",
     check=check,
+    scope=SCOPE,
 )

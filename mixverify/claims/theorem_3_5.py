@@ -18,6 +18,16 @@ Constants (Lemma A.1 with :math:`\zeta(u) = (y - u)^2`): on :math:`x\in[0,1]^p`,
 on :math:`\Theta = \{\theta : |\theta_0| + \sum_j|\theta_{1j}|\|(w_j)_+\|_1 \le U\}` with U read off the trained
 net; then :math:`L = 2(U + Y)` and :math:`B = (U + Y)^2`. (Choosing :math:`\Theta` after training is itself
 outside the theorem, which fixes the class before the data; reported, not hidden.)
+
+Verdict (docs/verdicts.md). Decisive: ``gap-bound`` (the generalisation gap of the trained net <= Theorem 3.5's bound,
+at that one theta, not the sup over the class) and ``rad-bound`` (Theorem A.1's Rademacher bound, which Theorem 3.5
+rests on, for the trained first layer and 3 random first layers W, each fixed). Power: ``power-gap-last-line`` (the gap
+criterion with the proof's last line sqrt(gamma rank/n) in place of Theorem A.1's bound) and ``power-rad-last-line``
+(the Rademacher criterion on the same wrong line). The first is accepted -- the confidence term B sqrt(log(1/delta)/2n)
+alone exceeds the measured gap, and L, B are ranges of the loss -- so the status is ``uninformative``. Errata: the
+intercept (``weakening``: + 2 L b0 E|sum xi|/n, the same 1/sqrt(n) rate, the gamma term unchanged), W fixed
+(``hypothesis``: mu_sigma and Sigma^sigma are functions of W, the proof fixes it), the last and first displays of
+A.3.3 (``proof``: Theorem A.1's bound holds, checked independently by ``rad-bound``).
 """
 
 from __future__ import annotations
@@ -28,7 +38,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
 from ..manifold import (
     ellipsoid_sup,
     expected_abs_rademacher_sum,
@@ -49,6 +59,11 @@ Y_MAX = 1.1
 DELTA = 0.05
 LR, STEPS = 0.02, 400
 EPS = float(np.finfo(float).eps)
+RANDOM_W = 3  # random first layers (besides the trained one) on which Theorem A.1's bound is checked
+SCOPE = Scope("instances", "one synthetic regression task, x ~ U[0,1]^5, y = sin(2 v^T(x - 1/2)) + noise, 16 ReLU units, "
+                           "n = 128 (512 with --thorough), Manifold Mixup Beta(2, 2); the gap at the trained net only (not "
+                           "the sup over the class); Theorem A.1's bound for the trained W and 3 random W, each fixed (the "
+                           "sup over W is never taken)")
 
 
 def check(ctx: Context, *, rad_bound=theorem_a1_bound, sup=ellipsoid_sup) -> Outcome:
@@ -69,15 +84,9 @@ def _check(ctx, *, rad_bound, sup):
 
     # population quantities for the trained first layer
     Xp, _ = _sample(pop, teacher, ctx.rng(352))
-    Hp = relu_features(W, Xp).numpy()
-    mu = Hp.mean(0)
-    Sigma = (n - 1) / n * np.cov(Hp.T, bias=True)
-    evals = np.linalg.eigvalsh(Sigma)
-    rank = int((evals > evals.max() * K * EPS).sum())
-    pinv = np.linalg.pinv(Sigma, hermitian=True)
-    mu_term = float(mu @ pinv @ mu)
     t1 = th1.numpy()
-    gamma = float(t1 @ Sigma @ t1)
+    gamma, rank, mu_term, Sigma = _population(W, Xp, n, t1)
+    pinv = np.linalg.pinv(Sigma, hermitian=True)
     H = relu_features(W, X).numpy()
     b0 = abs(th0)
 
@@ -89,15 +98,37 @@ def _check(ctx, *, rad_bound, sup):
     end = theorem_a1_proof_end(gamma, rank, mu_term, n)
     stats = (f"gamma = {gamma:.6g}, rank = {rank} of {K}, ||Sigma^{{+/2}} mu||^2 = {mu_term:.6g}, n = {n}, "
              f"{draws} sign draws")
+    # Theorem A.1 for the trained W and for random first layers, each fixed: (estimate, se, bound, last line, stats)
+    rows = [(rad.mean, rad.stderr, bound, end, "trained W")]
+    rng_w = ctx.rng(360)
+    for k in range(RANDOM_W):
+        Wr = torch.as_tensor(rng_w.normal(size=(K, P)) / math.sqrt(P))
+        g_r, rank_r, mu_r, S_r = _population(Wr, Xp, n, th1.numpy())
+        r_r = rademacher_fixed_features(relu_features(Wr, X).numpy(), S_r, g_r, draws=draws, generator=ctx.rng(361 + k),
+                                        sup=sup)
+        rows.append((r_r.mean, r_r.stderr, rad_bound(g_r, rank_r, mu_r, n), theorem_a1_proof_end(g_r, rank_r, mu_r, n),
+                     f"random W {k + 1}: gamma = {g_r:.4g}, rank = {rank_r}, ||.||^2 = {mu_r:.4g}"))
+    est = np.array([r[0] for r in rows])
+    se = np.array([r[1] for r in rows])
+    bounds = np.array([r[2] for r in rows])
+    ends = np.array([r[3] for r in rows])
     out.evidence.append(Evidence(
-        "Rad_S(W^NN_gamma, trained W fixed, theta_1 part) <= Theorem A.1's 2 sqrt(gamma (rank + ||Sigma^{+/2} mu||^2)/n)",
-        "monte-carlo", rad.mean, bound, Z_MC * rad.stderr, rad.mean - Z_MC * rad.stderr <= bound,
+        "Rad_S(W^NN_gamma, W fixed, theta_1 part) <= Theorem A.1's 2 sqrt(gamma (rank + ||Sigma^{+/2} mu||^2)/n), "
+        f"trained W and {RANDOM_W} random W (theta_1's gamma)", "monte-carlo", [float(v) for v in est],
+        [float(v) for v in bounds], Z_MC * float(se.max()), bool((est - Z_MC * se <= bounds).all()),
         f"Monte Carlo over xi: the bound is violated only if exceeded by more than {Z_MC:g} standard errors",
-        detail=stats))
+        detail=stats + "; " + "; ".join(r[4] for r in rows[1:]), role="decisive", id="rad-bound",
+        tightness={"bound_over_measured": float((bounds / est).min()), "trivial_bound": None,
+                   "note": "smallest bound / estimate over the first layers"}))
+    out.evidence.append(Evidence(
+        "power: the Rademacher criterion rejects the proof's last line sqrt(gamma rank / n) as the bound", "monte-carlo",
+        [float(v) for v in ends], [float(v) for v in est], Z_MC * float(se.max()),
+        not bool((est - Z_MC * se <= ends).all()), "the decisive criterion of rad-bound applied to the wrong line",
+        role="power", id="power-rad-last-line"))
     out.evidence.append(Evidence(
         "the proof's last line 'Rad <= sqrt(gamma rank / n)' fails on the trained net", "counterexample", rad.mean, end,
         Z_MC * rad.stderr, rad.mean - Z_MC * rad.stderr > end,
-        f"the Monte Carlo estimate exceeds it by more than {Z_MC:g} standard errors", detail=stats))
+        f"the Monte Carlo estimate exceeds it by more than {Z_MC:g} standard errors", detail=stats, id="cx-last-line"))
 
     # the intercept: at gamma = 0 the class still holds every constant |theta_0| <= b0
     e_abs = expected_abs_rademacher_sum(n)
@@ -106,12 +137,12 @@ def _check(ctx, *, rad_bound, sup):
     out.evidence.append(Evidence(
         "the intercept's share of Rad, b0 E|sum xi_i| / n: Monte Carlo = exact binomial sum", "monte-carlo", mc0.mean,
         rad0, Z_MC * mc0.stderr, abs(mc0.mean - rad0) <= Z_MC * mc0.stderr, f"{Z_MC:g} standard errors",
-        detail=f"b0 = |theta_0| of the trained net = {b0:.6g}, gamma = 0"))
+        detail=f"b0 = |theta_0| of the trained net = {b0:.6g}, gamma = 0", id="intercept-mc"))
     out.evidence.append(Evidence(
         "gamma = 0, |theta_0| <= b0: Rad = b0 E|sum xi_i|/n > 0 = Theorem A.1's bound", "counterexample", rad0,
         printed_a1 * 0, 0.0, rad0 > theorem_a1_bound(0.0, rank, mu_term, n),
         "exact: E|sum xi_i| by the binomial sum, Theorem A.1's bound is 0 at gamma = 0",
-        detail=f"b0 = {b0:.6g}, n = {n}"))
+        detail=f"b0 = {b0:.6g}, n = {n}", id="cx-gamma-zero"))
 
     cx = _analytic_counterexamples(ctx, n, draws, sup)
     out.evidence += cx["evidence"]
@@ -127,17 +158,29 @@ def _check(ctx, *, rad_bound, sup):
     L, B = 2 * (U + Y_MAX), (U + Y_MAX) ** 2
     rhs = theorem_3_5_bound(gamma, rank, mu_term, n, L, B, DELTA)
     corrected = 2 * L * (printed_a1 + rad0) + B * math.sqrt(math.log(1 / DELTA) / (2 * n))
+    conf = B * math.sqrt(math.log(1 / DELTA) / (2 * n))
     out.evidence.append(Evidence(
         f"generalisation gap L(theta) - L_std(theta, S) <= Theorem 3.5's bound (delta = {DELTA:g})", "monte-carlo", gap,
         rhs, Z_MC * test_se, gap - Z_MC * test_se <= rhs,
         f"population loss from {pop} fresh draws; {Z_MC:g} standard errors",
         detail=(f"L = 2(U + Y) = {L:.4g}, B = (U + Y)^2 = {B:.4g} with U = {U:.4g}, Y = {Y_MAX}; train loss "
                 f"{train:.6g}, test loss {test:.6g}; bound / gap = {rhs / gap:.3g}; with the intercept term "
-                f"(2L (A.1 + b0 E|sum xi|/n) + B sqrt(log(1/delta)/2n)) the bound is {corrected:.4g}")))
+                f"(2L (A.1 + b0 E|sum xi|/n) + B sqrt(log(1/delta)/2n)) the bound is {corrected:.4g}"),
+        role="decisive", id="gap-bound",
+        tightness={"bound_over_measured": rhs / gap, "trivial_bound": B, "confidence_term_over_measured": conf / gap,
+                   "note": "trivial: the squared loss lies in [0, (U + Y)^2] on Theta"}))
+    wrong = 2 * L * end + conf  # Theorem 3.5 with the proof's last line sqrt(gamma rank/n) for Theorem A.1's bound
+    out.evidence.append(Evidence(
+        "power: the gap criterion rejects Theorem 3.5 with the proof's last line, 2L sqrt(gamma rank/n) + "
+        "B sqrt(log(1/delta)/(2n))", "monte-carlo", gap, wrong, Z_MC * test_se, not (gap - Z_MC * test_se <= wrong),
+        "the decisive criterion of gap-bound applied to the wrong bound",
+        detail=f"the confidence term alone ({conf:.4g}) exceeds the gap ({gap:.4g}): no wrong Rademacher part can be "
+               "rejected by the gap at this size", role="power", id="power-gap-last-line"))
     out.evidence.append(Evidence(
         "bound terms: 4L sqrt(gamma (rank + ||.||^2)/n) and B sqrt(log(1/delta)/(2n))", "exact",
-        [4 * L * math.sqrt(gamma * (rank + mu_term) / n), B * math.sqrt(math.log(1 / DELTA) / (2 * n))], None, None, None,
-        "reported: the confidence term alone exceeds the measured gap", detail=f"measured gap {gap:.4g}"))
+        [4 * L * math.sqrt(gamma * (rank + mu_term) / n), conf], None, None, None,
+        "reported: the confidence term alone exceeds the measured gap", detail=f"measured gap {gap:.4g}",
+        id="bound-terms"))
 
     lmm_final = history[-1]
     out.notes.append(
@@ -162,24 +205,46 @@ def _check(ctx, *, rad_bound, sup):
                        "2 L b0 E|sum xi_i|/n <= 2 L b0/sqrt(n)",
             counterexample=(f"gamma = 0, b0 = {b0:.4g} (the trained intercept), n = {n}: Rad = b0 E|sum xi|/n = {rad0:.6g} "
                             f"> 0 = the bound; with a constant hidden feature (x_(p+1) = 1, W row e_(p+1)) Rad = "
-                            f"{cx['const_rad']} while the bound is {cx['const_bound']:.4g}")),
+                            f"{cx['const_rad']} while the bound is {cx['const_bound']:.4g}"),
+            kind="weakening", evidence="cx-gamma-zero"),
+        Erratum(
+            location="Theorem 3.5 / Theorem A.1, 'for all f_theta in W^NN_gamma' (theta includes W)",
+            statement="mu_sigma = E[sigma(W x)] and Sigma^sigma_X, hence the class and the bound, are stated for all f_theta",
+            correction="mu_sigma, Sigma^sigma_X and W^NN_gamma are functions of W, and the proof (A.3.3) fixes W: the theorem "
+                       "holds for each fixed first layer W (chosen before the data); a bound uniform over W needs a "
+                       "supremum over W that is never taken",
+            counterexample="no counterexample computed: the bound is checked for the trained W and 3 random W, each fixed",
+            kind="hypothesis"),
         Erratum(
             location="Appendix A.3.3, last display",
             statement="'Combining all the pieces, we get Rad(W_gamma, S) <= sqrt(gamma rank(Sigma^sigma)/n)'",
             correction="contradicts Theorem A.1 just proved (the mu_sigma term is dropped and the factor 2 lost); "
                        "the bound the argument gives is 2 sqrt(gamma (rank + ||Sigma^{+/2} mu_sigma||^2)/n)",
             counterexample=(f"trained net, {stats}: Monte Carlo Rad = {rad.mean:.5g} +/- {rad.stderr:.2g} > "
-                            f"sqrt(gamma rank/n) = {end:.5g}; {cx['end_text']}")),
+                            f"sqrt(gamma rank/n) = {end:.5g}; {cx['end_text']}"),
+            kind="proof", evidence="cx-last-line"),
         Erratum(
             location="Appendix A.3.3, first display",
             statement="... <= ||theta~_1||_2 ||E_xi[(1/n) sum_i xi_i Sigma^{+/2} sigma(W x_i)]|| + ||theta~_1|| "
                       "||Sigma^{+/2} mu_sigma|| / sqrt(n)",
             correction="E_xi ||(1/n) sum_i xi_i Sigma^{+/2}(sigma(W x_i) - mu_sigma)|| (the expectation outside the norm, "
                        "and the centred features of the line above): as printed the first term is identically 0",
-            counterexample=cx["display_text"]),
+            counterexample=cx["display_text"], kind="proof", evidence="cx-first-display"),
     ]
     out.figures["rademacher-vs-bounds"] = _plot(rad, printed_a1, end, cx, gamma, rank, mu_term, n)
     return out
+
+
+def _population(W, Xp, n, t1):
+    """(gamma = t1^T Sigma t1, rank(Sigma), ||Sigma^(+/2) mu||^2, Sigma) for the first layer W from the population
+    sample Xp: Sigma^sigma_X = E[Sigma_hat^sigma_X] = (n-1)/n Cov(sigma(W x)), mu = E sigma(W x)."""
+    Hp = relu_features(W, Xp).numpy()
+    mu = Hp.mean(0)
+    Sigma = (n - 1) / n * np.cov(Hp.T, bias=True)
+    evals = np.linalg.eigvalsh(Sigma)
+    rank = int((evals > evals.max() * K * EPS).sum())
+    pinv = np.linalg.pinv(Sigma, hermitian=True)
+    return float(t1 @ Sigma @ t1), rank, float(mu @ pinv @ mu), Sigma
 
 
 def _sample(N, teacher, rng):
@@ -224,13 +289,13 @@ def _sup_evidence(ctx, H, Sigma, gamma, pinv, sup):
         ev.append(Evidence(
             f"sup over theta^T Sigma theta <= gamma of theta^T v = value at the KKT point theta* (sign draw {k + 1})",
             "exact", s, attained, tol, ok, "64 ulp x condition number of Sigma on its range (pseudo-inverse by SVD)",
-            detail=f"theta*^T Sigma theta* = {feas:.15g} (gamma = {gamma:.15g}); cond = {cond:.3g}"))
+            detail=f"theta*^T Sigma theta* = {feas:.15g} (gamma = {gamma:.15g}); cond = {cond:.3g}", id=f"sup-kkt-{k + 1}"))
         U = rng.normal(size=(20_000, len(v)))
         scale = np.sqrt(np.einsum("ij,jk,ik->i", U, Sigma, U))
         best = float(np.max((U @ v) * math.sqrt(gamma) / scale))
         ev.append(Evidence(
             f"no random point on the ellipsoid beats the closed-form sup (20000 directions, sign draw {k + 1})", "exact",
-            best, s, tol, best <= s + tol, "closed form + its round-off tolerance"))
+            best, s, tol, best <= s + tol, "closed form + its round-off tolerance", id=f"sup-random-{k + 1}"))
     return ev
 
 
@@ -252,10 +317,11 @@ def _analytic_counterexamples(ctx, n, draws, sup):
     ev = [
         Evidence("A.3.3's first display as printed (||E_xi[...]|| = 0): Rad <= sqrt(gamma/n) ||Sigma^{+/2} mu|| fails",
                  "counterexample", rad.mean, display, Z_MC * rad.stderr, rad.mean - Z_MC * rad.stderr > display,
-                 f"Monte Carlo Rad exceeds the printed right-hand side by more than {Z_MC:g} standard errors", detail=stats),
+                 f"Monte Carlo Rad exceeds the printed right-hand side by more than {Z_MC:g} standard errors", detail=stats,
+                 id="cx-first-display"),
         Evidence("the proof's last line sqrt(gamma rank/n) fails for h = relu(x) on U[-1,1]^k", "counterexample",
                  rad.mean, end, Z_MC * rad.stderr, rad.mean - Z_MC * rad.stderr > end,
-                 f"exceeded by more than {Z_MC:g} standard errors", detail=stats),
+                 f"exceeded by more than {Z_MC:g} standard errors", detail=stats, id="cx-last-line-analytic"),
     ]
     # a constant feature: x_(k+1) = 1 and a unit w = e_(k+1): theta_1 may run along ker Sigma
     Hc = np.hstack([H, np.ones((n, 1))])
@@ -269,7 +335,8 @@ def _analytic_counterexamples(ctx, n, draws, sup):
         "constant hidden feature (x_(k+1) = 1, unit e_(k+1)): Rad = +inf, Theorem A.1's bound is finite", "counterexample",
         const.mean, cbound, None, math.isinf(const.mean) and math.isfinite(cbound),
         "exact: sum xi_i h_i has a component along ker Sigma whenever sum xi_i != 0",
-        detail="theta_1 = t e_(k+1) has theta_1^T Sigma theta_1 = 0 for every t and gives the constant t"))
+        detail="theta_1 = t e_(k+1) has theta_1^T Sigma theta_1 = 0 for every t and gives the constant t",
+        id="cx-constant-feature"))
     return {
         "evidence": ev, "rad": rad, "display": display, "end": end, "const_rad": const.mean, "const_bound": cbound,
         "display_text": f"{stats}: Monte Carlo Rad = {rad.mean:.5g} +/- {rad.stderr:.2g} > the printed right-hand side "
@@ -312,4 +379,5 @@ CLAIM = Claim(
                 "Lemma A.1 (Bartlett & Mendelson): the loss is L-Lipschitz and B-bounded on the range of f"),
     derivation="derivations.theorem_3_5",
     check=check,
+    scope=SCOPE,
 )
