@@ -22,8 +22,15 @@ dimension 2 and widths 2 (every identity below is linear algebra that does not d
    affine piece, which is not 0; the Hessian is still 0. So :math:`f = \nabla f^\top x` needs bias-free
    layers, :math:`\nabla^2 f = 0` a.e. does not.
 
-``derive(bias=True)`` plants biases in the networks of items 2 and 3: their Euler facts then fail with
-the residual of item 4.
+0. Every size and depth at once: on a fixed pattern everything above the first layer is a constant row M,
+   max-pooling a constant selection P, the gate a constant D, so :math:`f = MPDWx` with MatrixSymbols of
+   symbolic sizes; :math:`f - \nabla f^\top x` is the zero matrix and :math:`\nabla f = (MPDW)^\top` is free
+   of x. With items 1 and 3 (patterns are constant off the kinks, a finite union of hyperplane pieces) this
+   decides the statement for every bias-free ReLU / max-pooling net: these facts are the claim's decisive
+   evidence.
+
+``derive(bias=True)`` plants biases in the networks of items 0, 2 and 3: their Euler facts then fail with
+the residual of item 4. ``derive(degree=2)`` plants a wrong statement, :math:`f = \frac12\nabla f^\top x`.
 """
 
 from __future__ import annotations
@@ -107,9 +114,30 @@ def _case_facts():
              max_ok, "0" if max_ok else "\\ne 0")]
 
 
-def derive(bias: bool = False) -> Derivation:
-    """``bias=True`` plants biases in the networks whose Euler identity is derived (it must then fail)."""
+def _general_facts(bias, degree):
+    r"""Every size and depth at once (item 0): on a fixed activation pattern everything above the first layer is a
+    constant row M (1 x k, k symbolic), max-pooling a constant selection P (k x m), the ReLU gate a constant D (m x m),
+    so :math:`f = M P D (W x + b)` with symbolic d, m, k; the statement :math:`f = \nabla f^\top x / \text{degree}`
+    (degree 1: Euler's identity for a positively homogeneous f) and :math:`\nabla f` free of x (Hessian 0)."""
+    d, m, k = sp.symbols("d m k", integer=True, positive=True)
+    x = sp.MatrixSymbol("x", d, 1)
+    M, P, D, W = sp.MatrixSymbol("M", 1, k), sp.MatrixSymbol("P", k, m), sp.MatrixSymbol("D", m, m), sp.MatrixSymbol("W", m, d)
+    pre = W * x + sp.MatrixSymbol("b", m, 1) if bias else W * x
+    f = M * P * D * pre
+    g = sp.diff(f, x)
+    residual = sp.simplify(f - g.T * x / degree)
+    ok = residual == sp.ZeroMatrix(1, 1) or residual == 0
+    return [("every size and depth (fixed pattern, f = M P D W x, symbolic d, m, k): f - grad f^T x = 0",
+             ok, "0" if ok else sp.latex(residual), "decisive"),
+            ("every size and depth: grad f = (M P D W)^T does not depend on x, so Hess f = 0",
+             x not in g.free_symbols, sp.latex(g), "decisive")]
+
+
+def derive(bias: bool = False, degree=1) -> Derivation:
+    """``bias=True`` plants biases in the networks whose Euler identity is derived (it must then fail);
+    ``degree=2`` plants a wrong statement, f = grad f^T x / 2 (Euler's identity for degree 2)."""
     b1, b2, b3 = (B1, B2, B3) if bias else (sp.zeros(2, 1), sp.zeros(2, 1), 0)
+    euler = euler_residual if degree == 1 else (lambda f: f - (gradient(f).T * X)[0] / degree)
     fixed = (w3.T * D2 * (W2 * D1 * (W1 * X + b1) + b2))[0] + b3
     fixed_pool = (w2P.T * P * sp.diag(*sp.symbols("e_1:5", real=True)) * (W1P * X + sp.Matrix([*b1, *b1])))[0] + b3
     relu_net = (w3.T * _relu(W2 * _relu(W1 * X + b1) + b2))[0] + b3
@@ -121,19 +149,20 @@ def derive(bias: bool = False) -> Derivation:
 
     facts = [
         *_case_facts(),
-        ("fixed pattern (B.2): f - grad f^T x = 0 for f = w3^T D2 W2 D1 W1 x", *_zero(euler_residual(fixed))),
-        ("fixed pattern (B.2): Hessian of w3^T D2 W2 D1 W1 x = 0", *_matrix_zero(sp.hessian(fixed, X))),
+        *_general_facts(bias, degree),
+        ("fixed pattern (B.2): f - grad f^T x = 0 for f = w3^T D2 W2 D1 W1 x", *_zero(euler(fixed)), "decisive"),
+        ("fixed pattern (B.2): Hessian of w3^T D2 W2 D1 W1 x = 0", *_matrix_zero(sp.hessian(fixed, X)), "decisive"),
         ("fixed pattern, max-pooling selection P (2x4) after ReLU gates: f - grad f^T x = 0",
-         *_zero(euler_residual(fixed_pool))),
-        ("fixed pattern, max-pooling selection P: Hessian = 0", *_matrix_zero(sp.hessian(fixed_pool, X))),
+         *_zero(euler(fixed_pool)), "decisive"),
+        ("fixed pattern, max-pooling selection P: Hessian = 0", *_matrix_zero(sp.hessian(fixed_pool, X)), "decisive"),
         ("piecewise ReLU net w3^T relu(W2 relu(W1 x)): f - grad f^T x = 0 for every x",
-         *_zero(max_to_heaviside(euler_residual(relu_net)))),
+         *_zero(max_to_heaviside(euler(relu_net))), "decisive"),
         ("piecewise ReLU + 2-to-1 max-pool net: f - grad f^T x = 0 for every x",
-         *_zero(max_to_heaviside(euler_residual(pool_net)))),
+         *_zero(max_to_heaviside(euler(pool_net))), "decisive"),
         ("piecewise ReLU net: Hessian = 0 off the kinks (every DiracDelta term set to 0)",
-         *_matrix_zero(off_kinks(hess_relu))),
+         *_matrix_zero(off_kinks(hess_relu)), "decisive"),
         ("piecewise ReLU + max-pool net: Hessian = 0 off the kinks (every DiracDelta term set to 0)",
-         *_matrix_zero(off_kinks(sp.hessian(pool_net, X)))),
+         *_matrix_zero(off_kinks(sp.hessian(pool_net, X))), "decisive"),
         ("with biases, fixed pattern: f - grad f^T x = w3^T D2 (W2 D1 b1 + b2) + b3",
          *_zero(euler_residual(with_bias) - intercept)),
         ("with biases, fixed pattern: Hessian = 0 (biases do not break the second identity)",

@@ -5,7 +5,7 @@ import torch
 
 from derivations import theorem_3_1 as derivation
 from mixverify.adversarial import mixup_attack_radii
-from mixverify.claim import Context
+from mixverify.claim import Context, decide
 from mixverify.claims import theorem_3_1
 
 CTX = Context(seed=0)
@@ -19,6 +19,8 @@ def planted(kind):
             r = {**r, "c_x": r["c_x"] * scale, "eps_i": r["eps_i"] * scale, "eps_min": r["eps_min"] * scale}
         elif kind == "R = max R_i":
             r = {**r, "eps_min": r["eps_i"].max()}
+        elif kind == "doubled":  # the statement with its constant off by 2
+            r = {**r, "eps_i": 2 * r["eps_i"], "eps_min": 2 * r["eps_min"]}
         elif kind == "moments of D_lambda":  # E[1 - lam] under Beta(alpha, beta) is beta / (alpha + beta)
             ratio = (beta / (alpha + beta)) / (2 * alpha * beta / ((alpha + beta) * (alpha + beta + 1)))
             r = {**r, "eps_i": r["eps_i"] * ratio, "eps_min": r["eps_min"] * ratio}
@@ -27,21 +29,32 @@ def planted(kind):
 
 
 @pytest.mark.parametrize("kind,which", [
-    ("c_x = max", "L~_mix >= mean"),
-    ("R = max R_i", "mean l~_adv(eps_i sqrt d) >= mean"),
-    ("moments of D_lambda", "L~_mix >= mean"),
+    ("c_x = max", "bound-holds"),
+    ("R = max R_i", "radius-order"),
+    ("moments of D_lambda", "bound-holds"),
+    ("doubled", "bound-holds"),
 ])
-def test_planted_radii_are_rejected(kind, which):
-    bad = theorem_3_1.check(CTX, radii=planted(kind), datasets=30, search=30).failed()
-    assert any(n.startswith(which) for n in bad), kind
+def test_planted_wrong_radii_fail_the_decisive_evidence(kind, which):
+    out = theorem_3_1.check(CTX, radii=planted(kind), datasets=30, search=30)
+    assert out.by_id(which).passed is False, kind
+    assert decide(out.evidence, out.errata) == "refuted"
 
 
-def test_counterexamples_and_errata():
+def test_verified_with_erratum_on_centred_data():
     out = theorem_3_1.check(CTX)
-    assert not out.failed()
-    counter = [e for e in out.evidence if e.kind == "counterexample"]
-    assert len(counter) == 3 and all(e.passed for e in counter)
-    assert any("centred" in e.correction for e in out.errata)
+    assert all(e.passed for e in out.evidence if e.role != "context"), out.failed()
+    # the inequality chain: both inequalities, and the two proof steps that lower-bound R1 and R2 (A.2.2)
+    assert {e.id for e in out.decisive()} == {"bound-holds", "radius-order", "step-r1", "step-r2"}
+    assert out.by_id("bound-holds").tightness["smallest_bound_over_measured"] >= 1
+    # the power checks: a doubled radius and a radius without R_i are rejected by the same criterion
+    assert out.by_id("power-2").passed and out.by_id("power-c_x").passed
+    kinds = {x.kind: x.evidence for x in out.errata}
+    assert kinds == {"hypothesis": "cx-uncentred", "typo": "cx-eq11"}
+    for x in out.errata:
+        assert out.by_id(x.evidence).passed
+    assert out.by_id("cx-not-in-theta").passed
+    assert decide(out.evidence, out.errata) == "verified-with-erratum"
+    assert theorem_3_1.CLAIM.scope.setting == "instances"
 
 
 def test_non_binary_labels_are_refused():

@@ -12,7 +12,6 @@ from mixverify.claim import Context, run_claim
 from mixverify.claims import theorem_3_2 as t32
 
 CTX = Context(seed=0)
-MAIN = "P(L~_mix(theta_hat) >= mean l~_adv"
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +23,14 @@ def failed(derivation):
     return [name for name, ok, _ in derivation.facts if not ok]
 
 
-def test_claim_holds(result):
-    assert result.status in ("verified", "verified-with-erratum"), (result.error, result.outcome.failed())
-    kinds = {e.kind for e in result.outcome.evidence}
+def test_claim_is_uninformative(result):
+    # the decisive frequency meets the guarantee, but so does R~ doubled: at R~ ~ 2e-5 any constant passes
+    out = result.outcome
+    assert out.by_id("bound-prob").passed and out.by_id("power-2R").passed is False
+    assert result.status == "uninformative", (result.error, out.failed())
+    assert out.by_id("bound-prob").tightness["bound_over_measured"] < 1e-2
+    kinds = {e.kind for e in out.evidence}
     assert {"symbolic", "exact", "monte-carlo", "counterexample"} <= kinds
-    assert result.seconds < 60
     assert isinstance(result.outcome.figures["slack-over-data-sets"], Figure)
 
 
@@ -40,15 +42,20 @@ def test_errata_recorded(result):
     assert "x_i not in X_Theta*(tau)" in text  # the ratio display typo
     assert "fixed before S" in text  # the constants' quantifier
     assert all(e.counterexample for e in result.outcome.errata)
+    kinds = {e.evidence: e.kind for e in result.outcome.errata}
+    assert kinds == {"delta-n": "typo", "cx-separable-no-min": "hypothesis", "cx-unbounded": "hypothesis",
+                     "cx-ratio-printed": "proof", "cx-constants-after-S": "hypothesis"}
+    for id_ in kinds:
+        assert result.outcome.by_id(id_).passed in (True, None)
 
 
 def test_main_probability_meets_guarantee(result):
-    ev = next(e for e in result.outcome.evidence if e.name.startswith(MAIN))
-    assert ev.passed and ev.value >= ev.reference
+    ev = result.outcome.by_id("bound-prob")
+    assert ev.role == "decisive" and ev.passed and ev.value >= ev.reference
 
 
 def _main_failed(outcome):
-    return any(n.startswith(MAIN) for n in outcome.failed())
+    return outcome.by_id("bound-prob").passed is False and outcome.status() == "refuted"
 
 
 @pytest.mark.parametrize("planted", [

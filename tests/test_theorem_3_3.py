@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from derivations import theorem_3_3 as derivation
-from mixverify.claim import Context
+from mixverify.claim import Context, decide
 from mixverify.claims import theorem_3_3
 
 
@@ -13,15 +13,31 @@ def cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
-def test_printed_notation_is_rejected():
-    out = theorem_3_3.check(Context(seed=0), notation_factor=784)
-    assert any("L~_mix >= mean" in n for n in out.failed())
+@pytest.fixture(scope="module")
+def outcome(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+        return theorem_3_3.check(Context(seed=0))
 
 
-def test_holds_with_eq6_and_records_the_erratum():
-    out = theorem_3_3.check(Context(seed=0))
-    assert not out.failed()
-    assert any("after Eq. (6)" in e.location for e in out.errata)
+@pytest.mark.parametrize("kwargs", [dict(notation_factor=784), dict(radius_factor=2.0)], ids=["printed-d", "radius-x2"])
+def test_wrong_statements_fail_the_decisive_evidence(kwargs):
+    # the notation printed after Eq. (6) (delta^2 d / 2, d = 784 for Fashion-MNIST), and the radii doubled
+    out = theorem_3_3.check(Context(seed=0), **kwargs)
+    assert [e.id for e in out.decisive() if not e.passed]
+    assert decide(out.evidence, out.errata) == "refuted"
+
+
+def test_holds_with_eq6_on_centred_data_and_records_the_errata(outcome):
+    assert {e.id for e in outcome.decisive()} == {"bound-random", "radius-order-random", "bound-moons", "bound-fmnist"}
+    assert all(e.passed for e in outcome.evidence if e.role != "context"), outcome.failed()
+    assert {x.kind: x.evidence for x in outcome.errata} == {"typo": "cx-notation-d", "hypothesis": "cx-uncentred"}
+    assert all(outcome.by_id(x.evidence).passed for x in outcome.errata)
+    assert any("after Eq. (6)" in x.location for x in outcome.errata)
+    assert outcome.by_id("power-2").passed
+    assert all(outcome.by_id(i).tightness["bound_over_measured"] >= 1 for i in ("bound-moons", "bound-fmnist"))
+    assert decide(outcome.evidence, outcome.errata) == "verified-with-erratum"
+    assert theorem_3_3.CLAIM.scope.setting == "instances" and "ERM-trained" in theorem_3_3.CLAIM.scope.detail
 
 
 def test_angular_label_changes():

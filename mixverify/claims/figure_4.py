@@ -3,13 +3,29 @@ iterations of the l2 attack that computes the latter (Appendix C.2, Figure 4).
 
 Setting of the paper: two moons, logistic regression and a two-layer ReLU network, l2 attacks with
 :math:`\varepsilon\sqrt d = 0.5`. Models are trained (ERM, seeded, cached); the data are centred so that
-logistic regression needs no intercept and its exact adversarial loss has the closed form.
+logistic regression needs no intercept and its exact adversarial loss has the closed form. For the ReLU
+network the true adversarial loss is unknown; the l2 PGD attack (40 steps, one random restart) lower-bounds it.
 
-What is tested: for logistic regression the Taylor surrogate is within its Lagrange remainder bound of
-the exact maximum, :math:`|\max\ell - \max q| \le \sup_t|\ell(u+t) - q(t)| \le
-\frac{\max|\ell'''|}{6}(\eta\|\theta\|)^3` with :math:`\max_u|g(1-g)(1-2g)| = \frac{1}{6\sqrt3}`, and
-PGD converges to the exact maximum. For the ReLU network the maximum is unknown: the gap between the
-PGD loss and Eq. (6), and how many balls contain a kink of the network, are reported.
+**Criterion for "a good approximation of the original adversarial loss"** (fixed before the numbers it
+gives; docs/verdicts.md section 4). The paper uses Eq. (5)/(6) to attribute the *adversarial increment*
+:math:`L^{adv} - L^{std}` (what an attack adds to the clean loss) to terms that Mixup's regularizers
+dominate (Theorems 3.1, 3.3); the trivial approximation that argument improves on is the clean loss
+:math:`L^{std}` (increment 0). Eq. (5)/(6) is never below :math:`L^{std}` (its added terms are
+:math:`\ge 0`), so "closer to :math:`L^{adv}` than :math:`L^{std}` is" holds for *any* approximation
+below the target, however small its increment: it cannot fail for an underestimate. The criterion read
+here is the symmetric one: the approximation is good when it is **closer to the adversarial loss than to
+the clean loss**, :math:`|L^{adv} - \tilde L^{adv}| < \frac12 (L^{adv} - L^{std})` (mean losses over the
+training data), i.e. its relative error on the increment is below 1/2: it carries more than half of the
+effect it is meant to explain. Applied to both models the paper names; for the ReLU net :math:`L^{adv}` is
+the PGD loss, a lower bound, so an approximation below it is judged generously (its true error is larger).
+The weaker reading's number (relative increment error below 1) is reported beside it.
+
+**Power** (``power-missing-half-<model>``): the same criterion applied, per model, to a plausible wrong
+version, Eq. (5)/(6) without the 1/2 of the second-order term; it passes when that version is rejected.
+
+Implementation checks: for logistic regression Eq. (5) is within its Lagrange remainder bound of the exact
+maximum, :math:`|\max\ell - \max q| \le \frac{\max|\ell^{(3)}|}{6}(\eta\|\theta\|)^3` with
+:math:`\max_u|g(1-g)(1-2g)| = \frac{1}{6\sqrt3}`, and PGD converges to the exact maximum.
 """
 
 from __future__ import annotations
@@ -20,10 +36,11 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ..adversarial import adversarial_losses, taylor_adversarial_loss
+from ..adversarial import adversarial_losses, taylor_adversarial_loss, taylor_adversarial_parts
 from ..attacks import pgd
-from ..claim import Claim, Context, Evidence, Outcome
+from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..datasets import two_moons
+from ..losses import standard_loss
 from ..models import linear_model
 from ..networks import ReLUMLP
 from ..training import train
@@ -32,10 +49,30 @@ RADIUS = 0.5  # eps sqrt(d), as in Appendix C.2
 STEPS = 40
 EPS64 = float(np.finfo(float).eps)
 MAX_THIRD = 1 / (6 * math.sqrt(3))  # max_u |g(1-g)(1-2g)|, derived in derivations/figure_4.py
+#: "Good approximation": |L_adv - L~_adv| < CLOSER * (L_adv - L_std), closer to the target than to the clean loss.
+CLOSER = 0.5
+MODELS = ("logistic regression", "two-layer ReLU net")
 
 
-def check(ctx: Context, *, taylor=taylor_adversarial_loss) -> Outcome:
-    """``taylor(f, X, y, eps)`` (Eq. 5/6) can be planted wrong."""
+def increment_error(adv: float, approx: float, clean: float) -> float:
+    r""":math:`|L^{adv} - \tilde L^{adv}| / (L^{adv} - L^{std})`: the relative error of the approximation on the
+    adversarial increment (0: exact; 1: no better than the clean loss, the trivial approximation)."""
+    return abs(adv - approx) / (adv - clean)
+
+
+def without_half(f, X, y, eps):
+    r"""The plausible wrong version of Eq. (5)/(6): :math:`\ell + \eta\,\mathrm{first} + \eta^2|h''|\|\nabla f\|^2`
+    (the 1/2 of the second-order term missing); mean over the data."""
+    p = taylor_adversarial_parts(f, X, y)
+    eta = eps * math.sqrt(X.shape[1])
+    return (p["loss"] + eta * p["first"] + 2 * eta**2 * p["second"]).mean()
+
+
+def check(ctx: Context, *, taylor=taylor_adversarial_loss, statement=None) -> Outcome:
+    """``taylor(f, X, y, eps)`` (our Eq. 5/6, mean over the data) can be planted wrong to see the implementation
+    checks reject it; ``statement(f, X, y, eps)`` (default: ``taylor``) is the approximation the paper's sentence
+    is about, judged by the decisive criterion: plant a wrong statement there (a flipped sign)."""
+    statement = taylor if statement is None else statement
     out = Outcome()
     X, y = two_moons(200, noise=0.1, seed=ctx.seed, centre=True)
     y = y.to(X.dtype)
@@ -47,7 +84,7 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss) -> Outcome:
                  device="cpu", key="figure-4/relu/v1").model.to(torch.float64).eval()
     theta = logit[0].weight.detach()[0]
     lin = linear_model(theta)
-    traces = {}
+    traces, values = {}, {}
     gen = torch.Generator().manual_seed(ctx.seed)
 
     # logistic regression: exact, Taylor, PGD
@@ -61,14 +98,17 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss) -> Outcome:
         "exact", gap, 0.0, tol, gap <= tol,
         "max|l'''|/6 (eps sqrt d ||theta||)^3 with max|g(1-g)(1-2g)| = 1/(6 sqrt 3), + 1e3 ulp",
         detail=f"||theta|| = {float(theta.norm()):.4g}; mean exact {float(exact.mean()):.6g}, "
-               f"mean Eq. (5) {float(approx.mean()):.6g}"))
-    Xa, trace = pgd(lin, X, y, RADIUS, norm=2, steps=STEPS, random_start=False, trace=True)
+               f"mean Eq. (5) {float(approx.mean()):.6g}", id="lagrange-logistic"))
+    _, trace = pgd(lin, X, y, RADIUS, norm=2, steps=STEPS, random_start=False, trace=True)
     final = float(trace[-1].mean())
     out.evidence.append(Evidence(
         "logistic regression: the l2 PGD attack converges to the exact adversarial loss", "exact", final,
         float(exact.mean()), 1e3 * EPS64 * abs(final), abs(final - float(exact.mean())) <= 1e3 * EPS64 * abs(final),
-        "constant gradient direction: PGD from delta = 0 lands on the maximiser; 1e3 ulp"))
+        "constant gradient direction: PGD from delta = 0 lands on the maximiser; 1e3 ulp", id="pgd-logistic"))
     traces["logistic regression"] = (trace.mean(1).numpy(), float(approx.mean()), float(exact.mean()))
+    values["logistic regression"] = (float(exact.mean()), float(statement(lin, X, y, eps).detach()),
+                                     float(standard_loss(lin, X, y)),
+                                     float(without_half(lin, X, y, eps).detach()), "exact maximum (closed form)")
 
     # two-layer ReLU network: PGD (true loss, lower bound) vs Eq. (6)
     Xa, trace = pgd(relu, X, y, RADIUS, norm=2, steps=STEPS, restarts=1, generator=gen, trace=True)
@@ -77,15 +117,36 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss) -> Outcome:
     with torch.no_grad():
         pattern = (relu[0](X) > 0) != (relu[0](Xa) > 0)
     crossed = float(pattern.any(dim=1).to(torch.float64).mean())
-    out.evidence.append(Evidence(
-        "two-layer ReLU net: relative gap between the PGD adversarial loss and Eq. (6) at eps sqrt d = 0.5", "exact",
-        (found - approx_relu) / found, None, None, None, "reported: the true maximum is unknown (PGD lower-bounds it)",
-        detail=f"PGD {found:.6g}, Eq. (6) {approx_relu:.6g}; {100 * crossed:.0f}% of the attacks cross a ReLU kink, "
-               "where Eq. (6) (which takes Hess f = 0 as exact) stops being a second-order expansion"))
     traces["two-layer ReLU net"] = (trace.mean(1).numpy(), approx_relu, None)
-    rel_logit = (float(exact.mean()) - float(approx.mean())) / float(exact.mean())
-    out.notes.append(f"Relative gap true-vs-Taylor: logistic regression {rel_logit:+.2%}, "
-                     f"ReLU net {(found - approx_relu) / found:+.2%} (PGD as the true loss).")
+    values["two-layer ReLU net"] = (found, float(statement(relu, X, y, eps).detach()), float(standard_loss(relu, X, y).detach()),
+                                    float(without_half(relu, X, y, eps).detach()),
+                                    f"PGD loss, a lower bound ({100 * crossed:.0f}% of the attacks cross a ReLU kink)")
+
+    for name in MODELS:
+        adv, apx, clean, nohalf, what = values[name]
+        err = increment_error(adv, apx, clean)
+        out.evidence.append(Evidence(
+            f"{name}: Eq. ({5 if name == MODELS[0] else 6}) is closer to the adversarial loss than to the clean loss "
+            f"(relative error on the increment L_adv - L_std < {CLOSER:g})", "exact", err, f"< {CLOSER:g}", None,
+            err < CLOSER,
+            "criterion in the module docstring (fixed before the numbers): |L_adv - L~_adv| < (L_adv - L_std) / 2; "
+            "the weaker reading 'closer than L_std' is error < 1",
+            detail=f"L_adv = {adv:.6g} ({what}), Eq. 5/6 = {apx:.6g}, L_std = {clean:.6g}; relative gap to L_adv "
+                   f"{(apx - adv) / adv:+.1%}", role="decisive", id=f"close-{'logistic' if name == MODELS[0] else 'relu'}",
+            tightness={"bound_over_measured": apx / adv, "trivial_bound": clean / adv}))
+        wrong = increment_error(adv, nohalf, clean)
+        out.evidence.append(Evidence(
+            f"power, {name}: Eq. ({5 if name == MODELS[0] else 6}) without the 1/2 of the second-order term is rejected "
+            "by the same criterion", "exact", wrong, f">= {CLOSER:g}", None, wrong >= CLOSER,
+            "the decisive criterion applied to the plausible wrong version; passes when it rejects it",
+            detail=f"without the 1/2: {nohalf:.6g} against L_adv = {adv:.6g}, L_std = {clean:.6g}", role="power",
+            id=f"power-missing-half-{'logistic' if name == MODELS[0] else 'relu'}"))
+    out.notes.append("Relative gap Eq. (5)/(6) vs the adversarial loss: " + ", ".join(
+        f"{n} {(v[1] - v[0]) / v[0]:+.2%} (clean loss {(v[2] - v[0]) / v[0]:+.2%})" for n, v in values.items())
+        + "; for the ReLU net against the PGD loss, a lower bound of the true one.")
+    out.scope = Scope("paper", "two moons (n = 200, noise 0.1, centred; seed " + str(ctx.seed) + "), ERM-trained "
+                      "logistic regression (no intercept) and a two-layer ReLU net (64 hidden units, biases), l2 "
+                      "radius 0.5; the ReLU net's adversarial loss by PGD (40 steps), a lower bound")
     out.figures["taylor-vs-true"] = _plot(traces)
     return out
 
@@ -116,4 +177,7 @@ CLAIM = Claim(
                 "l2 attacks of radius eps sqrt(d) = 0.5"),
     derivation="derivations.figure_4",
     check=check,
+    scope=Scope("paper", "two moons (n = 200, noise 0.1, centred), ERM-trained logistic regression (no intercept) and "
+                "a two-layer ReLU net (64 hidden units, biases), l2 radius 0.5; the ReLU net's adversarial loss by PGD "
+                "(40 steps), a lower bound"),
 )

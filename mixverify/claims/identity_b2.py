@@ -13,6 +13,10 @@ by Theorem 3.3). Checked on float64 networks of :mod:`mixverify.networks` at 64 
   vector) is the probability that a segment of length h meets the kinks, and it shrinks like
   :math:`h^1`: the kinks form a set of codimension 1 (a null set), off which the gradient is locally
   constant. A Hessian non-zero on a set of positive measure would leave a fraction that does not go to 0.
+- **Decided in general** by derivations/identity_b2.py (its facts are the decisive evidence: on a fixed
+  activation pattern :math:`f = MPDWx` with matrices of symbolic sizes, so f equals its gradient times x and
+  the gradient is free of x; the piecewise nets are exactly these off the kinks); the numeric checks above
+  are instances (decisive too: a float64 network that broke the identity beyond round-off would refute it).
 - **Hypotheses.** With biases :math:`f - \nabla f^\top x` equals the intercept of the active affine piece
   (the :math:`w^\top D b` terms of ``derivations/identity_b2.py``), far above round-off, while the
   Hessian stays 0; with a smooth activation (tanh, softplus, bias-free) both identities fail.
@@ -28,7 +32,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from ..claim import Claim, Context, Evidence, Outcome
+from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..homogeneity import affine_pieces, identity_residuals, input_gradients, rounding_bound
 from ..networks import ReLUCNN, ReLUMLP, seeded
 from ..numerics import fit_order
@@ -97,6 +101,10 @@ def _ratio(r, bound) -> float:
     return float((r / bound).max())
 
 
+def _short(name: str) -> str:
+    return {"ReLU MLP": "mlp", "ReLU CNN, max-pooling": "cnn"}.get(name, name.split()[0].lower())
+
+
 def _claimed(name, net_X, measured) -> list[Evidence]:
     net, X = net_X
     r1, r2, bound = measured
@@ -105,11 +113,13 @@ def _claimed(name, net_X, measured) -> list[Evidence]:
         Evidence(f"f(x) = grad f(x)^T x, {_label(name)}: max |f - grad f^T x| / round-off bound", "exact",
                  _ratio(r1, bound), 0.0, 1.0, _ratio(r1, bound) <= 1, _BOUND_SOURCE,
                  detail=f"max |f - grad f^T x| = {float(r1.max()):.3e} at point {i} (bound there {float(bound[i]):.3e}; "
-                        f"bounds range {float(bound.min()):.2e} .. {float(bound.max()):.2e})"),
+                        f"bounds range {float(bound.min()):.2e} .. {float(bound.max()):.2e})", role="decisive",
+                 id=f"euler-{_short(name)}"),
         Evidence(f"Hess f(x) = 0, {_label(name)}: max |Hessian entry| over {len(X)} points (autograd)", "exact",
                  float(r2.max()), 0.0, 0.0, bool((r2 == 0).all()),
                  "exact: off the kinks the Hessian of each ReLU/max-pool layer is the derivative of a 0/1 mask, which "
-                 "autograd evaluates as an exact 0; no rounding can produce a non-zero entry"),
+                 "autograd evaluates as an exact 0; no rounding can produce a non-zero entry", role="decisive",
+                 id=f"hess-{_short(name)}"),
     ]
     for t in POWERS_OF_TWO:
         with torch.no_grad():
@@ -117,7 +127,8 @@ def _claimed(name, net_X, measured) -> list[Evidence]:
         ev.append(Evidence(
             f"positive homogeneity f(t x) = t f(x), t = {t:g}, {_label(name)} (no autograd)", "exact", gap, 0.0, 0.0,
             gap == 0.0, "exact: scaling by a power of two is exact in binary floating point and commutes with every "
-            "rounding, so every intermediate value scales exactly (Euler: homogeneity <=> f = grad f^T x a.e.)"))
+            "rounding, so every intermediate value scales exactly (Euler: homogeneity <=> f = grad f^T x a.e.)",
+            role="decisive", id=f"homogeneity-{_short(name)}-{t:g}"))
     return ev
 
 
@@ -135,11 +146,13 @@ def _with_biases(name, net_X, measured) -> list[Evidence]:
                  float(bound[i]), bool((r1 > bound).any()),
                  "the residual must exceed the round-off bound 2 gamma_K M(x) at some point (tolerance: the bound there)",
                  detail=f"point {i}: x = ({point}, ...), |x| = {float(X[i].norm()):.4f}, f(x) = {float(fx):.6f}, "
-                        f"grad f(x)^T x = {gx:.6f}; {int((r1 > bound).sum())} of {len(X)} points exceed the bound"),
+                        f"grad f(x)^T x = {gx:.6f}; {int((r1 > bound).sum())} of {len(X)} points exceed the bound",
+                 id=f"cx-bias-{name.split()[1].lower()}"),
         Evidence(f"{name}: |f - grad f^T x| = |intercept of the active affine piece| (w^T D b terms)", "exact",
                  _ratio(gap, bound), 0.0, 1.0, _ratio(gap, bound) <= 1, _BOUND_SOURCE,
                  detail=f"largest intercept |c(x)| = {float(intercept.abs().max()):.4f} "
-                        "(mixverify.homogeneity.affine_pieces; derivations/identity_b2.py, item 4)"),
+                        "(mixverify.homogeneity.affine_pieces; derivations/identity_b2.py, item 4)",
+                 id=f"intercept-{name.split()[1].lower()}"),
         Evidence(f"{name}: Hess f(x) = 0 still holds (biases break only the first identity)", "exact",
                  float(r2.max()), 0.0, 0.0, bool((r2 == 0).all()),
                  "exact: autograd differentiates the 0/1 masks to exact zeros"),
@@ -155,12 +168,12 @@ def _smooth(name, net_X, measured) -> list[Evidence]:
                  float(r1.max()), "0 claimed", float(bound.max()), bool((r1 > bound).any()),
                  "the residual must exceed the round-off bound 2 gamma_K M(x) (no masks, 1-Lipschitz activations) at "
                  "some point; tolerance: the largest bound",
-                 detail=f"median |f - grad f^T x| = {float(r1.median()):.3e}"),
+                 detail=f"median |f - grad f^T x| = {float(r1.median()):.3e}", id=f"cx-euler-{name.split()[0]}"),
         Evidence(f"without piecewise-linear activations: bias-free {name}, Hess f(x) != 0", "counterexample",
                  float(r2.max()), "0 claimed", float(bound.max()), bool((r2 * scale > bound).any()),
                  "some Hessian entry H_jk must change f across the scale of x by more than round-off: "
                  "max|H_jk| |x|^2 > 2 gamma_K M(x) at some point",
-                 detail=f"median max|H_jk| = {float(r2.median()):.3e}"),
+                 detail=f"median max|H_jk| = {float(r2.median()):.3e}", id=f"cx-hess-{name.split()[0]}"),
     ]
 
 
@@ -187,11 +200,11 @@ def _almost_everywhere(fractions) -> list[Evidence]:
                  "99% t-interval of the fitted log-log slope must lie in (0.5, 1.5): the kinks are hypersurfaces, "
                  "met by a segment of length h with probability ~ h (slope 0 would mean a non-zero Hessian on a set "
                  f"of positive measure); {AE_POINTS} points per step",
-                 detail="fractions " + counts),
+                 detail="fractions " + counts, role="decisive", id="ae-order"),
         Evidence("without piecewise-linear activations: tanh MLP, grad f changes at every point, however small h",
                  "counterexample", float(smooth[-1]), "-> 0 claimed", float(relu[-1]), bool(smooth[-1] > relu[-1]),
                  f"at the smallest step h = {steps[-1]:.0e} the fraction must exceed the ReLU net's",
-                 detail="fractions " + ", ".join(f"{f:.4f}" for f in smooth)),
+                 detail="fractions " + ", ".join(f"{f:.4f}" for f in smooth), id="cx-ae-tanh"),
     ]
 
 
@@ -253,4 +266,7 @@ CLAIM = Claim(
                 "the network is evaluated off its kinks (almost every x) for the Hessian statement"),
     derivation="derivations.identity_b2",
     check=check,
+    scope=Scope("general", "SymPy on a fixed activation pattern with matrices of symbolic sizes (every width and depth: "
+                "all layers above the first are a constant row), with ReLU/max-pooling written as 0/1 gates and "
+                "selections; checked numerically on a 10-50-50 MLP and a CNN with two 2x2 max-poolings (64 points each)"),
 )

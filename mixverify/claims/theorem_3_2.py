@@ -26,6 +26,15 @@ against the guarantee
 :math:`\hat\Theta_n\subseteq\Theta`, the zero-training-error set, and there is no minimizer on separable
 data), so the test reads :math:`\hat\Theta_n` as the unconstrained minimizers: a statement the proof does
 not cover (its Theorem 3.1 step :math:`\mathcal R_1\ge 0` fails there), checked empirically.
+
+**Verdict: uninformative.** The decisive frequency (``bound-prob``) meets the guarantee, but at
+:math:`\tilde R\approx 2\times10^{-5}` (:math:`\tilde\varepsilon_{min}\approx 6\times10^{-6}`) while the
+inequality holds on a data set up to a median R about 10^4 times larger, so the same criterion also accepts
+:math:`2\tilde R` (``power-2R`` fails): at this size the test cannot tell the printed constants from wrong ones.
+Errata kinds: delta_n -> 0 "as n -> 0" ``typo``; Theta_hat_n within Theta (vacuous: no minimizer on separable
+data, minimizers outside Theta otherwise), read as the unconstrained minimizers, ``hypothesis`` (the reading
+docs/verdicts.md section 3 asks for a vacuous statement); Theta* bounded ``hypothesis``; A.2.3's ratio display
+``proof``; constants fixed before S ``hypothesis``.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from scipy import optimize, special
 
 from .. import _validate
 from ..adversarial import taylor_adversarial_loss
-from ..claim import Claim, Context, Erratum, Evidence, Outcome
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
 from ..laws import tilde_lambda_law
 from ..losses import approx_mixup_loss
 from ..models import linear_model
@@ -60,6 +69,7 @@ LIB_CHECKS = 6  # data sets on which the closed forms are compared with the libr
 RESTARTS = 20  # data sets fitted from a second start
 DELTA_NS = (50, 100)  # delta_n at smaller n, same Theta*
 DELTA_SETS = 60
+WRONG = 2.0  # power check: the theorem's R~ times this factor (a constant off by 2)
 
 
 # --- the theorem's formulas (public, validated) ---------------------------------------------------
@@ -281,12 +291,13 @@ def check(ctx: Context, *, r_tilde=r_tilde, p_tau_for=p_tau_cone) -> Outcome:
         data_k = (float(s.min()), float(a.min()), float(a.max()))
         R_data = r_tilde(p_tau, tau, *data_k)
         eta_d = R_data * c_x * m1 * math.sqrt(D)
-        tol, tol_d = (_slack_tolerance(theta, X, y, e, m1, m2, dist, ltil) for e in (eta, eta_d))
+        tol, tol_d, tol_w = (_slack_tolerance(theta, X, y, e, m1, m2, dist, ltil) for e in (eta, eta_d, WRONG * eta))
         rows.append(dict(
             sep=sep, in_star=_angle(theta, u) <= phi and r_lo <= np.linalg.norm(theta) <= r_hi,
             in_theta=bool(np.all((2 * y - 1) * uu >= 0)), norm_ok=bool(nx.max() <= B_X), c_x=c_x, b_x=float(nx.max()),
             p_hat=p_hat, p_hat_raw=float(in_x_raw.mean()), slack=slack, tol=tol,
             event=bool(nx.max() <= B_X and slack >= -tol),
+            event_wrong=bool(nx.max() <= B_X and _slack(theta, X, y, WRONG * eta, m1, m2) >= -tol_w),
             event_data=bool(nx.max() <= B_X and _slack(theta, X, y, eta_d, m1, m2) >= -tol_d), R_data=R_data,
             R_max=_largest_radius(theta, X, y, m1, m2) / (c_x * m1 * math.sqrt(D)), r1=r1, r2=r2, min_eig=min_eig,
             dist=dist, errors=int(np.sum((2 * y - 1) * uu < 0)),
@@ -334,20 +345,32 @@ def check(ctx: Context, *, r_tilde=r_tilde, p_tau_for=p_tau_cone) -> Outcome:
         f"{Z_MC:g} binomial standard errors of {K} data sets",
         detail=f"p_hat on the centred points (those the proof sums over) >= p_tau/2 in "
                f"{np.mean(col['p_hat'] >= p_tau / 2):.3f} of data sets; mean p_hat {col['p_hat'].mean():.4f}, p_tau {p_tau:.4f}"))
+    R_med = float(np.median(col["R_max"]))
     out.evidence.append(Evidence(
         f"P(L~_mix(theta_hat) >= mean l~_adv(eps~_min sqrt(d))) >= 1 - delta_n - 2 exp(-n p_tau^2/2), theorem's R~ = {R:.3g}",
         "monte-carlo", prob, guarantee, Z_MC * se, prob >= guarantee - Z_MC * se,
         f"{Z_MC:g} standard errors of the difference (binomial SEs of the event frequency and of delta_n, {K} data sets, "
         "added in quadrature); a data set counts when slack >= -(|grad slack| * Newton step to the exact minimizer "
-        "+ 1e3 ulp)",
+        "+ 1e3 ulp)", role="decisive", id="bound-prob",
+        tightness={"bound_over_measured": R / R_med, "trivial_bound": "R~ = 0 (radius 0: L~_mix >= L_std)",
+                   "note": "R~ over the median largest R at which the inequality holds on a data set"},
         detail=f"delta_n = {delta:.4f}, 2exp(-n p_tau^2/2) = {fail:.3g}, tau = {tau:.4f}, p_tau = {p_tau:.4f}, "
                f"kappa = {kappa:.4g}, kappa1 = {kappa1:.4g}, kappa2 = {kappa2:.6g}; min slack {col['slack'].min():.4g}"))
+    prob_w = col["event_wrong"].mean()
+    se_w = math.sqrt(prob_w * (1 - prob_w) / K + delta * (1 - delta) / K)
+    out.evidence.append(Evidence(
+        f"power: the same criterion rejects R~ multiplied by {WRONG:g} (a wrong constant)", "monte-carlo", prob_w,
+        guarantee, Z_MC * se_w, prob_w < guarantee - Z_MC * se_w,
+        "the decisive criterion applied to the wrong radius; passes when its frequency falls below the guarantee",
+        detail=f"frequency at {WRONG:g} R~: {prob_w:.4f}; the inequality holds on a data set up to a median R of "
+               f"{R_med:.3g} = {R_med / R:.3g} R~", role="power", id=f"power-{WRONG:g}R"))
     prob_d = col["event_data"].mean()
     se_d = math.sqrt(prob_d * (1 - prob_d) / K + delta * (1 - delta) / K)
     out.evidence.append(Evidence(
         "same, with data-dependent constants kappa = min_i g(1-g), kappa1/kappa2 = min/max_i |g - y| at theta_hat "
-        "(a larger R~)", "monte-carlo", prob_d, guarantee, Z_MC * se_d, prob_d >= guarantee - Z_MC * se_d,
-        f"{Z_MC:g} standard errors, as above", detail=f"median data-dependent R~ {np.median(col['R_data']):.3g}"))
+        "(a larger R~; constants chosen after S, see the erratum)", "monte-carlo", prob_d, guarantee, Z_MC * se_d, None,
+        f"reported: {Z_MC:g} standard errors, as above; meets the guarantee: {bool(prob_d >= guarantee - Z_MC * se_d)}",
+        detail=f"median data-dependent R~ {np.median(col['R_data']):.3g}"))
     out.evidence.append(Evidence(
         "delta_n: fraction of data sets with theta_hat outside Theta*", "monte-carlo", delta, None,
         math.sqrt(max(delta * (1 - delta), 1 / K) / K), None, "reported with its binomial standard error",
@@ -362,7 +385,6 @@ def check(ctx: Context, *, r_tilde=r_tilde, p_tau_for=p_tau_cone) -> Outcome:
         "kappa1/kappa2 analogue, on every data set", "exact", worst, "<= 1", 1e3 * EPS64, worst <= 1 + 1e3 * EPS64,
         "1e3 ulp (the bounds are deterministic inequalities)", detail="value: largest (ratio / bound) over data sets"))
 
-    R_med = float(np.median(col["R_max"]))
     eps_tilde = R * float(np.median(col["c_x"])) * m1
     out.evidence.append(Evidence(
         "eps~_min = R~ c_x E[1-lambda] (median c_x over data sets)", "exact", eps_tilde, None, None, None,
@@ -439,14 +461,15 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
     deltas[N] = 1 - float(col["in_star"].mean())
     ev.append(Evidence("delta_n at n = " + ", ".join(str(n) for n in deltas) + " (same Theta*)", "monte-carlo",
                        [deltas[n] for n in deltas], "decreasing to 0 as n -> infinity", None, None,
-                       f"reported; {DELTA_SETS} data sets each for n < {N}, {DATASETS} at n = {N}"))
+                       f"reported; {DELTA_SETS} data sets each for n < {N}, {DATASETS} at n = {N}", id="delta-n"))
     errata.append(Erratum(
         location="Assumption 3.1",
         statement="delta_n -> 0 as n -> 0",
         correction="delta_n -> 0 as n -> infinity (as Appendix A.2.3 restates it)",
         counterexample=("delta_n is only defined for integers n >= N >= 1, so n -> 0 is not a limit of its domain; "
                         "with the Theta* used here the measured delta_n is "
-                        + ", ".join(f"{deltas[n]:.3f} at n = {n}" for n in deltas) + ": it falls as n grows")))
+                        + ", ".join(f"{deltas[n]:.3f} at n = {n}" for n in deltas) + ": it falls as n grows"),
+        kind="typo", evidence="delta-n"))
 
     # 2. Theta_hat_n subset of Theta: empty on separable data, never true on non-separable data
     rng = ctx.rng(326)
@@ -471,7 +494,7 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
         "below 1e-3 x the smallest earlier value",
         detail="L~_mix(t e_1) at t = 1, 4, ..., 4^7: " + ", ".join(f"{v:.3g}" for v in vals)
                + f"; BFGS from 4 e_1 stops at a local minimizer, |theta| = {np.linalg.norm(loc.x):.3f}, "
-                 f"L~_mix = {loc.fun:.4f}, in Theta: {loc_in_theta}"))
+                 f"L~_mix = {loc.fun:.4f}, in Theta: {loc_in_theta}", id="cx-separable-no-min"))
     loc_errors = int(np.sum((2 * y - 1) * (X @ loc.x) < 0))
     notes.append(f"On separable data L~_mix is not monotone along a separator (values {', '.join(f'{v:.3g}' for v in vals)} "
                  f"at t = 1, 4, ..., {ts[-1]:g}): the theta^T Sigma theta term of R2 grows before g(1-g) decays. BFGS from "
@@ -486,13 +509,13 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
         "count over the test data sets; Theta = {theta: (2y_i - 1) theta^T x_i >= 0 for all i} is {0} when no "
         "(weak) separator exists",
         detail=f"{n_sep} separable data sets; training errors at theta_hat: median {np.median(col['errors']):.0f} "
-               f"of {N}"))
+               f"of {N}", id="cx-outside-theta"))
     neg = int(np.sum(col["r1"] < 0))
     ev.append(Evidence(
         "at theta_hat, R1 < 0: Theorem 3.1's step R1 >= R c_x E[1-lambda] sqrt(d) mean|g-y| ||theta|| (>= 0) fails",
         "counterexample", neg, "R1 >= 0 on Theta", None, neg >= 1, "count over the test data sets",
         detail=f"R1 median {np.median(col['r1']):.4g}, R2 median {np.median(col['r2']):.4g}: R2 (with the terms the "
-               "proof drops) covers the deficit, so the inequality still holds"))
+               "proof drops) covers the deficit, so the inequality still holds", id="cx-r1-negative"))
     errata.append(Erratum(
         location="Assumption 3.1 and Theorem 3.2 (Theta_hat_n subset of Theta; Theorem 3.1 needs theta in Theta)",
         statement="Theta_hat_n, a subset of Theta = {theta: zero training error}, is the set of minimizers of L~_mix; "
@@ -504,7 +527,8 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
                     "(it holds, with large slack)"),
         counterexample=(f"separable data set (n = {N}, y = 1{{x_1 > 0}}): L~_mix(t e_1) = "
                         + ", ".join(f"{v:.3g}" for v in vals) + f" at t = 1, 4, ..., {ts[-1]:g}; non-separable data "
-                        f"sets: theta_hat outside Theta in {outside} of {K - n_sep}, with R1(theta_hat) < 0 in {neg}")))
+                        f"sets: theta_hat outside Theta in {outside} of {K - n_sep}, with R1(theta_hat) < 0 in {neg}"),
+        kind="hypothesis", evidence="cx-separable-no-min"))
 
     # 3. Theta* must be bounded and away from 0: kappa, kappa1 -> 0 otherwise
     ks = {r: bounded_set_constants(r, B_X, D) for r in (r_hi, 10.0, 100.0, 1000.0)}
@@ -513,7 +537,8 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
     ev.append(Evidence(
         "Theta* unbounded: kappa = g(B)g(-B) and kappa1 = g(-B) -> 0 as sup ||theta|| -> infinity (R~ -> 0)",
         "counterexample", [ks[r][0] for r in ks], "kappa > 0 for an unbounded Theta*", None, vanishing,
-        "kappa at sup||theta|| = r_hi, 10, 100, 1000 (b_x = 1.25, d = 3): decreasing, and 0 in float64 at 1000"))
+        "kappa at sup||theta|| = r_hi, 10, 100, 1000 (b_x = 1.25, d = 3): decreasing, and 0 in float64 at 1000",
+        id="cx-unbounded"))
     errata.append(Erratum(
         location="Assumption 3.1 (used in Appendix A.2.3: 'Since we assume Theta* is bounded')",
         statement="there exists a set Theta* (no further condition)",
@@ -521,7 +546,8 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
                    "add both to Assumption 3.1",
         counterexample=("kappa = g(B)g(-B) with B = sup_{Theta*} ||theta|| b_x sqrt(d): "
                         + ", ".join(f"{ks[r][0]:.3g} at sup||theta|| = {r:.3g}" for r in ks)
-                        + "; the infimum over an unbounded Theta* is 0, so no kappa > 0 exists")))
+                        + "; the infimum over an unbounded Theta* is 0, so no kappa > 0 exists"),
+        kind="hypothesis", evidence="cx-unbounded"))
 
     # 4. the ratio display of A.2.3 has the same sum above and below the bar
     theta0 = 0.25 * u
@@ -538,16 +564,18 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
         "A.2.3's ratio display as printed (same sum over x_i in X above and below the bar: 1 <= ((1-p_hat)/4)/(p_hat kappa))",
         "counterexample", 1.0, bound, None, 1.0 > bound,
         "exact comparison on a concrete instance", detail=f"theta = 0.25 u, Theta* = {{theta}}, tau = {t_small}, "
-                                                           f"p_hat = {p_hat:.3f}, kappa = {k_small:.4f}"))
+                                                           f"p_hat = {p_hat:.3f}, kappa = {k_small:.4f}",
+        id="cx-ratio-printed"))
     ev.append(Evidence("A.2.3's ratio display corrected (numerator over x_i not in X) on the same instance", "exact",
-                       corrected, bound, 0.0, corrected <= bound, "exact comparison"))
+                       corrected, bound, 0.0, corrected <= bound, "exact comparison", id="ratio-corrected"))
     errata.append(Erratum(
         location="Appendix A.2.3 (proof of Theorem 3.2), the ratio display and the display after 'we have'",
         statement="(1/n) sum_{x_i in X} s_i / (1/n) sum_{x_i in X} s_i <= ((1-p_hat)/4)/(p_hat kappa), and "
                   "... >= (1/n) sum_{x_i in X} s_i eta^2 + (1/n) sum_{x_i in X} s_i eta^2",
         correction="the numerator, and the second sum of the later display, run over x_i not in X_Theta*(tau)",
         counterexample=(f"as printed the ratio is 1; on a data set with theta = 0.25 u, tau = {t_small}: p_hat = {p_hat:.3f}, "
-                        f"kappa = {k_small:.4f}, so the bound is {bound:.4f} < 1; the corrected ratio is {corrected:.4f}")))
+                        f"kappa = {k_small:.4f}, so the bound is {bound:.4f} < 1; the corrected ratio is {corrected:.4f}"),
+        kind="proof", evidence="cx-ratio-printed"))
 
     # 5. 'there exist constants' chosen after S: the statement then carries no content
     tiny = r_tilde(1.0, 0.99, 1e-6, 1e-6, 1 - 1e-6)
@@ -558,7 +586,8 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
         "constants chosen after S: tau = 0.99, p_tau = 1 (outside Assumption 3.1), kappa = kappa1 = 1e-6, "
         "kappa2 = 1 - 1e-6: the inequality still holds", "counterexample", frac, "needs Assumption 3.1", None,
         frac == 1.0, f"fraction of the {K} data sets; the true p_tau of tau = 0.99 for this Theta* is {p_099:g}",
-        detail=f"R~ = {tiny:.3g}: any theta with R1 + R2 > 0 satisfies the bound for small enough constants"))
+        detail=f"R~ = {tiny:.3g}: any theta with R1 + R2 > 0 satisfies the bound for small enough constants",
+        id="cx-constants-after-S"))
     errata.append(Erratum(
         location="Theorem 3.2, 'there exists constants kappa > 0, kappa2 > kappa1 > 0'",
         statement="with probability ..., there exist constants kappa > 0, kappa2 > kappa1 > 0 such that ...",
@@ -566,7 +595,8 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
                     "= g(B) g(-B), kappa1 = g(-B), kappa2 = g(B), B = sup_{theta in Theta*} ||theta|| b_x sqrt(d)"),
         counterexample=(f"chosen after S, kappa = kappa1 = 1e-6, kappa2 = 1 - 1e-6 with tau = 0.99 and p_tau = 1 (true "
                         f"p_tau {p_099:g}) make the inequality hold on {frac:.0%} of the {K} data sets, without "
-                        "Assumption 3.1: the statement as written has no content")))
+                        "Assumption 3.1: the statement as written has no content"),
+        kind="hypothesis", evidence="cx-constants-after-S"))
     notes.append("Both printed components of R~ follow from the (corrected) proof: SymPy finds the kappa term "
                  "tau sqrt(4 kappa p_tau/(2 - p_tau + 4 kappa p_tau)) and the kappa1/kappa2 term "
                  "tau p_tau kappa1/(2 kappa2 - p_tau (kappa2 - kappa1)) exactly at p_hat = p_tau/2 (residuals 0), and "
@@ -619,4 +649,7 @@ CLAIM = Claim(
                 "false for almost every data set)"),
     derivation="derivations.theorem_3_2",
     check=check,
+    scope=Scope("instances", f"logistic regression, d = {D}, x uniform on the sphere of radius sqrt(d), logistic labels with "
+                f"theta_0 = 2 e_1, n = {N}, {DATASETS} data sets (centred), alpha = beta = 1; Theta* a cone read off "
+                f"{PILOT} pilot data sets; Theta_hat_n read as the unconstrained minimizers (erratum)"),
 )
