@@ -21,6 +21,17 @@ from .losses import (
     standard_loss,
 )
 from .manifold import manifold_mixup_loss, manifold_mixup_regularizer
+from .mixup_practice import (
+    EstimatorVariances,
+    estimator_variances,
+    mixed_soft_target,
+    pair_values,
+    pairing_weights,
+    soft_target_cross_entropy,
+    truncated_lambda_quadrature,
+    truncation_gap,
+    two_cross_entropies,
+)
 from .models import linear_model
 from .rademacher import rademacher_complexity
 from .regularizers import input_derivative_terms, mixup_regularizers
@@ -35,4 +46,6 @@ __all__ = [
     "Beta", "BetaMixture", "MonteCarloEstimate", "PAPER", "approx_mixup_loss", "expect", "glm_loss",
     "input_derivative_terms", "mixup_lambda_law", "mixup_loss", "mixup_loss_mc", "mixup_regularizers",
     "perturbation_loss", "softplus", "standard_loss", "tilde_lambda_law",
+    "EstimatorVariances", "estimator_variances", "mixed_soft_target", "pair_values", "pairing_weights",
+    "soft_target_cross_entropy", "truncated_lambda_quadrature", "truncation_gap", "two_cross_entropies",
 ]

@@ -17,13 +17,13 @@ def result():
     return run_claim(theorem_a1.CLAIM, CTX)
 
 
-def test_refuted_by_the_intercept(result):
+def test_verified_with_minimal_errata_only(result):
     out = result.outcome
-    assert result.status == "refuted", (result.error, out.failed())
+    assert result.status == "verified-with-erratum", (result.error, out.failed())
     assert {e.id for e in out.decisive()} == {"bound-gaussian", "bound-offset"}
     assert all(e.passed for e in out.decisive())
     kinds = {x.evidence: x.kind for x in out.errata}
-    assert kinds == {"cx-intercept": "conclusion", "cx-constant-feature": "hypothesis", "cx-empirical": "weakening",
+    assert kinds == {"cx-intercept": "weakening", "cx-constant-feature": "hypothesis", "cx-empirical": "weakening",
                      "cx-first-display": "proof", "power-proof-last-line": "proof"}
     assert all(out.by_id(i).passed for i in kinds)
     assert out.by_id("cx-constant-feature").value == "inf"  # report.json stores +inf as "inf"

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from ..claim import Claim
 from . import (
+    beyond_attack_eps_zero,
+    beyond_lambda_per_example,
+    beyond_soft_target_ce,
+    beyond_truncated_beta,
     corollary_3_1,
     eq_1,
     eq_9,
@@ -22,11 +26,11 @@ from . import (
     figure_7,
     figure_8,
     identity_b2,
-    lemma_a1,
     lemma_3_1,
     lemma_3_2,
     lemma_3_3,
     lemma_3_4,
+    lemma_a1,
     mixup_vs_erm_robustness,
     remark_3_1,
     remark_3_2,
@@ -72,6 +76,11 @@ CLAIMS: tuple[Claim, ...] = (
     figure_6.CLAIM,
     figure_7.CLAIM,
     figure_8.CLAIM,
+    # Beyond the paper: questions Mixup users ask (issue trackers of timm, big_vision, torchattacks, ...)
+    beyond_soft_target_ce.CLAIM,
+    beyond_lambda_per_example.CLAIM,
+    beyond_truncated_beta.CLAIM,
+    beyond_attack_eps_zero.CLAIM,
 )
 
 
