@@ -26,15 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mixverify.datasets import (
-    FASHION_MNIST_FILES,
-    FASHION_MNIST_ROOT,
-    IDX_IMAGES,
-    IDX_LABELS,
-    DatasetError,
-    _read_idx_cached,
-    _stat,
-)
+from mixverify.datasets import FASHION_MNIST_ROOT, DatasetError, read_fashion_mnist
 
 DATASETS = ("fashion-mnist", "kmnist", "svhn", "cifar10", "cifar100")
 
@@ -115,10 +107,7 @@ def load(name: str, data_root=None, *, train_limit: int | None = None, test_limi
 
 
 def _debian_fashion_mnist(split: str):
-    images_name, labels_name = FASHION_MNIST_FILES[split]
-    root = Path(FASHION_MNIST_ROOT)
-    images = _read_idx_cached(*_stat(root / images_name), IDX_IMAGES)
-    labels = _read_idx_cached(*_stat(root / labels_name), IDX_LABELS)
+    images, labels = read_fashion_mnist(split)  # read-only arrays shared with mixverify.datasets: copied here
     return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
 
 

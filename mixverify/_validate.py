@@ -130,15 +130,6 @@ def torch_generator(value) -> torch.Generator | None:
     return value
 
 
-def law(value):
-    """A law of the mixing weight: a :class:`mixverify.laws.Beta` or :class:`mixverify.laws.BetaMixture`."""
-    from .laws import Beta, BetaMixture  # laws imports this module
-
-    if not isinstance(value, (Beta, BetaMixture)):
-        raise ValueError(f"law must be a Beta or a BetaMixture (e.g. tilde_lambda_law(alpha, beta)), got {type(value).__name__}")
-    return value
-
-
 def vectorised(name: str, fn: Callable, lam: np.ndarray) -> np.ndarray:
     """``fn(lam)`` for the array of quadrature nodes ``lam``: it must return one real number per node."""
     if not callable(fn):

@@ -9,7 +9,8 @@ package installs under ``/usr/share/datasets/fashion-mnist`` (nothing is downloa
 and ``D`` = number of dimensions (2051 for the 3-d image files, 2049 for the 1-d label files) -- then
 D big-endian uint32 sizes, then the data, row-major. A missing, truncated or corrupt file raises a
 one-line :class:`DatasetError` (a ``ValueError``; :class:`DatasetMissing`, also a
-``FileNotFoundError``, when a file is absent) naming the file.
+``FileNotFoundError``, when a file is absent) naming the file. :func:`read_fashion_mnist` is the one
+reader of these files (raw uint8 arrays); :func:`fashion_mnist` here and ``empirical.data`` build on it.
 """
 
 from __future__ import annotations
@@ -73,19 +74,7 @@ def fashion_mnist(split: str = "train", *, root: str | os.PathLike = FASHION_MNI
     claims). ``limit`` keeps a random subset of that many examples, drawn with ``seed`` (required then)
     and returned in file order.
     """
-    if split not in FASHION_MNIST_FILES:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    images_name, labels_name = FASHION_MNIST_FILES[split]
-    root = Path(root)
-    images = _read_idx_cached(*_stat(root / images_name), IDX_IMAGES)
-    labels = _read_idx_cached(*_stat(root / labels_name), IDX_LABELS)
-    if images.shape[1:] != (28, 28):
-        raise DatasetError(f"{root / images_name}: expected 28 x 28 images, got {images.shape[1]} x {images.shape[2]}")
-    if len(images) != len(labels):
-        raise DatasetError(f"{root}: {len(images)} images in {images_name} but {len(labels)} labels in {labels_name}")
-    if labels.size and labels.max() > 9:
-        raise DatasetError(f"{root / labels_name}: labels must be 0..9, found {int(labels.max())}")
-
+    images, labels = read_fashion_mnist(split, root)
     keep = np.arange(len(labels))
     if classes is not None:
         a, b = _two_classes(classes)
@@ -104,6 +93,29 @@ def fashion_mnist(split: str = "train", *, root: str | os.PathLike = FASHION_MNI
     if classes is not None:
         y = (y == b).astype(np.int64)
     return X, torch.as_tensor(y)
+
+
+def read_fashion_mnist(split: str = "train", root: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The raw Fashion-MNIST ``split`` ("train" or "test") under ``root`` (default :data:`FASHION_MNIST_ROOT`):
+    uint8 images (n, 28, 28) and uint8 labels (n,) in 0..9, in file order.
+
+    The arrays are read-only and shared: each file is parsed once per version (path, modification time, size)
+    and cached, so copy them before writing. A missing file raises :class:`DatasetMissing`, a corrupt one or
+    a mismatch between the two files :class:`DatasetError`, each with one line naming the file.
+    """
+    if split not in FASHION_MNIST_FILES:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    images_name, labels_name = FASHION_MNIST_FILES[split]
+    root = Path(FASHION_MNIST_ROOT if root is None else root)
+    images = _read_idx_cached(*_stat(root / images_name), IDX_IMAGES)
+    labels = _read_idx_cached(*_stat(root / labels_name), IDX_LABELS)
+    if images.shape[1:] != (28, 28):
+        raise DatasetError(f"{root / images_name}: expected 28 x 28 images, got {images.shape[1]} x {images.shape[2]}")
+    if len(images) != len(labels):
+        raise DatasetError(f"{root}: {len(images)} images in {images_name} but {len(labels)} labels in {labels_name}")
+    if labels.size and labels.max() > 9:
+        raise DatasetError(f"{root / labels_name}: labels must be 0..9, found {int(labels.max())}")
+    return images, labels
 
 
 def read_idx(path: str | os.PathLike, magic: int) -> np.ndarray:

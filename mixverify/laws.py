@@ -132,9 +132,17 @@ def tilde_lambda_law(alpha, beta) -> BetaMixture:
     return BetaMixture((alpha / s, beta / s), (Beta(alpha + 1, beta), Beta(beta + 1, alpha)))
 
 
+def as_law(value) -> Law:
+    """``value`` if it is a law of the mixing weight (a :class:`Beta` or a :class:`BetaMixture`), else a one-line
+    ``ValueError``: the check at the public boundary of every function that takes ``law=``."""
+    if not isinstance(value, (Beta, BetaMixture)):
+        raise ValueError(f"law must be a Beta or a BetaMixture (e.g. tilde_lambda_law(alpha, beta)), got {type(value).__name__}")
+    return value
+
+
 def expect(law: Law, fn: Callable[[np.ndarray], np.ndarray], *, nodes: int = 32) -> float:
     """E_{lambda ~ law}[fn(lambda)] by Gauss--Jacobi quadrature (fn must be vectorised)."""
-    lam, w = _validate.law(law).quadrature(nodes)
+    lam, w = as_law(law).quadrature(nodes)
     return float(np.dot(w, _validate.vectorised("fn", fn, lam)))
 
 

@@ -1,6 +1,9 @@
 r"""The GLM-form loss of Eq. (2), the Mixup loss of Eq. (1), its input-perturbation form Eq. (9),
 and the quadratic approximation of Eq. (3).
 
+The loss of Eq. (2) at the outputs (``eq2_loss``, ``softplus``) lives in :mod:`mixverify.eq2`, below this
+module and :mod:`mixverify.regularizers`, and is re-exported here.
+
 Throughout, ``f`` maps an (n, d) tensor to n real outputs and the loss is
 :math:`\ell(\theta, (x, y)) = h(f_\theta(x)) - y f_\theta(x)` (Eq. 2), with ``h = softplus`` (logistic
 regression) by default. Labels may be mixed, in [0, 1].
@@ -13,13 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from . import _validate
-from .laws import Law, mixup_lambda_law
-
-softplus = F.softplus
-"""h(u) = log(1 + e^u): with it, Eq. (2) is the logistic loss of Section 3.2."""
+from .eq2 import eq2_loss, softplus
+from .laws import Law, as_law, mixup_lambda_law
+from .regularizers import mixup_regularizers
 
 #: Upper bound on the number of mixed inputs evaluated at once by the exact losses.
 CHUNK_ELEMENTS = 1 << 20  # 8 MB of float64: fastest of 2^18..2^22 on 2 CPU cores (benchmarks/)
@@ -91,28 +92,14 @@ def perturbation_loss(f: Callable, X, y, law: Law, *, h: Callable = softplus, no
     Labels are *not* mixed. Exact over pairs, Gauss--Jacobi over lambda.
     """
     X, y = _validate.data(X, y, logistic=h is softplus)
-    lam, w = _validate.law(law).quadrature(nodes)
+    lam, w = as_law(law).quadrature(nodes)
     return pairwise_expectation(f, X, y, lam, w, _eq2_loss(h), mix_labels=False)
 
 
 def approx_mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus) -> torch.Tensor:
     r""":math:`\tilde L_n^{mix} = L_n^{std} + \mathcal R_1 + \mathcal R_2 + \mathcal R_3`, Eq. (3)."""
-    from .regularizers import mixup_regularizers
-
     r1, r2, r3 = mixup_regularizers(f, X, y, alpha, beta, h=h)
     return standard_loss(f, X, y, h=h) + r1 + r2 + r3
-
-
-def eq2_loss(out: torch.Tensor, y: torch.Tensor, h: Callable = softplus) -> torch.Tensor:
-    r"""The loss of Eq. (2) from the outputs: :math:`h(f) - y f`, elementwise.
-
-    For h = softplus it is evaluated as :math:`(1-y)\,\mathrm{softplus}(f) + y\,\mathrm{softplus}(-f)`,
-    the same function without the cancellation of :math:`\mathrm{softplus}(f) - f` for large f (which
-    would return 0 instead of :math:`e^{-f}` beyond f = 37).
-    """
-    if h is softplus:
-        return (1 - y) * softplus(out) + y * softplus(-out)
-    return h(out) - y * out
 
 
 def _glm(f: Callable, X: torch.Tensor, y: torch.Tensor, h: Callable) -> torch.Tensor:

@@ -27,8 +27,8 @@ import torch
 from torch.func import grad, jvp, vmap
 
 from . import _validate
-from .laws import Law, tilde_lambda_law
-from .losses import softplus
+from .eq2 import softplus
+from .laws import Law, as_law, tilde_lambda_law
 
 
 def mixup_regularizers(f: Callable, X, y, alpha, beta, *, h: Callable = softplus, law: Law | None = None,
@@ -42,7 +42,7 @@ def mixup_regularizers(f: Callable, X, y, alpha, beta, *, h: Callable = softplus
     beta = _validate.positive("beta", beta)
     X, y = _validate.data(X, y, logistic=h is softplus)
     _validate.outputs(f, X[:1])
-    law = tilde_lambda_law(alpha, beta) if law is None else _validate.law(law)
+    law = tilde_lambda_law(alpha, beta) if law is None else as_law(law)
     m1, m2 = law.moment_one_minus(1), law.moment_one_minus(2)
     terms = input_derivative_terms(f, X, h=h)
     r1 = m1 * ((terms["h1"] - y) * terms["g_dot_shift"]).mean()

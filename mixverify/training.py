@@ -12,23 +12,21 @@ round-off only, which is why the device type is part of the cache key.
 
 Cache: with ``key`` given, the trained ``state_dict`` and the history are stored in
 ``<cache_dir>/<sha256 of the configuration>.pt``, ``cache_dir`` defaulting to ``$MIXVERIFY_CACHE`` or
-``~/.cache/mixverify``. The configuration hashed is: ``key`` (names what ``model_fn`` builds and what
-``callback`` records -- change it when their code changes), the model's ``repr`` and a sha256 of its
-*initial* parameters (so a changed architecture or initialisation misses the cache by itself), a sha256
-of X and y (bytes, dtype, shape), every hyper-parameter, the seed, the device type, torch major.minor
-and :data:`CACHE_FORMAT`. Files are written atomically (temporary file, then ``os.replace``). A file that
-``torch.load`` cannot read, or whose stored configuration or parameter names/shapes do not match, is
-never used: it is reported with a :class:`CacheWarning` and the model is retrained (and the file
-replaced). Files are loaded with ``weights_only=True``, so the history must consist of tensors,
-numbers, strings, lists, tuples and dicts.
+``~/.cache/mixverify`` (:func:`mixverify.io.default_cache_dir`). The configuration hashed is: ``key``
+(names what ``model_fn`` builds and what ``callback`` records -- change it when their code changes), the
+model's ``repr`` and a sha256 of its *initial* parameters (so a changed architecture or initialisation
+misses the cache by itself), a sha256 of X and y (bytes, dtype, shape), every hyper-parameter, the seed,
+the device type, torch major.minor and :data:`CACHE_FORMAT`. Files are written atomically
+(:func:`mixverify.io.save_torch`). A file that ``torch.load`` cannot read, or whose stored configuration
+or parameter names/shapes do not match, is never used: it is reported with a :class:`CacheWarning` and
+the model is retrained (and the file replaced). Files are loaded with ``weights_only=True``, so the
+history must consist of tensors, numbers, strings, lists, tuples and dicts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -40,7 +38,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from .losses import eq2_loss
+from .eq2 import logistic_loss
+from .io import default_cache_dir, resolve_device, save_torch
 
 #: Bump when the training loop or the cache layout changes, to invalidate every cached file.
 CACHE_FORMAT = 2
@@ -48,11 +47,6 @@ CACHE_FORMAT = 2
 
 class CacheWarning(UserWarning):
     """A cache file was unreadable or did not match its configuration; it was ignored and replaced."""
-
-
-def logistic_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    r"""Mean of :math:`\log(1 + e^{f}) - y f` (Eq. 2 with h = softplus, :func:`mixverify.losses.eq2_loss`)."""
-    return eq2_loss(out, y).mean()
 
 
 def squared_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -89,19 +83,6 @@ def single_thread():
         yield
     finally:
         torch.set_num_threads(threads)
-
-
-def default_cache_dir() -> Path:
-    """``$MIXVERIFY_CACHE`` if set, else ``~/.cache/mixverify``."""
-    env = os.environ.get("MIXVERIFY_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "mixverify"
-
-
-def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """``"auto"``: CUDA when available, else the CPU."""
-    if str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 def train(model_fn: Callable[[], nn.Module], X: torch.Tensor, y: torch.Tensor, *, loss="logistic",
@@ -152,7 +133,7 @@ def train(model_fn: Callable[[], nn.Module], X: torch.Tensor, y: torch.Tensor, *
     model.eval()
     if path is not None:
         state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-        save_atomic({"config": config, "digest": digest, "state_dict": state, "history": history}, path)
+        save_torch({"config": config, "digest": digest, "state_dict": state, "history": history}, path)
     return TrainResult(model, history, False, path, digest, time.perf_counter() - start)
 
 
@@ -257,14 +238,6 @@ def _refuse(path: Path, why: str) -> None:
     return None
 
 
-def save_atomic(obj, path: Path) -> None:
-    """``torch.save`` to a temporary file in the same directory, then ``os.replace``: never a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save(obj, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+#: The former names of what moved to :mod:`mixverify.io`, kept for the modules that import them from here
+#: (``default_cache_dir`` and ``resolve_device`` are imported above and used by :func:`train`).
+save_atomic = save_torch

@@ -36,3 +36,16 @@ def models(rng, data):
         "tanh": random_two_layer(3, 5, rng),
         "softplus": random_two_layer(3, 4, rng, activation=torch.nn.functional.softplus),
     }
+
+
+def failed(result):
+    """What failed, for a test's assertion message or comparison.
+
+    A SymPy ``Derivation`` (it has ``facts``): the names of its facts that do not hold, in order (a list).
+    An ``Outcome`` (it has ``evidence``): the ids -- the name where evidence has no id -- of the evidence whose
+    ``passed`` is False (a set; evidence with ``passed=None`` is context and never fails).
+    Import it in a test module with ``from conftest import failed``.
+    """
+    if hasattr(result, "facts"):
+        return [fact[0] for fact in result.facts if not fact[1]]
+    return {e.id or e.name for e in result.evidence if e.passed is False}

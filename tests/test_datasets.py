@@ -15,6 +15,7 @@ from mixverify.datasets import (
     DatasetError,
     DatasetMissing,
     fashion_mnist,
+    read_fashion_mnist,
     read_idx,
     two_moons,
 )
@@ -81,6 +82,19 @@ def test_fake_files_are_read(fake_root):
     assert Xt.shape == (6, 1, 28, 28) and Xt.dtype == torch.float64 and yt.tolist() == list(range(6))
 
 
+def test_public_reader_gives_the_raw_uint8_arrays(fake_root):
+    images, labels = read_fashion_mnist("train", fake_root)
+    assert images.shape == (12, 28, 28) and images.dtype == np.uint8 and labels.dtype == np.uint8
+    assert labels.tolist() == [k % 10 for k in range(12)]
+    assert np.array_equal(images, read_idx(fake_root / FASHION_MNIST_FILES["train"][0], IDX_IMAGES))
+    X, _ = fashion_mnist("train", root=fake_root)
+    assert torch.equal(X[:, 0], torch.as_tensor(images.copy(), dtype=torch.float32) / 255)
+    assert not images.flags.writeable and not labels.flags.writeable  # the shared, cached arrays
+    assert read_fashion_mnist("test", fake_root)[0].shape == (6, 28, 28)
+    with pytest.raises(ValueError, match=r"^split must be 'train' or 'test', got 'valid'$"):
+        read_fashion_mnist("valid", fake_root)
+
+
 def test_two_classes_are_relabelled(fake_root):
     X, y = fashion_mnist("train", root=fake_root, classes=(7, 1))
     assert y.tolist() == [1, 0, 1]  # file order: labels 1, 7, 1 (indices 1, 7, 11); 7 -> 0, 1 -> 1
@@ -141,10 +155,11 @@ def _corrupt(root: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["truncated gzip", "not gzip", "truncated data", "trailing bytes", "wrong magic",
                                  "short header", "wrong size", "count mismatch"])
-def test_corrupt_file_is_a_one_line_error(fake_root, how):
+@pytest.mark.parametrize("read", [lambda root: fashion_mnist("train", root=root), lambda root: read_fashion_mnist("train", root)])
+def test_corrupt_file_is_a_one_line_error(fake_root, how, read):
     _corrupt(fake_root, how)
     with pytest.raises(DatasetError) as info:
-        fashion_mnist("train", root=fake_root)
+        read(fake_root)
     msg = str(info.value)
     assert "\n" not in msg and str(fake_root) in msg, msg
     assert info.value.__cause__ is None and (info.value.__context__ is None or info.value.__suppress_context__)
@@ -166,5 +181,7 @@ def test_real_fashion_mnist_100_images():
     assert X.shape == (100, 1, 28, 28) and y.shape == (100,)
     assert 0.0 <= float(X.min()) and float(X.max()) <= 1.0 and float(X.max()) > 0.5
     assert set(y.tolist()) <= set(range(10)) and len(set(y.tolist())) > 5
+    images, labels = read_fashion_mnist("test")  # root=None: the Debian directory
+    assert images.shape == (10000, 28, 28) and images.dtype == np.uint8 and set(np.unique(labels)) == set(range(10))
     Xb, yb = fashion_mnist("test", classes=(0, 9), limit=100, seed=0)
     assert set(yb.tolist()) == {0, 1}

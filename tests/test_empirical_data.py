@@ -16,6 +16,7 @@ import torch
 
 from empirical import data
 from empirical.data import DataRootError, augment, load
+from mixverify.datasets import read_fashion_mnist
 
 HAVE_FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists()
 
@@ -137,6 +138,9 @@ def test_debian_fashion_mnist_is_the_default():
     d = load("fashion-mnist")
     assert d.x_train.shape == (60000, 1, 28, 28) and d.x_test.shape == (10000, 1, 28, 28)
     assert d.source == "/usr/share/datasets/fashion-mnist"
+    images, labels = read_fashion_mnist("test")  # the one reader, shared with mixverify.datasets
+    assert d.x_test.dtype == torch.uint8 and torch.equal(d.x_test[:, 0], torch.from_numpy(images.copy()))
+    assert d.y_test.dtype == torch.int64 and d.y_test.tolist() == labels.tolist()
 
 
 # --- augmentation -------------------------------------------------------------------------------
