@@ -40,6 +40,8 @@ Evidence and its roles (docs/verdicts.md):
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -76,7 +78,10 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
         rs = regularizers(f, Xs, y, alpha, beta, law=law_for(alpha, beta))
         return float(standard_loss(f, Xs, y) + sum(rs))
 
+    tanh_draws = copy.deepcopy(rng)  # to read back the tanh net's weights for the 50-digit phi(a) curve
     smooth = {"logistic regression": linear_model(theta), "tanh two-layer net (biases)": random_two_layer(4, 8, rng)}
+    tanh_params = (tanh_draws.normal(size=(8, 4)) / np.sqrt(4), None, tanh_draws.normal(size=8) / np.sqrt(8))
+    tanh_params = (tanh_params[0], tanh_draws.normal(size=8), tanh_params[2], float(tanh_draws.normal()))
     W = rng.normal(size=(8, 4)) / np.sqrt(4)  # the draws of random_two_layer(4, 8, rng, bias=False)
     v = rng.normal(size=8) / np.sqrt(8)
     relu = two_layer(torch.as_tensor(W), None, torch.as_tensor(v), 0.0, torch.relu)
@@ -106,8 +111,13 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
     for name, f, a_max in models:
         rs = [float(r) for r in regularizers(f, X, y, 1.0, 1.0, law=law_for(1.0, 1.0))]
         coeffs = (rs[0] / m1, (rs[1] + rs[2]) / m2)
-        if f is relu:  # the first kink is at a ~ 1e-3: P(a) in 50-digit arithmetic to resolve rho below it
-            curve = _phi_curve_relu_mp(W, v, X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
+        # the nets' P(a) in 50-digit arithmetic: float64 resolves rho(a) ~ a^3 only down to a ~ 2^-10, where a
+        # fourth-order term can still bend the slope (tanh, seed 11: local slopes 2.64, 2.85, 2.93), and the ReLU
+        # net's first kink is at a ~ 1e-3
+        if f is relu:
+            curve = _phi_curve_mp((W, None, v, 0.0), "relu", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
+        elif SHORT[name] == "tanh":
+            curve = _phi_curve_mp(tanh_params, "tanh", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
         else:
             curve = _phi_curve(f, X, y, coeffs, a_max)
         e = order_evidence(f"phi(a) -> 0: order of rho(a) = a^2 phi(a) in a = 1 - lambda, {name}, alpha=beta=1",
@@ -150,25 +160,30 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
     return out
 
 
-def _phi_curve_relu_mp(W, v, X, y, coeffs, a_max):
-    """:func:`_phi_curve` for the bias-free ReLU net x -> v^T relu(W x), with P(a) in 50-digit arithmetic.
+def _phi_curve_mp(params, activation: str, X, y, coeffs, a_max):
+    """:func:`_phi_curve` for the two-layer net x -> v^T act(W x + b) + c (``activation`` "tanh" or "relu", b None:
+    bias-free), with P(a) in 50-digit arithmetic.
 
     In float64, P(a) - P(0) loses 16 digits, so rho(a) ~ a^3 is not resolved below a ~ 2^-10; here the floor is
     the float64 round-off of the coefficients c1, c2 (library R_i), 64 ulp of a|c1| + a^2|c2|."""
     import mpmath
 
+    W, b, v, c = params
     n, width = X.shape[0], len(v)
     with mpmath.workdps(50):
+        act = mpmath.tanh if activation == "tanh" else (lambda z: max(z, 0))
         Wm = [[mpmath.mpf(float(w)) for w in row] for row in W]
+        bm = [mpmath.mpf(float(u)) for u in b] if b is not None else [mpmath.mpf(0)] * width
         vm = [mpmath.mpf(float(u)) for u in v]
+        cm = mpmath.mpf(float(c))
         Xm = [[mpmath.mpf(float(x)) for x in row] for row in X]
-        pre = [[sum(Wm[u][k] * Xm[i][k] for k in range(len(Xm[i]))) for u in range(width)] for i in range(n)]
+        pre = [[sum(Wm[u][k] * Xm[i][k] for k in range(len(Xm[i]))) + bm[u] for u in range(width)] for i in range(n)]
         pairs = [(i, [pre[j][u] - pre[i][u] for u in range(width)]) for i in range(n) for j in range(n)]
 
-        def P(a):  # the layer is linear before the ReLU: W(x_i + a(x_j - x_i)) = W x_i + a(W x_j - W x_i), exactly
+        def P(a):  # the first layer is affine: W(x_i + a(x_j - x_i)) + b = (W x_i + b) + a(W x_j - W x_i), exactly
             total = mpmath.mpf(0)
             for i, slope in pairs:
-                out = sum(vm[u] * max(pre[i][u] + a * slope[u], 0) for u in range(width))
+                out = sum(vm[u] * act(pre[i][u] + a * slope[u]) for u in range(width)) + cm
                 total += mpmath.log1p(mpmath.exp(out)) - float(y[i]) * out
             return total / n**2
 
