@@ -10,10 +10,14 @@ default memory layout. Same network (identical initial weights), batch 64, SGD (
 weight decay 1e-4), data (random uint8 images, random labels), device and number of images; cuDNN
 autotuning on for both (as mixup-cifar10). Each side runs one warm-up epoch, then ``--repeats`` timed
 epochs interleaved (ours, reference, ours, ...); the best of each is reported as images/second, and the
-ratio ours/reference (> 1: ours faster). The issue's target is a ratio >= 1.5 on a GPU.
+ratio ours/reference (> 1: ours faster). On CUDA ours replays a CUDA graph of the whole training step
+(``empirical.train.StepGraph``), and the JSON also holds, after the timed epochs, the time of one graph
+replay against one eager step of the same mini-batch (CUDA events, the mean over ``--step-repeats`` steps)
+and the step's own GPU time (the sum of its kernels' durations, from torch.profiler): how close the replay
+comes to the card's limit. The issue's targets on a GPU: >= 3x for PreAct ResNet-18, >= 2x for WRN-16-8.
 
 Usage: python benchmarks/bench_epoch.py [--device auto|cpu|cuda] [--images 2048] [--width 16] [--repeats 3]
-       [--model preact-resnet18|wrn-16-8] [--threads N] [--workers 0] [--json PATH]
+       [--model preact-resnet18|wrn-16-8] [--threads N] [--workers 0] [--step-repeats 20] [--json PATH]
 """
 
 from __future__ import annotations
@@ -83,6 +87,62 @@ def timed(fn, device: torch.device) -> float:
     return time.perf_counter() - t
 
 
+def step_times(trainer: Trainer, repeats: int) -> dict:
+    """CUDA, after the timed epochs: one replay of the trainer's captured step against one eager step of the same
+    full mini-batches (ms, CUDA events around ``repeats`` back-to-back steps), and the eager step's GPU kernel time
+    (ms, the sum of kernel durations from torch.profiler; None with the reason if the profiler fails). These are
+    extra training steps of the benchmark's model, taken after the epochs were timed."""
+    g = trainer.step_graph
+    if g is None or not g.captured:
+        return {"graph_replay_ms": None, "graph_off": trainer.graph_off or "no graph was captured"}
+    b = g.batch_size
+    reps = min(repeats, g.x.shape[0] // b)
+    trainer.model.train()
+
+    def eager(k):
+        i = k * b
+        lam, p = (None, None) if g.lams is None else (g.lams[k], g.perms[i:i + b])
+        trainer._step(g.x[i:i + b], g.y[i:i + b], lam, p)
+
+    def replays():
+        g.step.zero_()  # the graph gathers batch `step` of the loaded epoch: stay within it
+        for _ in range(reps):
+            g.replay()
+
+    def eagers():
+        for k in range(reps):
+            eager(k)
+
+    def per_step_ms(fn):
+        fn()  # warm
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        torch.cuda.synchronize()
+        start.record()
+        fn()
+        end.record()
+        torch.cuda.synchronize()
+        return start.elapsed_time(end) / reps
+
+    out = {"steps": reps, "batch_size": b, "graph_replay_ms": per_step_ms(replays), "eager_step_ms": per_step_ms(eagers)}
+    out["eager_over_replay"] = out["eager_step_ms"] / out["graph_replay_ms"]
+    try:
+        from torch.profiler import ProfilerActivity, profile
+
+        with profile(activities=[ProfilerActivity.CUDA]) as prof:
+            eagers()
+            torch.cuda.synchronize()
+        total_us = sum(getattr(e, "self_device_time_total", getattr(e, "self_cuda_time_total", 0))
+                       for e in prof.key_averages())
+        if not total_us > 0:
+            raise RuntimeError("the profiler recorded no GPU kernel time")
+        out["step_kernel_ms"] = total_us / 1e3 / reps
+        out["replay_over_kernels"] = out["graph_replay_ms"] / out["step_kernel_ms"]
+    except Exception as exc:  # CUPTI unavailable, etc.: say so, keep the rest
+        out["step_kernel_ms"] = None
+        out["profiler_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return out
+
+
 def device_name(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
@@ -100,9 +160,10 @@ def main(argv=None) -> dict:
     p.add_argument("--alpha", type=float, default=1.0, help="Mixup's Beta(alpha, alpha) (mixup-cifar10's default 1)")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     p.add_argument("--workers", type=int, default=0, help="the reference DataLoader's worker processes")
+    p.add_argument("--step-repeats", type=int, default=20, help="CUDA: steps timed for the graph replay vs eager")
     p.add_argument("--json", default=None, help="also write the result to this JSON file")
     args = p.parse_args(argv)
-    for name in ("images", "repeats"):
+    for name in ("images", "repeats", "step_repeats"):
         if getattr(args, name) <= 0:
             p.error(f"--{name} must be a positive integer, got {getattr(args, name)}")
     if args.threads:
@@ -147,12 +208,25 @@ def main(argv=None) -> dict:
         "ours_seconds": t_ours, "reference_seconds": t_ref,
     }
     result["ratio"] = result["ours_images_per_s"] / result["reference_images_per_s"]
+    if device.type == "cuda":
+        result["step"] = step_times(ours, args.step_repeats)
     width = args.width if args.width is not None else "paper"
-    print(f"one Mixup epoch, {args.model} (width {width}), {args.images} images, batch 64 on {result['device']}")
+    print(f"one Mixup epoch, {args.model} (width {width}), {args.images} images, batch 64 on {result['device']}, "
+          f"torch {torch.__version__}")
     print(f"  ours      ({result['amp']}{', channels_last' if device.type == 'cuda' else ''}): "
           f"{result['ours_images_per_s']:9.1f} images/s (best of {args.repeats})")
     print(f"  reference (float32, DataLoader): {result['reference_images_per_s']:9.1f} images/s")
     print(f"  ratio ours/reference: {result['ratio']:.2f}")
+    if "step" in result:
+        st = result["step"]
+        if st.get("graph_replay_ms") is None:
+            print(f"  training step: no CUDA graph ({st.get('graph_off')})")
+        else:
+            kernels = st.get("step_kernel_ms")
+            print(f"  training step: graph replay {st['graph_replay_ms']:.3f} ms, eager {st['eager_step_ms']:.3f} ms "
+                  f"(eager/replay {st['eager_over_replay']:.2f}x), GPU kernels "
+                  + (f"{kernels:.3f} ms (replay/kernels {st['replay_over_kernels']:.2f}x)" if kernels is not None
+                     else f"not measured ({st.get('profiler_error')})"))
     if args.json:
         write_text(Path(args.json), json.dumps(result, indent=2) + "\n")
     return result

@@ -9,7 +9,10 @@ on one machine, in float64 on the CPU (or ``--device cuda``).
   run on a subset of rows because it is slow, and compared by throughput.
 - ``numpy``: the same broadcasting in numpy (matmul-bound), one chunk of rows at a time.
 
-Usage: python benchmarks/bench_mixup_loss.py [--n 256] [--d 32] [--nodes 32] [--json PATH]
+The plain loop runs on ``--device`` too (its per-pair ``float`` is a host synchronisation there, as in any
+such loop); numpy always runs on the CPU. Prints the device, the torch version and the ratios.
+
+Usage: python benchmarks/bench_mixup_loss.py [--n 256] [--d 32] [--nodes 32] [--device cpu|cuda] [--json PATH]
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ import numpy as np
 import torch
 
 from mixverify import mixup_lambda_law, mixup_loss
+
+
+def device_name(dev: torch.device) -> str:
+    if dev.type == "cuda":
+        return f"{dev} ({torch.cuda.get_device_name(dev)})"
+    return f"{dev} ({platform.processor() or platform.machine()})"
 
 
 def best_time(fn, repeat: int) -> float:
@@ -40,7 +49,8 @@ def best_time(fn, repeat: int) -> float:
 def plain_loop(f, X, y, lam, w):
     n = X.shape[0]
     total = 0.0
-    lam_t, w_t = torch.as_tensor(lam, dtype=X.dtype), torch.as_tensor(w, dtype=X.dtype)
+    lam_t = torch.as_tensor(lam, dtype=X.dtype, device=X.device)  # on X's device: the loop runs where X is
+    w_t = torch.as_tensor(w, dtype=X.dtype, device=X.device)
     for i in range(n):
         for j in range(n):
             xm = lam_t[:, None] * X[i] + (1 - lam_t[:, None]) * X[j]
@@ -94,12 +104,13 @@ def main(argv=None):
     X = torch.as_tensor(Xn, device=dev)
     y = torch.as_tensor(yn, device=dev)
     results = {"machine": platform.processor() or platform.machine(), "torch": torch.__version__,
-               "threads": torch.get_num_threads(), "device": str(dev), "n": args.n, "d": args.d,
+               "threads": torch.get_num_threads(), "device": str(dev), "device_name": device_name(dev), "n": args.n,
+               "d": args.d,
                "nodes": args.nodes, "models": {}}
     print(f"exact Mixup loss, n={args.n} ({args.n ** 2} pairs), d={args.d}, {args.nodes} nodes, float64, "
-          f"{dev}, {torch.get_num_threads()} threads")
+          f"{device_name(dev)}, torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(f"{'model':<24} {'mixverify':>14} {'numpy':>14} {'plain loop':>14} {'vs numpy':>9} {'vs loop':>9}")
-    Xm, ym = X[:args.loop_rows].cpu(), y[:args.loop_rows].cpu()
+    Xm, ym = X[:args.loop_rows], y[:args.loop_rows]
     for name, prm in params.items():
         t = {k: torch.as_tensor(v, device=dev) for k, v in prm.items()}
         if "theta" in t:

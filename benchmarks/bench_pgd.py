@@ -7,7 +7,8 @@ by default it also keeps each example's best point, which costs two extra forwar
 the last point). The ratio is torchattacks' time over ours (> 1: ours faster),
 best of ``--repeat`` runs, in one process. torchattacks is installed by the bench env only.
 
-Usage: python benchmarks/bench_pgd.py [--batch 256] [--steps 10] [--device cpu|cuda] [--json PATH]
+Usage: python benchmarks/bench_pgd.py [--batch 256] [--steps 10] [--device cpu|cuda] [--threads N] [--repeat 5]
+       [--json PATH]
 """
 
 from __future__ import annotations
@@ -60,8 +61,11 @@ def main(argv=None):
     p.add_argument("--alpha", type=float, default=2 / 255)
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     p.add_argument("--json")
     args = p.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     try:
         import torchattacks
     except ImportError:
@@ -94,11 +98,14 @@ def main(argv=None):
         loss_ours = F.cross_entropy(model(adv_ours), y).item()
         loss_theirs = F.cross_entropy(model(adv_theirs), y).item()
     res = {"device": str(device), "machine": platform.processor() or platform.machine(), "torch": torch.__version__,
-           "batch": args.batch, "steps": args.steps, "mixverify_plain_s": t_plain, "mixverify_keep_best_s": t_ours,
+           "threads": torch.get_num_threads(), "batch": args.batch, "steps": args.steps,
+           "mixverify_plain_s": t_plain, "mixverify_keep_best_s": t_ours,
            "torchattacks_s": t_theirs, "speed_ratio_plain": t_theirs / t_plain, "speed_ratio_keep_best": t_theirs / t_ours,
            "mean_ce_mixverify": loss_ours, "mean_ce_torchattacks": loss_theirs}
-    print(f"PGD l-inf, {args.steps} steps, batch {args.batch} of 1x28x28, 10-class CNN, {device}, "
-          f"{torch.get_num_threads()} threads")
+    where = f"{device} ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else f"{device} ({res['machine']})"
+    res["device_name"] = where
+    print(f"PGD l-inf, {args.steps} steps, batch {args.batch} of 1x28x28, 10-class CNN, {where}, "
+          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(f"torchattacks {t_theirs * 1e3:8.1f} ms")
     print(f"mixverify, same algorithm (keep_best=False) {t_plain * 1e3:8.1f} ms   ratio {t_theirs / t_plain:.2f}x "
           "(>1: mixverify faster)")

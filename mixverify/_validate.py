@@ -119,7 +119,8 @@ def numpy_generator(value) -> np.random.Generator | None:
 
 
 def torch_generator(value) -> torch.Generator | None:
-    """``None`` or a CPU ``torch.Generator`` (the attacks draw on the CPU, then move the numbers)."""
+    """``None`` or a CPU ``torch.Generator`` (CPU inputs: the attacks draw from it; CUDA inputs: one integer drawn
+    from it seeds a generator on the device)."""
     if value is None:
         return None
     if not isinstance(value, torch.Generator):
@@ -142,26 +143,3 @@ def vectorised(name: str, fn: Callable, lam: np.ndarray) -> np.ndarray:
         raise ValueError(f"{name} must map the {lam.shape[0]} quadrature nodes to {lam.shape[0]} real values, got shape "
                          f"{values.shape} and dtype {values.dtype}")
     return values
-
-
-def attack_options(X: torch.Tensor, y: torch.Tensor, *, bounds, generator, logistic: bool):
-    """The options of FGSM / PGD that ``attacks._validated`` leaves: X's dtype, the default loss's labels, the
-    input domain ``bounds = (lo, hi)`` (X must lie in it, or clipping would move x further than eps) and the
-    generator. Returns ``bounds`` as a pair of floats, or None."""
-    if not X.is_floating_point():
-        raise ValueError(f"X must hold floating-point numbers (inputs are perturbed by gradients), got dtype {X.dtype}")
-    if logistic and (y.dtype == torch.bool or y.is_complex() or not torch.isfinite(y).all() or (y < 0).any() or (y > 1).any()):
-        raise ValueError("y must lie in [0, 1] for the default logistic loss (h = softplus); pass loss= for other labels")
-    torch_generator(generator)
-    if bounds is None:
-        return None
-    try:
-        lo, hi = (float(b) for b in bounds)
-    except (TypeError, ValueError):
-        raise ValueError(f"bounds must be None or a pair of numbers (lo, hi), got {bounds!r}") from None
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"bounds must be two finite numbers lo < hi, got {bounds!r}")
-    if (X < lo).any() or (X > hi).any():
-        raise ValueError(f"X must lie within bounds {bounds!r} (clipping would move it further than eps), "
-                         f"got values in [{float(X.min()):.4g}, {float(X.max()):.4g}]")
-    return lo, hi

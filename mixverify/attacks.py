@@ -7,11 +7,22 @@ ball of radius :math:`\varepsilon`; :func:`mixverify.adversarial.attack_radius` 
 The loss attacked is per example, ``loss(outputs, y) -> (n,)``; the default is Eq. (2) with
 h = softplus, :math:`\log(1+e^{f}) - y f` (the logistic loss of Section 3.2). For a multi-class
 model pass e.g. ``loss=lambda out, y: F.cross_entropy(out, y, reduction="none")``. Examples must be
-independent (put the model in eval mode). Every random draw takes a ``torch.Generator``.
+independent (put the model in eval mode).
+
+**Randomness.** Every random draw takes a CPU ``torch.Generator`` (None: torch's default generators). The
+random start is drawn on the inputs' device: for CPU inputs from ``generator`` itself; for inputs on another
+device (CUDA) from a generator on that device, seeded by one integer drawn from ``generator`` per start.
+The same seed, inputs and device give the same result every time; different devices give different draws.
+
+**No host synchronisation in the step loop.** The inputs are checked once per call, all value checks in one
+device-to-host copy; each step is the forward and backward pass plus a few element-wise kernels (l-infinity:
+``sign``, one ``add`` and one ``clamp`` to the ball intersected with ``bounds``); the best point is kept with
+``torch.where``, and the per-step losses are stored only with ``trace=True``. On a GPU the host only queues work.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -55,24 +66,39 @@ def _ascent_direction(grad: torch.Tensor, norm) -> torch.Tensor:
     return grad / n.view(-1, *([1] * (grad.ndim - 1)))
 
 
+def _device_generator(generator: torch.Generator | None, device: torch.device) -> torch.Generator | None:
+    """The generator that draws on ``device``: the caller's CPU generator itself for the CPU; elsewhere a new
+    generator on ``device`` seeded by one draw from the caller's (a CPU draw: no device synchronisation), or
+    None (the device's default generator, which ``torch.manual_seed`` seeds) when the caller passed None."""
+    if generator is None or device.type == "cpu":
+        return generator
+    seed = int(torch.randint(2**62, (), generator=generator))
+    return torch.Generator(device=device).manual_seed(seed)
+
+
 def _random_start(X, eps, norm, generator):
+    """A perturbation drawn uniformly from the ball of radius ``eps``, on X's device (see "Randomness" above)."""
+    generator = _device_generator(generator, X.device)
     if norm == "inf":
-        u = torch.rand(X.shape, generator=generator, dtype=X.dtype, device="cpu").to(X.device)
+        u = torch.rand(X.shape, generator=generator, dtype=X.dtype, device=X.device)
         return (2 * u - 1) * eps
-    g = torch.randn(X.shape, generator=generator, dtype=X.dtype, device="cpu").to(X.device)
+    g = torch.randn(X.shape, generator=generator, dtype=X.dtype, device=X.device)
     g = g / g.flatten(1).norm(dim=1).clamp_min(torch.finfo(g.dtype).tiny).view(-1, *([1] * (X.ndim - 1)))
     D = X[0].numel()
-    r = torch.rand(X.shape[0], generator=generator, dtype=X.dtype, device="cpu").to(X.device) ** (1.0 / D)
+    r = torch.rand(X.shape[0], generator=generator, dtype=X.dtype, device=X.device) ** (1.0 / D)
     return g * (eps * r).view(-1, *([1] * (X.ndim - 1)))
 
 
-def _validated(f, X, y, eps, norm):
+def _validated(f, X, y, eps, norm, *, bounds, generator, logistic):
+    """Check the inputs of FGSM / PGD once; return (X, y, eps, norm, bounds as a pair of floats or None).
+
+    The checks of types, shapes and options come first, in the order of the messages below; the value checks
+    (X finite, the default loss's labels in [0, 1], X within ``bounds``) come last, from one device-to-host copy.
+    """
     if not isinstance(X, torch.Tensor):
         X = _validate.as_tensor("X", X, ndim=X.ndim if hasattr(X, "ndim") else 2)
     if X.ndim < 2 or X.shape[0] == 0:
         raise ValueError(f"X must be a non-empty batch of shape (n, ...), got shape {tuple(X.shape)}")
-    if not torch.isfinite(X).all():
-        raise ValueError("X must be finite (no NaN or inf)")
     y = torch.as_tensor(y, device=X.device)
     if y.shape[:1] != X.shape[:1]:
         raise ValueError(f"y must have one label per example: X has {X.shape[0]}, y has {tuple(y.shape)}")
@@ -84,7 +110,39 @@ def _validated(f, X, y, eps, norm):
         raise ValueError(f"eps must be a number >= 0, got {eps!r}") from None
     if not eps >= 0 or eps == float("inf"):
         raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
-    return X.detach(), y, eps, norm_name(norm)
+    norm = norm_name(norm)
+    if not X.is_floating_point():
+        raise ValueError(f"X must hold floating-point numbers (inputs are perturbed by gradients), got dtype {X.dtype}")
+    labels = "y must lie in [0, 1] for the default logistic loss (h = softplus); pass loss= for other labels"
+    if logistic and (y.dtype == torch.bool or y.is_complex()):
+        raise ValueError(labels)
+    _validate.torch_generator(generator)
+    if bounds is not None:
+        try:
+            lo, hi = (float(b) for b in bounds)
+        except (TypeError, ValueError):
+            raise ValueError(f"bounds must be None or a pair of numbers (lo, hi), got {bounds!r}") from None
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"bounds must be two finite numbers lo < hi, got {bounds!r}")
+    # the value checks: one small vector, one copy to the host
+    checks = [torch.isfinite(X).all()]
+    if logistic and y.numel():
+        checks.append((torch.isfinite(y) & (y >= 0) & (y <= 1)).all())
+    if bounds is not None:
+        checks.extend(torch.aminmax(X))
+    values = torch.stack([c.to(torch.float64) for c in checks]).tolist()
+    if not values[0]:
+        raise ValueError("X must be finite (no NaN or inf)")
+    if logistic and y.numel() and not values[1]:
+        raise ValueError(labels)
+    if bounds is not None:
+        x_min, x_max = values[-2:]
+        lo_x, hi_x = torch.tensor([lo, hi], dtype=X.dtype).tolist()  # compared in X's dtype, as torch does
+        if x_min < lo_x or x_max > hi_x:
+            raise ValueError(f"X must lie within bounds {bounds!r} (clipping would move it further than eps), "
+                             f"got values in [{x_min:.4g}, {x_max:.4g}]")
+        bounds = (lo, hi)
+    return X.detach(), y, eps, norm, bounds
 
 
 def _per_example(loss, f, Xa, y):
@@ -102,20 +160,66 @@ def _clip(X, delta, bounds):
     return (X + delta).clamp(*bounds) - X
 
 
+def _stepper(X, eps, norm, a, projection, bounds):
+    r"""PGD's update of the iterate x and its perturbation :math:`\delta = x - X`: ``step(x, delta, grad)``.
+
+    With the library's l-infinity projection the step is one fused clamp of :math:`x + a\,\mathrm{sign}(g)`
+    to the box :math:`[\max(X - \varepsilon, lo), \min(X + \varepsilon, hi)]` (the ball intersected with the
+    domain: in exact arithmetic the projection followed by the clip, since X lies in both), and delta is not
+    kept (None). Otherwise :math:`\delta \leftarrow \mathrm{clip}(\Pi(\delta + a u))` with ``projection``,
+    and x is :math:`\mathrm{clamp}(X + \delta)`.
+    """
+    if norm == "inf" and projection is project:
+        lower, upper = X - eps, X + eps
+        if bounds is not None:
+            lower.clamp_(min=bounds[0])
+            upper.clamp_(max=bounds[1])
+
+        def step(x, delta, grad):
+            return torch.add(x, grad.sign(), alpha=a).clamp_(lower, upper), None
+
+        return step
+
+    def step(x, delta, grad):
+        delta = projection(delta + a * _ascent_direction(grad, norm), eps, norm)
+        if bounds is None:
+            return X + delta, delta
+        x = (X + delta).clamp_(*bounds)
+        return x, x - X
+
+    return step
+
+
+def _start(X, eps, norm, random_start, generator, projection, bounds):
+    """The first iterate and its perturbation: the random start (or 0), projected and clipped."""
+    delta = _random_start(X, eps, norm, generator) if (random_start and eps > 0) else torch.zeros_like(X)
+    delta = _clip(X, projection(delta, eps, norm), bounds)
+    return X + delta, delta
+
+
+def _best(values, x, best, best_x):
+    """Keep, per example, the point of highest loss so far (``torch.where``: no boolean indexing, no sync)."""
+    better = values > best
+    return torch.where(better, values, best), torch.where(better.view(-1, *([1] * (x.ndim - 1))), x, best_x)
+
+
 def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable = logistic_loss, bounds=None) -> torch.Tensor:
     r"""Fast gradient (sign) method: one step of length ``eps`` along the steepest-ascent direction.
 
     :math:`x + \varepsilon\,\mathrm{sign}(\nabla_x\ell)` for l-infinity (Goodfellow et al., 2014),
-    :math:`x + \varepsilon\,\nabla_x\ell/\|\nabla_x\ell\|_2` for l2. Returns the perturbed inputs.
+    :math:`x + \varepsilon\,\nabla_x\ell/\|\nabla_x\ell\|_2` for l2, clamped to ``bounds``. Returns the
+    perturbed inputs.
     """
-    X, y, eps, norm = _validated(f, X, y, eps, norm)
-    bounds = _validate.attack_options(X, y, bounds=bounds, generator=None, logistic=loss is logistic_loss)
+    X, y, eps, norm, bounds = _validated(f, X, y, eps, norm, bounds=bounds, generator=None,
+                                         logistic=loss is logistic_loss)
     if eps == 0:
         return X.clone()
     with torch.enable_grad():  # works inside a caller's torch.no_grad() too
         Xa = X.clone().requires_grad_(True)
         (grad,) = torch.autograd.grad(_per_example(loss, f, Xa, y).sum(), Xa)
-    return (X + _clip(X, eps * _ascent_direction(grad, norm), bounds)).detach()
+    with torch.no_grad():
+        Xa = torch.add(X, _ascent_direction(grad, norm), alpha=eps)
+        return Xa.clamp_(*bounds) if bounds is not None else Xa
 
 
 def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float | None = None,
@@ -134,9 +238,11 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
     ``keep_best=False`` is plain PGD as in torchattacks: it returns the last iterate, saving the two
     forward passes that evaluate the clean and the last point (one restart, no trace).
     ``projection`` is the projection step (replace it only to test that a wrong one is caught).
+    ``generator``: a CPU ``torch.Generator`` for the random start (see "Randomness" in the module docstring:
+    the same seed gives the same result on the same device).
     """
-    X, y, eps, norm = _validated(f, X, y, eps, norm)
-    bounds = _validate.attack_options(X, y, bounds=bounds, generator=generator, logistic=loss is logistic_loss)
+    X, y, eps, norm, bounds = _validated(f, X, y, eps, norm, bounds=bounds, generator=generator,
+                                         logistic=loss is logistic_loss)
     steps = _validate.positive_int("steps", steps)
     restarts = _validate.positive_int("restarts", restarts)
     a = 2.5 * eps / steps if step_size is None else _validate.positive("step_size", step_size)
@@ -144,34 +250,32 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
         if restarts != 1 or trace:
             raise ValueError("keep_best=False returns the last iterate: it needs restarts=1 and trace=False")
         return _plain_pgd(f, X, y, eps, norm, steps, a, random_start, generator, loss, projection, bounds)
+    step = _stepper(X, eps, norm, a, projection, bounds)
     with torch.no_grad():
         best_x = X.clone()
         best = _per_example(loss, f, X, y).detach()
     history = []
     for _ in range(restarts):
-        delta = _random_start(X, eps, norm, generator) if (random_start and eps > 0) else torch.zeros_like(X)
-        delta = _clip(X, projection(delta, eps, norm), bounds)
-        run_best = best.clone()
+        x, delta = _start(X, eps, norm, random_start, generator, projection, bounds)
+        run_best = best
         history = []  # history[k]: the best loss over the clean point, the start and the first k steps
         for _ in range(steps):
             with torch.enable_grad():  # works inside a caller's torch.no_grad() too
-                xa = (X + delta).requires_grad_(True)
+                xa = x.detach().requires_grad_(True)
                 values = _per_example(loss, f, xa, y)
                 (grad,) = torch.autograd.grad(values.sum(), xa)
             with torch.no_grad():
-                better = values > best
-                best = torch.where(better, values.detach(), best)
-                best_x[better] = xa.detach()[better]
-                delta = _clip(X, projection(delta + a * _ascent_direction(grad, norm), eps, norm), bounds)
-                run_best = torch.maximum(run_best, values.detach())
-                history.append(run_best.clone())
+                values = values.detach()
+                best, best_x = _best(values, x, best, best_x)
+                if trace:
+                    run_best = torch.maximum(run_best, values)
+                    history.append(run_best)
+                x, delta = step(x, delta, grad)
         with torch.no_grad():  # the last iterate
-            xa = X + delta
-            values = _per_example(loss, f, xa, y)
-            better = values > best
-            best = torch.where(better, values, best)
-            best_x[better] = xa[better]
-            history.append(torch.maximum(run_best, values))
+            values = _per_example(loss, f, x, y)
+            best, best_x = _best(values, x, best, best_x)
+            if trace:
+                history.append(torch.maximum(run_best, values))
     if trace:
         return best_x.detach(), torch.stack(history)
     return best_x.detach()
@@ -179,12 +283,12 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
 
 def _plain_pgd(f, X, y, eps, norm, steps, a, random_start, generator, loss, projection, bounds):
     """PGD returning its last iterate (no evaluation of the clean or the last point)."""
-    delta = _random_start(X, eps, norm, generator) if (random_start and eps > 0) else torch.zeros_like(X)
-    delta = _clip(X, projection(delta, eps, norm), bounds)
+    step = _stepper(X, eps, norm, a, projection, bounds)
+    x, delta = _start(X, eps, norm, random_start, generator, projection, bounds)
     for _ in range(steps):
         with torch.enable_grad():
-            xa = (X + delta).requires_grad_(True)
+            xa = x.detach().requires_grad_(True)
             (grad,) = torch.autograd.grad(_per_example(loss, f, xa, y).sum(), xa)
         with torch.no_grad():
-            delta = _clip(X, projection(delta + a * _ascent_direction(grad, norm), eps, norm), bounds)
-    return (X + delta).detach()
+            x, delta = step(x, delta, grad)
+    return x.detach()

@@ -79,7 +79,9 @@ def input_derivative_terms(f: Callable, X: torch.Tensor, *, h: Callable = softpl
 
     directions = torch.cat([shift.unsqueeze(1), factor.T.unsqueeze(0).expand(n, -1, -1)], dim=1)  # (n, 1+r, d)
     with warnings.catch_warnings():  # torch's forward-AD set-up warns about its own use of torch.jit.script
+        # FutureWarning in torch 2.14, DeprecationWarning in torch 2.11
         warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=FutureWarning)
+        warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=DeprecationWarning)
         hv = vmap(vmap(hvp, in_dims=(None, 0)), in_dims=(0, 0))(X, directions)
     quad = (hv * directions).sum(-1)  # (n, 1+r): v^T H_i v
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from mixverify import adversarial_loss, attack_radius, fgsm, linear_model, pgd, taylor_adversarial_loss
 from mixverify.adversarial import adversarial_losses, mixup_attack_radii
+from mixverify.attacks import project
 from mixverify.losses import eq2_loss
 from mixverify.networks import ReLUCNN, ReLUMLP, seeded
 
@@ -141,3 +142,86 @@ def test_input_cosine_of_a_zero_gradient_is_zero_not_nan():
     f = lambda Z: torch.relu(Z @ torch.tensor([1.0, 1.0], dtype=torch.float64))  # noqa: E731  (dead at row 2)
     r = input_cosines(f, X)
     assert torch.isfinite(r).all() and r[1] == 0 and r[0] == pytest.approx(3 / (math.sqrt(2) * math.sqrt(5)))
+
+
+class HostReads:
+    """Counts the reads of tensor values by the host (``bool``, ``float``, ``int``, ``item``, ``tolist``) and the
+    indexing with a boolean mask (a hidden ``nonzero``): on a GPU each is a synchronisation. Installed on
+    ``torch.Tensor`` with monkeypatch."""
+
+    NAMES = ("__bool__", "__float__", "__int__", "item", "tolist")
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        for name in self.NAMES:
+            original = getattr(torch.Tensor, name)
+
+            def counted(t, *args, _original=original, **kwargs):
+                self.count += 1
+                return _original(t, *args, **kwargs)
+
+            monkeypatch.setattr(torch.Tensor, name, counted)
+        for name in ("__getitem__", "__setitem__"):
+            original = getattr(torch.Tensor, name)
+
+            def indexed(t, index, *args, _original=original):
+                parts = index if isinstance(index, tuple) else (index,)
+                self.count += any(isinstance(i, torch.Tensor) and i.dtype == torch.bool for i in parts)
+                return _original(t, index, *args)
+
+            monkeypatch.setattr(torch.Tensor, name, indexed)
+
+
+@pytest.mark.parametrize("keep_best", [True, False])
+@pytest.mark.parametrize("norm", ["inf", 2])
+def test_the_step_loop_reads_nothing_on_the_host(monkeypatch, keep_best, norm):
+    # the inputs are checked with one copy of a small vector (and the bounds' conversion to X's dtype, a CPU
+    # tensor); the steps, the random start and keep_best's bookkeeping read no value on the host
+    rng = np.random.default_rng(0)
+    X = torch.as_tensor(rng.uniform(0.2, 0.8, size=(16, 5)))
+    y = torch.as_tensor((rng.uniform(size=16) > 0.5).astype(float))
+    net = seeded(ReLUMLP(5, (8,), bias=True), 0)
+    reads = HostReads(monkeypatch)
+
+    def count(steps):
+        before = reads.count
+        pgd(net, X, y, 0.1, norm=norm, steps=steps, bounds=(0.0, 1.0), keep_best=keep_best,
+            generator=torch.Generator().manual_seed(0))
+        return reads.count - before
+
+    assert count(1) == count(9) <= 2
+    before = reads.count
+    fgsm(net, X, y, 0.1, norm=norm, bounds=(0.0, 1.0))
+    assert reads.count - before <= 2
+
+
+@pytest.mark.parametrize("bounds", [None, (0.0, 1.0)])
+@pytest.mark.parametrize("keep_best", [True, False])
+def test_the_fused_linf_step_is_the_projection_then_the_clip(bounds, keep_best):
+    # with the library's projection, an l-inf step is one clamp of x + a sign(g) to the ball intersected with the
+    # domain; through any other projection callable it projects delta, then clips (the path a custom projection
+    # takes): the same attack up to a few roundings of numbers of size 1
+    rng = np.random.default_rng(2)
+    X = torch.as_tensor(rng.uniform(0.05, 0.95, size=(24, 5)))
+    y = torch.as_tensor((rng.uniform(size=24) > 0.5).astype(float))
+    net = seeded(ReLUMLP(5, (16,), bias=True), 2)
+
+    def attack(projection):
+        return pgd(net, X, y, 0.2, norm="inf", steps=7, step_size=0.07, bounds=bounds, keep_best=keep_best,
+                   projection=projection, generator=torch.Generator().manual_seed(0))
+
+    fused = attack(project)
+    generic = attack(lambda delta, eps, norm: project(delta, eps, norm))
+    assert torch.allclose(fused, generic, rtol=0, atol=8 * 7 * 2.0**-53)  # 7 steps, a few half-ulps of 1 each
+    assert float((fused - X).abs().max()) > 0.1  # it did move
+
+
+def test_the_random_start_on_the_cpu_draws_from_the_callers_generator():
+    from mixverify.attacks import _device_generator, _random_start
+
+    g = torch.Generator().manual_seed(5)
+    assert _device_generator(g, torch.device("cpu")) is g and _device_generator(None, torch.device("cpu")) is None
+    X = torch.zeros(3, 4, dtype=torch.float64)
+    start = _random_start(X, 0.5, "inf", torch.Generator().manual_seed(5))
+    u = torch.rand(X.shape, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
+    assert torch.equal(start, (2 * u - 1) * 0.5)  # the draws of torch.rand on the caller's generator, as before
