@@ -4,7 +4,8 @@ A claim whose status depends on the seed has a tolerance derived wrongly (or a c
 the target is no change at all. Results are appended per (seed, claim) to a JSON-lines file as they finish,
 so an interrupted run resumes where it stopped (``--out`` is read back first).
 
-Usage: python benchmarks/false_alarms.py [--seeds 20] [--out false_alarms.jsonl] [ID ...]
+Usage: python benchmarks/false_alarms.py [--seeds 20] [--first 0] [--out false_alarms.jsonl] [ID ...]
+(``--first K`` starts at seed K: two processes on seeds 0-9 and 10-19 use both cores; merge their files.)
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from mixverify.claims import select
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("ids", nargs="*", help="claim ids (default: all)")
-    p.add_argument("--seeds", type=int, default=20)
+    p.add_argument("--seeds", type=int, default=20, help="seeds --first ... --seeds - 1")
+    p.add_argument("--first", type=int, default=0)
     p.add_argument("--out", type=Path, default=Path("false_alarms.jsonl"))
     args = p.parse_args(argv)
     claims = select(args.ids)
@@ -32,7 +34,7 @@ def main(argv=None) -> int:
             row = json.loads(line)
             done[(row["seed"], row["id"])] = row["status"]
     with args.out.open("a") as fh:
-        for seed in range(args.seeds):
+        for seed in range(args.first, args.seeds):
             for claim in claims:
                 if (seed, claim.id) in done:
                     continue
@@ -44,7 +46,7 @@ def main(argv=None) -> int:
                 print(f"seed {seed:3d}  {claim.id:<14} {r.status}", flush=True)
     statuses = collections.defaultdict(set)
     for (seed, cid), status in done.items():
-        if seed < args.seeds and cid in {c.id for c in claims}:
+        if args.first <= seed < args.seeds and cid in {c.id for c in claims}:
             statuses[cid].add(status)
     changed = sorted(cid for cid, s in statuses.items() if len(s) > 1)
     print(f"{len(changed)} of {len(statuses)} claims changed status over {args.seeds} seeds"

@@ -127,7 +127,7 @@ PRESETS: dict[str, Preset] = {
 # augmentation settings, the lr drops) in seconds. A few epochs on a few hundred images decide nothing
 # about Mixup: under "tiny" a figure's status is the outcome of plumbing, not evidence. The statuses a
 # reader can use are smoke's (what the report runs by default) and paper's.
-PRESETS["tiny"] = replace(PRESETS["smoke"], name="tiny", epochs=5, train_limit=256, test_limit=256, attack_images=64,
+PRESETS["tiny"] = replace(PRESETS["smoke"], name="tiny", epochs=5, train_limit=128, test_limit=128, attack_images=32,
                           seeds=2, decides=False)
 
 
@@ -190,12 +190,14 @@ def run_label(label: str, seed: int, seeds: int) -> str:
 
 
 def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: str | None = None, out=None,
-               runs_dir=None, resume: bool = False, device="auto", seed: int = 0, progress: bool = True,
-               log=None) -> FigureResult:
+               runs_dir=None, resume: bool = True, device="auto", seed: int = 0, progress: bool = True,
+               log=None, workers: int = 1, executor: str = "local") -> FigureResult:
     """Train (or reuse) the runs of one figure, evaluate it, draw it; write ``figure-<id>.png`` and
     ``figure-<id>.json`` under ``out`` when given. Runs live in ``runs_dir/<config key>/`` (checkpoint,
-    metrics.csv, metrics.json, config.json); a finished run is reused, an interrupted one is continued
-    only with ``resume=True``."""
+    metrics.csv, metrics.json, config.json); a finished run is reused, an interrupted one is continued where
+    it stopped (``resume=False`` refuses it instead). ``workers > 1`` first trains the missing runs with that
+    many workers (:func:`empirical.runs.train_missing`, started by ``executor``); the figure is then assembled
+    from the finished runs alone, identically however they were trained."""
     fig = spec(fig_id)
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
@@ -205,16 +207,24 @@ def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: s
         raise ValueError(f"unknown data set {dataset!r}; known: {', '.join(data_mod.DATASETS)}")
     runs_dir = Path(runs_dir) if runs_dir is not None else default_runs_dir()
     seeds = training_seeds(p, seed)
+    # the data first: a missing data set is one error before any worker starts
+    data = {t: data_mod.load(dataset, data_root, train_limit=p.train_limit, test_limit=p.test_limit, seed=t)
+            for t in seeds}
+    if workers > 1 or executor != "local":
+        from .runs import plan, train_missing
+
+        train_missing(plan([fig.id], preset=preset, seeds=[seed], dataset=dataset, data_root=data_root), runs_dir,
+                      workers=workers, executor=executor, device=device, log=log)
     groups, runs = [], {}
     for t in seeds:
-        images = data_mod.load(dataset, data_root, train_limit=p.train_limit, test_limit=p.test_limit, seed=t)
+        images = data[t]
         group = {}
         for label, config in run_configs(fig, p, dataset, seed=t).items():
             name = run_label(label, t, len(seeds))
             if log:
                 log(f"figure {fig.id}: run {name} ({config.key()}), {config.epochs} epochs")
             group[label] = runs[name] = run(config, images, runs_dir / config.key(), resume=resume, device=device,
-                                            progress=progress)
+                                            progress=progress, log=log)
         groups.append((t, images, group))
     if fig.kind == "robustness":
         summary = _robustness(groups, p)

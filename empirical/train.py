@@ -73,7 +73,8 @@ if TYPE_CHECKING:
     from .data import ImageData
 
 #: Checkpoint layout and training-loop version: part of :meth:`RunConfig.key`, stored in every checkpoint.
-FORMAT = 1
+#: 2: CPU runs train on TRAIN_THREADS threads (format 1 runs used all cores: other round-off).
+FORMAT = 2
 METHODS = ("erm", "mixup")
 LR_SCHEDULES = ("constant", "step")
 #: The columns of metrics.csv, in order.
@@ -197,25 +198,41 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     return dev
 
 
-def run(config: RunConfig, data: ImageData, run_dir, *, resume: bool = False, device="auto", progress: bool = True,
-        stop_after: int | None = None) -> RunResult:
+def run(config: RunConfig, data: ImageData, run_dir, *, resume: bool = True, device="auto", progress: bool = True,
+        stop_after: int | None = None, log=None) -> RunResult:
     """Train ``config`` on ``data`` in ``run_dir`` (checkpoint and metrics after every epoch), or reuse it.
 
-    A finished checkpoint in ``run_dir`` is loaded and returned without training. An unfinished one is
-    continued with ``resume=True`` and refused otherwise; an unreadable one or one written for another
-    configuration is refused (:class:`CheckpointError`) and left untouched. ``stop_after=k`` returns after
-    epoch k (a run done in pieces; an interruption in tests). See the module docstring for the rest.
+    A finished checkpoint in ``run_dir`` is loaded and returned without training. An unfinished one (an
+    interrupted run) is continued exactly where it stopped, and ``log`` (a callable taking one line, if given)
+    is told so; ``resume=False`` refuses it instead. An unreadable checkpoint, or one written for another
+    configuration, is refused (:class:`CheckpointError`, naming the command that discards it) and left
+    untouched. ``stop_after=k`` returns after epoch k (a run done in pieces; an interruption in tests).
+
+    Only one process trains a run directory at a time: ``run`` holds its lock (:func:`run_lock`) while it
+    reads and trains, so a second worker that asks for the same run waits, then reuses the finished run (or
+    resumes it, if the first died). On the CPU a run trains on :data:`TRAIN_THREADS` threads whatever the
+    machine, so that its weights do not depend on the core count or on how many workers share the machine.
+    See the module docstring for the rest.
     """
     config = _as_config(config).validate()
     _check_data(config, data)
     _count("stop_after", stop_after, optional=True)
     dev = resolve_device(device)
     run_dir = Path(run_dir)
+    with run_lock(run_dir, log=log), _train_threads(dev):
+        return _run_locked(config, data, run_dir, dev, resume=resume, progress=progress, stop_after=stop_after,
+                           log=log)
+
+
+def _run_locked(config, data, run_dir: Path, dev, *, resume, progress, stop_after, log) -> RunResult:
     path = run_dir / "checkpoint.pt"
     state = _read_checkpoint(path, config) if path.exists() else None
-    if state is not None and not state["done"] and not resume:
-        raise CheckpointError(f"{run_dir}: run interrupted after epoch {state['epoch']} of {config.epochs}; pass "
-                              "--resume to continue it, or remove the directory to start over")
+    if state is not None and not state["done"]:
+        if not resume:
+            raise CheckpointError(f"{run_dir}: run interrupted after epoch {state['epoch']} of {config.epochs}; pass "
+                                  f"resume=True to continue it, or discard it with: rm -r '{run_dir}'")
+        if log:
+            log(f"resuming {run_dir.name} after epoch {state['epoch']} of {config.epochs} (interrupted earlier)")
     with _cudnn_autotune(dev):
         trainer = Trainer(config, data, dev)
         start, metrics = 0, []
@@ -224,7 +241,7 @@ def run(config: RunConfig, data: ImageData, run_dir, *, resume: bool = False, de
                 trainer.load_state_dict(state)
             except (RuntimeError, KeyError, ValueError, TypeError) as exc:
                 raise CheckpointError(f"{path}: its saved state does not fit this model ({_first_line(exc)}); it was "
-                                      "left untouched: remove it to start over") from None
+                                      f"left untouched: discard it with: rm -r '{path.parent}'") from None
             start, metrics = int(state["epoch"]), [dict(row) for row in state["metrics"]]
         last = config.epochs if stop_after is None else min(config.epochs, stop_after)
         if start < last:
@@ -305,43 +322,123 @@ class Trainer:
             lams, perms = lams.to(self.device), perms.to(self.device)
         return x, self.y_train[order], lams, perms
 
+    #: The captured training step on CUDA (a :class:`StepGraph`), or None.
+    step_graph = None
+    #: Why this trainer trains eagerly on CUDA (set once, logged once), or None while graphs are allowed.
+    graph_off: str | None = None
+
     def train_epoch(self, epoch: int = 0, *, progress: bool = False) -> float:
-        """One pass over the training set; returns the training objective's mean over the examples."""
+        """One pass over the training set; returns the training objective's mean over the examples.
+
+        Each mini-batch is one SGD step (:meth:`_step`). On the CPU, and on CUDA where graphs are off
+        (:attr:`graph_off`), every step runs eagerly. On CUDA the full mini-batches replay one CUDA graph of the
+        whole step (:class:`StepGraph`: the batch's gather, forward, backward, SGD update and the running loss),
+        captured in the first epoch at each learning rate after :data:`GRAPH_WARMUP` eager steps of that epoch
+        (on a side stream); the partial last batch runs eagerly. If the capture fails, the trainer logs one line
+        with the reason and trains eagerly from then on. Both paths take the same steps on the same data: the
+        graph replays the eager step's kernels (with autocast's weight-cast cache off, which changes no value).
+        """
         from tqdm import tqdm
 
-        model, opt, scaler, b = self.model, self.optimizer, self.scaler, self.config.batch_size
-        for group in opt.param_groups:
-            group["lr"] = lr_at(self.config, max(epoch, 1))
+        b = self.config.batch_size
+        lr = lr_at(self.config, max(epoch, 1))
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
         x, y, lams, perms = self.draw_epoch()
         n = x.shape[0]
-        total = torch.zeros((), dtype=torch.float64, device=self.device)
-        model.train()
+        self.model.train()
+        graph = self._graph_for(lr, x, lams)
+        total = graph.total if graph is not None else torch.zeros((), dtype=torch.float64, device=self.device)
         bar = tqdm(total=math.ceil(n / b), desc=f"epoch {epoch}/{self.config.epochs}", unit="batch",
                    file=sys.stderr, disable=not progress, leave=False)
-        for k, i in enumerate(range(0, n, b)):
-            xb = x[i:i + b].to(dtype=torch.float32, memory_format=self.memory_format).div_(255)
-            yb = y[i:i + b]
-            with self._autocast():
-                if lams is None:
-                    loss = F.cross_entropy(model(xb), yb)
-                else:
-                    lam, p = lams[k], perms[i:i + b]
-                    out = model(mix(xb, lam, p))
-                    loss = mixup_loss(out, yb, lam, p)
-            opt.zero_grad(set_to_none=True)
-            if scaler is None:
-                loss.backward()
-                opt.step()
-            else:
-                scaler.scale(loss).backward()
-                scaler.step(opt)
-                scaler.update()
-            total += loss.detach().double() * yb.shape[0]
+
+        def eager(k: int) -> None:
+            i = k * b
+            lam, p = (None, None) if lams is None else (lams[k], perms[i:i + b])
+            loss = self._step(x[i:i + b], y[i:i + b], lam, p)
+            total.add_(loss.double() * min(b, n - i))
             bar.update(1)
+
+        done = 0  # batches trained
+        if graph is not None:
+            graph.load_epoch(x, y, lams, perms)
+            if not graph.captured:
+                done = self._capture(graph, eager)
+            if graph.captured:
+                for _ in range(done, n // b):
+                    graph.replay()
+                    bar.update(1)
+                done = n // b
+        for k in range(done, math.ceil(n / b)):
+            eager(k)
         mean = float(total) / n
         bar.set_postfix(loss=f"{mean:.4f}")
         bar.close()
         return mean
+
+    def _step(self, xb: torch.Tensor, yb: torch.Tensor, lam, perm, *, cache: bool = True) -> torch.Tensor:
+        """One SGD step on the uint8 mini-batch ``xb`` (Mixup with ``lam`` and ``perm`` unless they are None);
+        returns the detached loss. ``cache=False`` turns off autocast's weight-cast cache (for graph capture)."""
+        model, opt, scaler = self.model, self.optimizer, self.scaler
+        xb = xb.to(dtype=torch.float32, memory_format=self.memory_format).div_(255)
+        autocast = (torch.autocast("cuda", dtype=self.amp_dtype, cache_enabled=cache) if self.amp_dtype is not None
+                    else nullcontext())
+        with autocast:
+            if lam is None:
+                loss = F.cross_entropy(model(xb), yb)
+            else:
+                out = model(mix(xb, lam, perm))
+                loss = mixup_loss(out, yb, lam, perm)
+        opt.zero_grad(set_to_none=True)
+        if scaler is None:
+            loss.backward()
+            opt.step()
+        else:
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+        return loss.detach()
+
+    def _graph_for(self, lr: float, x: torch.Tensor, lams) -> StepGraph | None:
+        """The step graph for this epoch (an existing one if it still fits, else a new, uncaptured one), or None
+        for eager training (the CPU; graphs off; too few full batches to warm up and capture)."""
+        if not self.cuda or self.graph_off is not None:
+            return None
+        if self.scaler is not None:
+            self._graphs_off("float16 autocast: GradScaler's overflow check synchronises with the host")
+            return None
+        if x.shape[0] // self.config.batch_size <= GRAPH_WARMUP:
+            return None  # a small data set (tests): not worth a capture, and nothing to warm up on
+        g = self.step_graph
+        if g is not None and g.fits(self, lr, x, lams):
+            return g
+        self.step_graph = None  # free the old graph's memory pool before the new capture
+        self.step_graph = StepGraph(self, lr, x, lams)
+        return self.step_graph
+
+    def _capture(self, graph: StepGraph, eager) -> int:
+        """Warm up (:data:`GRAPH_WARMUP` eager steps of this epoch on a side stream, as PyTorch's whole-network
+        capture prescribes: cuDNN autotuning, momentum buffers, allocator), then capture the step. Returns the
+        number of batches done; on failure logs one line and turns graphs off for this trainer."""
+        side = torch.cuda.Stream(self.device)
+        side.wait_stream(torch.cuda.current_stream(self.device))
+        with torch.cuda.stream(side):
+            for k in range(GRAPH_WARMUP):
+                eager(k)
+        torch.cuda.current_stream(self.device).wait_stream(side)
+        try:
+            graph.capture(self, first=GRAPH_WARMUP)
+        except Exception as exc:  # any capture failure: train eagerly, say why once
+            self.step_graph = None
+            self._graphs_off(f"capture failed: {_first_line(exc)}")
+        return GRAPH_WARMUP
+
+    def _graphs_off(self, reason: str) -> None:
+        import logging
+
+        self.graph_off = reason
+        logging.getLogger(__name__).warning("empirical.train: training eagerly on CUDA, without a CUDA graph (%s)",
+                                            reason)
 
     def _autocast(self):
         """Mixed precision for the training step on CUDA; nothing on the CPU."""
@@ -380,6 +477,86 @@ class Trainer:
         self.generator.set_state(state["generator"])
         if self.scaler is not None and state["scaler"]:
             self.scaler.load_state_dict(state["scaler"])
+
+
+#: Eager steps that precede a CUDA-graph capture (PyTorch's CUDA graphs docs warm up with 3).
+GRAPH_WARMUP = 3
+
+
+class StepGraph:
+    """A :class:`Trainer`'s whole training step on CUDA as one CUDA graph (the "whole network capture" of
+    PyTorch's CUDA graphs documentation): gather mini-batch ``step`` of the epoch, forward, backward, SGD update,
+    add the loss to the running total, ``step += 1``.
+
+    Static inputs: the epoch's images, labels, lambdas and partner permutations are copied once per epoch into
+    persistent device buffers (:meth:`load_epoch`), and the graph gathers its mini-batch from them at a step
+    counter that it increments itself, so a replay takes no arguments and the host only launches it. SGD reads
+    the learning rate as a Python number, so a graph holds one learning rate (:meth:`fits`); a new rate
+    (the ``step`` schedule) means a new capture. A graph also records the addresses of the parameters and the
+    momentum buffers: when they change (an optimiser state loaded for a resume) it no longer fits either.
+    """
+
+    def __init__(self, trainer: Trainer, lr: float, x: torch.Tensor, lams):
+        b, dev = trainer.config.batch_size, trainer.device
+        self.lr, self.batch_size, self.captured = lr, b, False
+        self.x = torch.empty_like(x)
+        self.y = torch.empty_like(trainer.y_train)
+        self.lams = None if lams is None else torch.empty_like(lams)
+        self.perms = None if lams is None else torch.empty_like(self.y)
+        self.step = torch.zeros((), dtype=torch.int64, device=dev)
+        self.total = torch.zeros((), dtype=torch.float64, device=dev)
+        self.offsets = torch.arange(b, device=dev)
+        self.graph = None
+        self.tensors = self._state(trainer)
+
+    @staticmethod
+    def _state(trainer: Trainer) -> list:
+        """The tensors the graph updates in place: the parameters and their momentum buffers."""
+        params = [p for group in trainer.optimizer.param_groups for p in group["params"]]
+        return params + [trainer.optimizer.state.get(p, {}).get("momentum_buffer") for p in params]
+
+    def fits(self, trainer: Trainer, lr: float, x: torch.Tensor, lams) -> bool:
+        """Whether this graph can train the epoch: same learning rate, data shapes and state tensors."""
+        same = [a is b for a, b in zip(self.tensors, self._state(trainer))]
+        return (self.lr == lr and self.x.shape == x.shape and (lams is None) == (self.lams is None)
+                and (lams is None or self.lams.shape == lams.shape) and all(same) and len(same) == len(self.tensors))
+
+    def load_epoch(self, x: torch.Tensor, y: torch.Tensor, lams, perms) -> None:
+        """Copy the epoch's data into the static buffers; zero the running loss and the step counter."""
+        self.x.copy_(x)
+        self.y.copy_(y)
+        if lams is not None:
+            self.lams.copy_(lams)
+            self.perms.copy_(perms)
+        self.total.zero_()
+        self.step.zero_()
+
+    def body(self, trainer: Trainer) -> None:
+        """The captured work: train full mini-batch ``step`` of the loaded epoch, add its loss, ``step += 1``.
+        Every index is a device tensor, so nothing here reads a value on the host."""
+        idx = self.step * self.batch_size + self.offsets
+        lam = p = None
+        if self.lams is not None:
+            lam = self.lams.index_select(0, self.step.view(1)).view(())
+            p = self.perms.index_select(0, idx)
+        loss = trainer._step(self.x.index_select(0, idx), self.y.index_select(0, idx), lam, p, cache=False)
+        self.total.add_(loss.double() * self.batch_size)
+        self.step.add_(1)
+
+    def capture(self, trainer: Trainer, *, first: int) -> None:
+        """Capture :meth:`body`; the next replay trains mini-batch ``first`` (the warm-up did the ones before)."""
+        self.step.fill_(first)
+        trainer.optimizer.zero_grad(set_to_none=True)  # as the docs: the captured backward allocates the grads
+        torch.cuda.synchronize(trainer.device)
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self.body(trainer)
+        self.tensors = self._state(trainer)  # now with the momentum buffers the warm-up created
+        self.captured = True
+
+    def replay(self) -> None:
+        """Train the next full mini-batch of the loaded epoch."""
+        self.graph.replay()
 
 
 # --- Mixup -----------------------------------------------------------------------------------------
@@ -451,7 +628,7 @@ def _check_data(config: RunConfig, data) -> None:
 
 def _read_checkpoint(path: Path, config: RunConfig) -> dict:
     """The checkpoint at ``path``, checked against ``config``; any problem is a CheckpointError (file untouched)."""
-    untouched = "it was left untouched: remove it to start over"
+    untouched = f"it was left untouched: discard it with: rm -r '{path.parent}'"
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
@@ -466,7 +643,7 @@ def _read_checkpoint(path: Path, config: RunConfig) -> dict:
         fields = [k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k)]
         diff = ", ".join(f"{k}: checkpoint {stored.get(k)!r}, requested {wanted.get(k)!r}" for k in fields)
         raise CheckpointError(f"{path}: written for another configuration ({diff}); use another run directory, or "
-                              "remove this one to start over")
+                              f"discard this one with: rm -r '{path.parent}'")
     epoch = state["epoch"]
     if (isinstance(epoch, bool) or not isinstance(epoch, int) or not 1 <= epoch <= config.epochs
             or not isinstance(state["metrics"], list) or len(state["metrics"]) != epoch):
@@ -491,6 +668,87 @@ def _write_metrics(run_dir: Path, metrics: list[dict]) -> None:
     for row in metrics:
         writer.writerow([repr(row[k]) for k in METRICS])
     write_text(run_dir / "metrics.csv", buf.getvalue())
+
+
+def lock_path(run_dir) -> Path:
+    """The lock file of a run directory: beside it, ``<run_dir>.lock`` (the directory may not exist yet)."""
+    run_dir = Path(run_dir)
+    return run_dir.parent / f"{run_dir.name}.lock"
+
+
+@contextmanager
+def run_lock(run_dir, *, log=None, poll: float = 1.0):
+    """Hold the run directory's lock: an OS file lock (``filelock.FileLock``: ``flock`` on POSIX) on
+    :func:`lock_path`, so the claim is atomic on a local or shared file system, and the kernel (or the NFS
+    server's lease) releases it when its holder dies, however it dies: a stale claim never blocks. While
+    another live process holds it, wait (telling ``log`` once). ``<run_dir>.owner`` names the holder
+    (host, pid, start time) for ``mixverify runs``; it is removed on release."""
+    import os
+    import socket
+
+    from filelock import FileLock, Timeout
+
+    path = lock_path(run_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if log:
+            log(f"waiting for {Path(run_dir).name}: another worker is training it ({read_owner(run_dir) or 'unknown'})")
+        lock.acquire(timeout=-1, poll_interval=poll)
+    owner = path.with_suffix(".owner")
+    try:
+        write_text(owner, json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "since": time.time()}) + "\n")
+        yield
+    finally:
+        owner.unlink(missing_ok=True)
+        lock.release()
+
+
+def read_owner(run_dir) -> str:
+    """Who holds a run's lock, as written by :func:`run_lock` ("" if nobody says)."""
+    try:
+        o = json.loads(lock_path(run_dir).with_suffix(".owner").read_text())
+        return f"{o['host']} pid {o['pid']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+def is_locked(run_dir) -> bool:
+    """True while a live process holds the run's lock (a probe: takes it and lets go at once if free)."""
+    from filelock import FileLock, Timeout
+
+    path = lock_path(run_dir)
+    if not path.exists():
+        return False
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    lock.release()
+    return False
+
+
+#: Threads a CPU run trains on. Float sums split over threads round differently, so weights trained on 1 and
+#: on 2 threads differ in the last bits; pinned, a run is bit-identical whether it was trained alone, by one
+#: of several workers, on a 2-core laptop or a 64-core node. More cores are used by more workers.
+TRAIN_THREADS = 1
+
+
+@contextmanager
+def _train_threads(device: torch.device):
+    """torch's intra-op threads set to :data:`TRAIN_THREADS` for a CPU run, restored afterwards."""
+    if device.type != "cpu":
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(TRAIN_THREADS)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @contextmanager

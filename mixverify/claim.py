@@ -122,6 +122,11 @@ class Scope:
     def line(self) -> str:
         return f"{self.setting}: {self.detail}" if self.detail else self.setting
 
+    def short(self) -> str:
+        """The setting and the first clause of the detail (up to its first ';'), for one-line listings."""
+        first = self.detail.split(";")[0].strip()
+        return f"{self.setting}: {first}" if first else self.setting
+
 
 @dataclass
 class Outcome:
@@ -173,13 +178,18 @@ class Derivation:
 class Context:
     """Settings a check runs under. ``rng(k)`` gives the k-th independent numpy Generator of the seed.
 
-    ``preset`` and ``data_root`` are read by the empirical figure claims only (:mod:`empirical.figures`)."""
+    ``preset``, ``data_root``, ``workers`` and ``train_device`` (where they train: "cpu", "cuda", ...) are
+    read by the empirical figure claims only (:mod:`empirical.figures`); the analytic checks run in float64
+    on ``device``, the CPU unless a caller asks otherwise."""
 
     seed: int = 0
     device: str = "cpu"
+    train_device: str = "cpu"
     thorough: bool = False
     preset: str = "smoke"
     data_root: str | None = None
+    workers: int = 1
+    log: Callable[[str], None] | None = field(default=None, compare=False)
 
     def rng(self, stream: int) -> np.random.Generator:
         return np.random.default_rng([self.seed, stream])
@@ -281,7 +291,7 @@ def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
         outcome.evidence[:0] = derivation.evidence()
         status, error = _decide(outcome.evidence, outcome.errata)
         if status == "undecided" and error:
-            outcome.notes.insert(0, f"Undecided: {error}.")
+            outcome.notes.append(f"Undecided: {error}.")
         if status != "error":
             error = ""
     except Exception as exc:  # a check that raises is reported, not propagated

@@ -1,10 +1,16 @@
-"""Command line: ``mixverify list | verify | report | figure`` (also ``python -m mixverify``).
+"""Command line: ``mixverify list | verify | report | figure | runs`` (also ``python -m mixverify``).
 
 Exit codes of ``verify`` (and of ``report --strict``): 0 every selected claim is ``verified`` or
-``verified-with-erratum``; 1 some claim is ``refuted``, ``uninformative``, ``undecided`` or ``error``. ``report`` exits 0 once the report is
+``verified-with-erratum``; 1 some claim is ``refuted``, ``uninformative``, ``undecided`` or ``error``.
+``report`` exits 0 once the report is
 written (a refuted claim is a finding, not a failure to report it). 2 on bad usage (unknown claim id, bad
 option, unwritable output, a missing data set, an unreadable or interrupted checkpoint), with a one-line
 message and no traceback. Results go to stdout, the progress bar to stderr.
+
+Every command that trains (verify, report, figure, runs --train) continues an interrupted training run where
+it stopped, and says so on stderr; ``--workers N`` trains the missing runs with N workers first.
+``mixverify runs [FIGURE ...]`` lists the runs the figures need and where each stands (``--train`` trains the
+missing ones, locally or through submitit / a Slurm job array: :mod:`empirical.runs`).
 
 ``mixverify figure ID`` reproduces one of the paper's empirical figures (see :mod:`empirical.figures`): it
 exits 0 once the plot and its JSON are written, whether or not the figure's qualitative claim held on
@@ -25,6 +31,30 @@ OK_STATUSES = ("verified", "verified-with-erratum")
 
 class UsageError(Exception):
     """Bad usage: reported as one line, exit status 2."""
+
+
+def _workers(text: str):
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--workers must be 'auto' or a positive integer, got {text!r}")
+    return value
+
+
+def _seeds(text: str) -> list[int]:
+    """``S`` or ``A-B`` (inclusive)."""
+    lo, _, hi = text.partition("-")
+    try:
+        a, b = int(lo), int(hi or lo)
+    except ValueError:
+        a = b = -1
+    if a < 0 or b < a:
+        raise argparse.ArgumentTypeError(f"--seeds must be S or A-B with 0 <= A <= B, got {text!r}")
+    return list(range(a, b + 1))
 
 
 def _seed(text: str) -> int:
@@ -61,6 +91,10 @@ def parser() -> argparse.ArgumentParser:
                        help="settings of the empirical figure claims (figure-1a ... figure-8; default smoke; "
                        "tiny: seconds, for tests, decides nothing)")
         s.add_argument("--data-root", metavar="DIR", help="torchvision data root for the empirical figures' data sets")
+        s.add_argument("--device", default="auto", help="where training-based claims train: auto (CUDA when present; "
+                       "default), cpu or cuda; the analytic checks stay float64 on the CPU")
+        s.add_argument("--workers", type=_workers, default="auto", help="workers that train the figures' missing runs "
+                       "(auto: one per GPU, else one per CPU core); interrupted runs are always continued")
         if name == "verify":
             s.add_argument("--json", type=Path, metavar="PATH", help="also write report.json to PATH")
         else:
@@ -76,12 +110,33 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, default=Path("figures"), metavar="DIR", help="where the PNG and JSON go")
     f.add_argument("--runs", type=Path, metavar="DIR", help="where training runs (checkpoints, metrics) live "
                    "(default $MIXVERIFY_CACHE/empirical or ~/.cache/mixverify/empirical)")
-    f.add_argument("--resume", action="store_true", help="continue interrupted training runs from their checkpoints")
+    f.add_argument("--resume", action="store_true", help="(the default now: interrupted runs are always continued)")
+    f.add_argument("--workers", type=_workers, default="auto", help="workers that train the missing runs (auto: one "
+                   "per GPU, else one per CPU core)")
     f.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")
     f.add_argument("--seed", type=_seed, default=0, help="seed of the figure (default 0): a preset averaging K training seeds "
                    "(smoke: K = 3) trains seeds K*SEED ... K*SEED+K-1, each on its own data subset")
     f.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
     f.add_argument("--strict", action="store_true", help="exit 1 if the figure's qualitative claim does not hold")
+    r = sub.add_parser("runs", help="list the training runs the figures need and where each stands; --train trains "
+                       "the missing ones with N workers (locally, or a Slurm job array through submitit)")
+    r.add_argument("figure_ids", nargs="*", metavar="FIGURE", help="1a, 1b, 5, 6, 7, 8 (default: all)")
+    r.add_argument("--preset", default="smoke", help="smoke (default), paper or tiny")
+    r.add_argument("--seeds", type=_seeds, default=[0], metavar="S|A-B", help="figure seeds (default 0)")
+    r.add_argument("--data-root", type=Path, metavar="DIR", help="torchvision data root (as for figure)")
+    r.add_argument("--dataset", metavar="NAME", help="data set to use instead of the preset's or the figure's own")
+    r.add_argument("--runs", type=Path, metavar="DIR", help="where training runs live (as for figure)")
+    r.add_argument("--json", type=Path, metavar="PATH", help="also write the list and the counts as JSON")
+    r.add_argument("--train", action="store_true", help="train the runs that are not finished")
+    r.add_argument("--workers", type=_workers, default="auto", help="with --train: number of workers (auto: one per "
+                   "GPU, else one per CPU core)")
+    r.add_argument("--executor", default="local", choices=("local", "submitit", "slurm"), help="with --train: "
+                   "local processes (default), submitit's local executor, or a Slurm job array (pip install "
+                   "'mixverify[cluster]'; --runs must be on a file system the nodes share)")
+    r.add_argument("--partition", metavar="NAME", help="with --executor slurm: the Slurm partition")
+    r.add_argument("--timeout-min", type=int, default=24 * 60, metavar="M", help="with submitit: each worker's time "
+                   "limit in minutes (default 1440); a worker stopped by it leaves a checkpoint the next one resumes")
+    r.add_argument("--device", default="auto", help="auto (default), cpu or cuda")
     return p
 
 
@@ -92,10 +147,16 @@ def main(argv: list[str] | None = None) -> int:
             return _list()
         if args.command == "figure":
             return _figure(args)
+        if args.command == "runs":
+            return _runs(args)
         return _verify(args)
     except UsageError as exc:
         print(f"mixverify: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("mixverify: interrupted; finished epochs are checkpointed: run the same command again to continue",
+              file=sys.stderr)
+        return 130
 
 
 def _list() -> int:
@@ -133,7 +194,11 @@ def _verify(args) -> int:
         _check_writable(args.out, "--out")
     if args.data_root is not None and not Path(args.data_root).is_dir():
         raise UsageError(f"--data-root: {args.data_root!r} is not a directory")
-    ctx = Context(seed=args.seed, device="cpu", thorough=args.thorough, preset=args.preset, data_root=args.data_root)
+    device = _resolve_device(args.device)
+    workers = _resolve_workers(args.workers, device)
+    ctx = Context(seed=args.seed, device="cpu", train_device=device, thorough=args.thorough, preset=args.preset,
+                  data_root=args.data_root,
+                  workers=workers, log=lambda m: tqdm.write(m, file=sys.stderr))
     results = []
     bar = tqdm(claims, desc="verifying", unit="claim", file=sys.stderr, disable=args.no_progress or None)
     width = max(len(c.id) for c in claims)
@@ -144,7 +209,7 @@ def _verify(args) -> int:
         decisive = r.outcome.decisive()
         line = (f"{claim.id:<{width}}  {r.status:<21}  {sum(bool(e.passed) for e in decisive):>2}/{len(decisive):<2} "
                 f"decisive passed  {len(r.outcome.errata)} errata  {r.seconds:6.1f}s  "
-                f"[{r.scope.line() if r.scope else '-'}]")
+                f"[{r.scope.short() if r.scope else '-'}]")
         if r.error:
             line += "  " + r.error.splitlines()[0]
         elif r.status == "undecided" and r.outcome.notes:
@@ -152,9 +217,10 @@ def _verify(args) -> int:
         tqdm.write(line, file=sys.stdout)
     try:
         if args.command == "verify" and args.json is not None:
-            report.write_text(args.json, report.dumps(report.to_json(results, seed=args.seed, device=ctx.device)))
+            report.write_text(args.json, report.dumps(report.to_json(results, seed=args.seed, device=ctx.device,
+                                                                     train_device=ctx.train_device)))
         elif args.command == "report":
-            index = report.write(results, args.out, seed=args.seed, device=ctx.device)
+            index = report.write(results, args.out, seed=args.seed, device=ctx.device, train_device=ctx.train_device)
             print(f"report written to {index}")
     except OSError as exc:
         raise UsageError(f"cannot write output: {exc}") from None
@@ -183,8 +249,8 @@ def _figure(args) -> int:
         raise UsageError(f"--data-root: {str(args.data_root)!r} is not a directory")
     try:
         result = run_figure(args.figure_id, preset=args.preset, data_root=args.data_root, dataset=args.dataset,
-                            out=args.out, runs_dir=args.runs, resume=args.resume, device=args.device, seed=args.seed,
-                            progress=not args.no_progress,
+                            out=args.out, runs_dir=args.runs, device=args.device, seed=args.seed,
+                            progress=not args.no_progress, workers=_resolve_workers(args.workers, args.device),
                             log=None if args.no_progress else (lambda m: print(m, file=sys.stderr)))
     except (DataRootError, DatasetError, CheckpointError, ValueError) as exc:
         raise UsageError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
@@ -199,6 +265,80 @@ def _figure(args) -> int:
     print(f"written: {args.out / f'figure-{result.spec.id}.png'} and {args.out / f'figure-{result.spec.id}.json'}")
     result.figure.clear()
     return 1 if args.strict and not s["holds"] else 0
+
+
+def _resolve_device(device: str) -> str:
+    """The device a training claim will use, named as report.json records it ("cpu", "cuda", "cuda:1")."""
+    from .training import resolve_device
+
+    try:
+        dev = resolve_device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise UsageError(f"--device must be auto, cpu, cuda or cuda:N, got {device!r}") from None
+    import torch
+
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise UsageError(f"--device {device}: CUDA is not available here; use --device cpu or auto")
+    if dev.type not in ("cpu", "cuda"):
+        raise UsageError(f"--device must be auto, cpu, cuda or cuda:N, got {device!r}")
+    return str(dev)
+
+
+def _resolve_workers(workers, device) -> int:
+    if workers != "auto":
+        return workers
+    from empirical.runs import default_workers
+
+    try:
+        return default_workers(device)
+    except ValueError as exc:
+        raise UsageError(f"--device: {exc}") from None
+
+
+def _runs(args) -> int:
+    from empirical import runs as runs_mod
+    from empirical.data import DataRootError
+    from empirical.figures import default_runs_dir
+
+    from . import report
+    from .datasets import DatasetError
+
+    runs_dir = args.runs if args.runs is not None else default_runs_dir()
+    if args.train:
+        _check_writable(runs_dir, "--runs")
+    if args.json is not None:
+        _check_writable(args.json.parent, "--json")
+    if args.data_root is not None and not args.data_root.is_dir():
+        raise UsageError(f"--data-root: {str(args.data_root)!r} is not a directory")
+    try:
+        planned = runs_mod.plan(args.figure_ids, preset=args.preset, seeds=args.seeds, dataset=args.dataset,
+                                data_root=args.data_root)
+        workers = _resolve_workers(args.workers, args.device)
+        if args.train:
+            params = {"timeout_min": args.timeout_min}
+            if args.partition:
+                params["slurm_partition"] = args.partition
+            if args.executor == "slurm":
+                params["gpus_per_node"] = 1 if args.device in ("auto", "cuda") else 0
+            runs_mod.train_missing(planned, runs_dir, workers=workers, executor=args.executor, device=args.device,
+                                   log=lambda m: print(m, file=sys.stderr, flush=True), slurm=params)
+        rows = [(r, runs_mod.state(r, runs_dir)) for r in planned]
+        summary = runs_mod.progress(planned, runs_dir, workers=workers)
+    except (DataRootError, DatasetError, ValueError) as exc:
+        raise UsageError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    for r, st in rows:
+        where = f" ({st['owner']})" if st["owner"] else ""
+        print(f"{r.key}  {st['state']:<8} {st['epochs_done']:>4}/{st['epochs']:<4} {r.name():<48} "
+              f"figures {','.join(r.figures)}{where}")
+    print(runs_mod.progress_line(summary) + f" with {workers} worker(s); runs in {runs_dir}")
+    if args.json is not None:
+        try:
+            report.write_text(args.json, report.dumps({"runs_dir": str(runs_dir), "summary": summary, "runs": [
+                {"key": r.key, "figures": list(r.figures), "label": r.label, "training_seed": r.training_seed,
+                 "config": r.config.to_dict(), **st} for r, st in rows]}))
+        except OSError as exc:
+            raise UsageError(f"cannot write output: {exc}") from None
+    return 0
 
 
 def _check_writable(directory: Path, option: str) -> None:

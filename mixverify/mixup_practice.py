@@ -67,6 +67,8 @@ def soft_target_cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> tor
     which is why one cross-entropy with the mixed target equals the two weighted cross-entropies
     (pytorch-image-models #46).
     """
+    if tuple(target.shape) != tuple(logits.shape):
+        raise ValueError(f"target must have the logits' shape {tuple(logits.shape)}, got {tuple(target.shape)}")
     return -(target * F.log_softmax(logits, dim=-1)).sum(-1)
 
 
@@ -77,6 +79,8 @@ def two_cross_entropies(logits: torch.Tensor, y_a, y_b, lam, smoothing: float = 
     ``cross_entropy(..., label_smoothing=smoothing)`` (a code path independent of
     :func:`soft_target_cross_entropy`). Answers pytorch-image-models #46.
     """
+    if not 0.0 <= float(smoothing) <= 1.0:
+        raise ValueError(f"smoothing must lie in [0, 1], got {smoothing!r}")
     lam = torch.as_tensor(lam, dtype=logits.dtype, device=logits.device)
     ce_a = F.cross_entropy(logits, torch.as_tensor(y_a).long(), reduction="none", label_smoothing=float(smoothing))
     ce_b = F.cross_entropy(logits, torch.as_tensor(y_b).long(), reduction="none", label_smoothing=float(smoothing))
@@ -124,6 +128,8 @@ def pair_values(value: Callable, X: torch.Tensor, y: torch.Tensor, lam, rows=Non
     Returns shape (len(rows), m, K, ...) where ``value`` maps an (N, d) batch of mixed inputs and its (N,)
     mixed labels to (N, ...) (a loss: (N,); a per-example gradient: (N, p)).
     """
+    if X.ndim != 2 or y.shape != X.shape[:1]:
+        raise ValueError(f"X must be (m, d) and y (m,), got {tuple(X.shape)} and {tuple(y.shape)}")
     m, d = X.shape
     rows = torch.arange(m) if rows is None else torch.as_tensor(rows)
     lam_t = torch.as_tensor(np.array(lam, dtype=float), dtype=X.dtype, device=X.device).view(1, 1, -1, 1)
@@ -313,6 +319,9 @@ def truncation_gap(values_lo: torch.Tensor, w_lo, W: torch.Tensor) -> float:
     the lower half-rule, ``w_lo`` its probabilities (see :func:`truncated_lambda_quadrature`). Answers
     Carratino et al.'s truncated Beta question (uncertainty-baselines' default).
     """
+    m = values_lo.shape[0]
+    if tuple(W.shape) != (m, m) or values_lo.ndim != 3 or values_lo.shape[1] != m:
+        raise ValueError(f"values_lo must be (m, m, K) and W (m, m), got {tuple(values_lo.shape)} and {tuple(W.shape)}")
     w_lo = torch.as_tensor(np.array(w_lo, dtype=float), dtype=values_lo.dtype, device=values_lo.device)
     diff = (W.T - W).to(values_lo.dtype).to(values_lo.device)
     return float(((values_lo * w_lo.view(1, 1, -1)).sum(-1) * diff).sum())

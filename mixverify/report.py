@@ -8,26 +8,26 @@ Layout of ``--out DIR``::
     DIR/report.json           {"paper", "version", "seed", "device", "claims": [...]} (deterministic)
     DIR/timings.json          seconds per claim (kept apart so report.json is byte-reproducible)
 
-Every file is written atomically (temporary file, then ``os.replace``).
+Every file is written atomically (:mod:`mixverify.io`: temporary file, then ``os.replace``).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from . import PAPER, __version__
 from .claim import ClaimResult
+from .io import save_figure, write_text  # the atomic writers; also imported from here by empirical/ and benchmarks/
 
 STATUS_MARK = {"verified": "✅", "verified-with-erratum": "✅ (erratum)", "refuted": "❌", "error": "💥",
                "undecided": "❔", "uninformative": "〰️"}
 SECTIONS = {"paper": "Claims of the paper", "beyond": "Beyond the paper: questions Mixup users ask"}
 
 
-def to_json(results: list[ClaimResult], *, seed: int, device: str) -> dict:
-    return {"paper": PAPER, "version": __version__, "seed": seed, "device": device,
+def to_json(results: list[ClaimResult], *, seed: int, device: str, train_device: str = "cpu") -> dict:
+    """``device``: where the analytic checks ran (float64); ``train_device``: where training-based claims trained."""
+    return {"paper": PAPER, "version": __version__, "seed": seed, "device": device, "train_device": train_device,
             "claims": [r.to_json() for r in results]}
 
 
@@ -35,32 +35,7 @@ def dumps(obj) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write atomically: a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def save_figure(fig, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110, format="png", metadata={"Software": None})
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write(results: list[ClaimResult], out: Path, *, seed: int, device: str) -> Path:
+def write(results: list[ClaimResult], out: Path, *, seed: int, device: str, train_device: str = "cpu") -> Path:
     """Write the whole report under ``out``; return the path of index.md."""
     out = Path(out)
     for r in results:
@@ -70,19 +45,19 @@ def write(results: list[ClaimResult], out: Path, *, seed: int, device: str) -> P
             save_figure(fig, out / rel)
             figures[name] = rel
         write_text(out / "claims" / f"{r.claim.id}.md", claim_page(r, figures))
-    write_text(out / "report.json", dumps(to_json(results, seed=seed, device=device)))
+    write_text(out / "report.json", dumps(to_json(results, seed=seed, device=device, train_device=train_device)))
     write_text(out / "timings.json", dumps({r.claim.id: round(r.seconds, 3) for r in results}))
-    write_text(out / "index.md", index_page(results, seed=seed, device=device))
+    write_text(out / "index.md", index_page(results, seed=seed, device=device, train_device=train_device))
     return out / "index.md"
 
 
-def index_page(results: list[ClaimResult], *, seed: int, device: str) -> str:
+def index_page(results: list[ClaimResult], *, seed: int, device: str, train_device: str = "cpu") -> str:
     counts = {s: sum(r.status == s for r in results) for s in STATUS_MARK}
     lines = [
         "# mixverify derivation report",
         "",
         f"Paper: {PAPER}.  ",
-        f"mixverify {__version__}, seed {seed}, device {device}.",
+        f"mixverify {__version__}, seed {seed}, analytic checks on {device} (float64), training on {train_device}.",
         "",
         "Statuses: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + ".",
     ]

@@ -100,6 +100,15 @@ def cross_entropy(out, labels):
 # --- the call of every row (id -> a function of no arguments) ---------------------------------------------
 
 CALLS = {
+    # beyond the paper (mixverify.mixup_practice)
+    "mixed-soft-target-smoothing": lambda: mixverify.mixed_soft_target([0], [1], 0.3, 3, 1.5),
+    "two-cross-entropies-smoothing": lambda: mixverify.two_cross_entropies(torch.zeros(2, 3), [0, 1], [1, 2], 0.3, -0.1),
+    "soft-target-ce-shape": lambda: mixverify.soft_target_cross_entropy(torch.zeros(4, 5), torch.zeros(4, 3)),
+    "pair-values-1d": lambda: mixverify.pair_values(lambda x, y: y, torch.zeros(4), torch.zeros(4), [0.5]),
+    "estimator-variances-m1": lambda: mixverify.estimator_variances(torch.zeros(1, 1, 2), 1, [0.5, 0.5]),
+    "truncated-lambda-alpha-zero": lambda: mixverify.truncated_lambda_quadrature(0, 1, 8),
+    "pairing-weights-unknown": lambda: mixverify.pairing_weights(4, "diagonal"),
+    "truncation-gap-shape": lambda: mixverify.truncation_gap(torch.zeros(4, 4, 2), [0.5, 0.5], torch.zeros(3, 3)),
     # laws
     "beta-alpha-zero": lambda: Beta(0, 1),
     "beta-alpha-nan": lambda: Beta(NAN, 1),
@@ -276,7 +285,10 @@ CLI = {
     "cli-figure-out-under-a-file": ["figure", "7", "--out", "{file}/out"],
     "cli-figure-runs-under-a-file": ["figure", "7", "--out", "{tmp}/out", "--runs", "{file}/runs"],
     "cli-figure-truncated-checkpoint": ["figure", "7", "--no-progress", "--out", "{tmp}/out", "--runs", "{truncated}"],
-    "cli-figure-interrupted-run": ["figure", "7", "--no-progress", "--out", "{tmp}/out", "--runs", "{interrupted}"],
+    "cli-runs-unknown-figure": ["runs", "9"],
+    "cli-runs-bad-seeds": ["runs", "1b", "--seeds", "5-2"],
+    "cli-runs-zero-workers": ["runs", "1b", "--workers", "0"],
+    "cli-runs-unknown-executor": ["runs", "1b", "--train", "--executor", "cron"],
     "cli-verify-bad-preset": ["verify", "eq-9", "--preset", "fast"],
     "cli-report-missing-data-root": ["report", "eq-9", "--data-root", "{tmp}/nope", "--out", "{tmp}/report"],
 }
@@ -304,7 +316,15 @@ def table() -> dict[str, dict]:
 ROWS = table()
 
 
+def ignore_torch_jit_deprecation():
+    """Ignore torch's warning about its own use of ``torch.jit.script`` (its forward-AD set-up): a FutureWarning
+    in torch 2.14, a DeprecationWarning in torch 2.11. Only that message, in either category."""
+    for category in (FutureWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=category)
+
+
 @pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:FutureWarning")  # torch's forward-AD set-up
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")  # the same, torch 2.11
 @pytest.mark.parametrize("row_id", [r for r in ROWS if r in CALLS])
 def test_library_row(row_id):
     row = ROWS[row_id]
@@ -312,7 +332,7 @@ def test_library_row(row_id):
     if row.get("kind") == "raises":
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a bad input must not pass with only a warning
-            warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=FutureWarning)
+            ignore_torch_jit_deprecation()
             with pytest.raises(Exception) as info:
                 call()
         assert type(info.value).__name__ == row["type"], f"{row_id}: {type(info.value).__name__}: {info.value}"
@@ -327,7 +347,7 @@ def test_library_row(row_id):
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=FutureWarning)
+            ignore_torch_jit_deprecation()
             value = float(call())
         expected = float(row["value"])
         assert (math.isnan(value) and math.isnan(expected)) or value == expected, f"{row_id}: returned {value}"

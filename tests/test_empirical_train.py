@@ -172,14 +172,17 @@ def test_finished_run_is_reused_without_training(tmp_path, monkeypatch):
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == files  # nothing rewritten
 
 
-def test_unfinished_run_needs_resume(tmp_path):
+def test_unfinished_run_is_continued_by_default_and_refused_without_resume(tmp_path):
     config = replace(TINY, epochs=2)
     run(config, DATA, tmp_path, progress=False, stop_after=1)
     before = (tmp_path / "checkpoint.pt").read_bytes()
-    with pytest.raises(CheckpointError, match=r"interrupted after epoch 1 of 2; pass --resume") as info:
-        run(config, DATA, tmp_path, progress=False)
-    assert "\n" not in str(info.value) and str(tmp_path) in str(info.value)
+    with pytest.raises(CheckpointError, match=r"interrupted after epoch 1 of 2; pass resume=True") as info:
+        run(config, DATA, tmp_path, progress=False, resume=False)
+    assert "\n" not in str(info.value) and f"rm -r '{tmp_path}'" in str(info.value)
     assert (tmp_path / "checkpoint.pt").read_bytes() == before
+    said = []
+    resumed = run(config, DATA, tmp_path, progress=False, log=said.append)
+    assert resumed.resumed_from == 1 and said == [f"resuming {tmp_path.name} after epoch 1 of 2 (interrupted earlier)"]
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign"])
@@ -195,7 +198,7 @@ def test_corrupt_checkpoint_is_refused_and_left_untouched(tmp_path, damage):
         torch.save({"state_dict": {}}, path)
     before = path.read_bytes()
     for resume in (True, False):
-        with pytest.raises(CheckpointError, match="left untouched: remove it to start over") as info:
+        with pytest.raises(CheckpointError, match=f"left untouched: discard it with: rm -r '{tmp_path}'") as info:
             run(config, DATA, tmp_path, progress=False, resume=resume)
         assert "\n" not in str(info.value) and str(path) in str(info.value)
         assert path.read_bytes() == before

@@ -1,0 +1,169 @@
+"""empirical.runs and the resume-by-default of every command that trains (issue 15).
+
+Workers are real processes (spawned), signals are real signals. The runs are a "micro" preset (tiny with one
+training seed of 64 images) registered in this process only: the workers receive the planned runs
+themselves, not a preset name.
+"""
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from empirical import figures
+from empirical import runs as runs_mod
+from empirical.train import is_locked, lock_path
+from mixverify.datasets import DatasetMissing
+
+try:
+    from empirical import data as data_mod
+
+    data_mod.load("fashion-mnist", None, train_limit=64, test_limit=64, seed=0)
+    HAVE_FMNIST = True
+except DatasetMissing:
+    HAVE_FMNIST = False
+needs_fmnist = pytest.mark.skipif(not HAVE_FMNIST, reason="Debian's dataset-fashion-mnist is not installed")
+pytestmark = needs_fmnist
+
+MICRO = replace(figures.PRESETS["tiny"], name="micro", train_limit=64, test_limit=64, attack_images=16, seeds=1)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def micro_preset(monkeypatch):
+    monkeypatch.setitem(figures.PRESETS, "micro", MICRO)
+
+
+def planned(fig="1b"):
+    return runs_mod.plan([fig], preset="micro", seeds=[0])
+
+
+def weights(run_dir):
+    return torch.load(Path(run_dir) / "checkpoint.pt", map_location="cpu", weights_only=True)["model"]
+
+
+def same_weights(a, b):
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_plan_lists_each_shared_run_once_with_its_figures():
+    smoke = runs_mod.plan([], preset="smoke", seeds=[0])
+    assert len({r.key for r in smoke}) == len(smoke) == 18  # 6 WRN runs (1a) + 12 ResNet runs shared by 1b, 5-8
+    shared = [r for r in smoke if r.label == "erm"]
+    assert all(set(r.figures) == {"1b", "5", "6", "7", "8"} for r in shared if r.config.model == "preact-resnet18")
+    assert [r.training_seed for r in runs_mod.plan(["1a"], preset="smoke", seeds=[1])] == [3, 3, 4, 4, 5, 5]
+
+
+def test_two_local_workers_give_the_serial_figure_byte_for_byte(tmp_path):
+    runs_dir, out = tmp_path / "runs", tmp_path / "out"
+    figures.run_figure("1b", preset="micro", runs_dir=runs_dir, out=out / "serial", progress=False)
+    serial = (out / "serial" / "figure-1b.json").read_bytes()
+    runs_dir.rename(tmp_path / "serial-runs")
+    trained = runs_mod.train_missing(planned(), runs_dir, workers=2, poll=0.5)
+    assert sorted(trained) == sorted(r.key for r in planned())
+    assert all(runs_mod.state(r, runs_dir)["state"] == "done" for r in planned())
+    figures.run_figure("1b", preset="micro", runs_dir=runs_dir, out=out / "workers", progress=False)
+    assert (out / "workers" / "figure-1b.json").read_bytes() == serial
+    for r in planned():
+        assert same_weights(weights(runs_dir / r.key), weights(tmp_path / "serial-runs" / r.key))
+
+
+def test_two_workers_on_the_same_run_never_train_it_twice(tmp_path):
+    one = planned()[:1]
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        futures = [pool.submit(runs_mod.work, one, str(tmp_path), worker=i, workers=2, device="cpu") for i in range(2)]
+        trained = [f.result() for f in futures]
+    assert sorted(map(len, trained)) == [0, 1]  # one worker trained it; the other waited and reused it
+    rows = json.loads((tmp_path / one[0].key / "metrics.json").read_text())
+    assert [m["epoch"] for m in rows] == list(range(1, one[0].config.epochs + 1))
+
+
+WORKER = """
+import sys, torch
+from empirical import runs
+run = runs.PlannedRun(**{k: v for k, v in __import__("pickle").loads(bytes.fromhex(sys.argv[1])).items()})
+runs.work([run], sys.argv[2], device="cpu")
+"""
+
+
+def test_a_killed_worker_leaves_a_stale_claim_that_the_next_one_recovers_and_resumes_exactly(tmp_path):
+    import pickle
+
+    r = planned()[0]
+    fields = {"figures": r.figures, "label": r.label, "training_seed": r.training_seed, "config": r.config,
+              "data_root": r.data_root}
+    proc = subprocess.Popen([sys.executable, "-c", WORKER, pickle.dumps(fields).hex(), str(tmp_path / "killed")],
+                            cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    metrics = tmp_path / "killed" / r.key / "metrics.json"
+    deadline = time.monotonic() + 120
+    while not (metrics.exists() and json.loads(metrics.read_text())) and time.monotonic() < deadline:
+        assert proc.poll() is None, "the worker ended before its first epoch"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)  # mid-run, holding the lock
+    proc.wait()
+    st = runs_mod.state(r, tmp_path / "killed")
+    assert st["state"] == "partial" and 1 <= st["epochs_done"] < r.config.epochs
+    assert lock_path(tmp_path / "killed" / r.key).exists() and not is_locked(tmp_path / "killed" / r.key)
+    assert runs_mod.work([r], tmp_path / "killed", device="cpu") == [r.key]  # not blocked by the dead claim
+    runs_mod.work([r], tmp_path / "straight", device="cpu")
+    assert same_weights(weights(tmp_path / "killed" / r.key), weights(tmp_path / "straight" / r.key))
+    strip = [{k: v for k, v in m.items() if k != "seconds"} for m in json.loads(metrics.read_text())]
+    assert strip == [{k: v for k, v in m.items() if k != "seconds"}
+                     for m in json.loads((tmp_path / "straight" / r.key / "metrics.json").read_text())]
+
+
+def test_progress_counts_and_estimates_time_left(tmp_path):
+    rs = planned()
+    assert runs_mod.progress(rs, tmp_path)["seconds_left"] is None  # nothing measured yet
+    runs_mod.work(rs[:1], tmp_path, device="cpu")
+    p = runs_mod.progress(rs, tmp_path, workers=1)
+    assert (p["done"], p["missing"], p["epochs_left"]) == (1, len(rs) - 1, (len(rs) - 1) * rs[0].config.epochs)
+    assert p["seconds_left"] > 0 and f"1/{len(rs)} done" in runs_mod.progress_line(p)
+
+
+def test_bad_arguments_are_one_line_errors(tmp_path):
+    with pytest.raises(ValueError, match="executor must be one of"):
+        runs_mod.train_missing(planned(), tmp_path, executor="cron")
+    with pytest.raises(ValueError, match="workers must be a positive integer"):
+        runs_mod.train_missing(planned(), tmp_path, workers=0)
+    with pytest.raises(ValueError, match="unknown preset"):
+        runs_mod.plan(["1b"], preset="huge")
+
+
+def test_submitit_local_executor_trains_the_missing_runs(tmp_path):
+    pytest.importorskip("submitit")
+    rs = planned()[:2]
+    trained = runs_mod.train_missing(rs, tmp_path, workers=2, executor="submitit", poll=0.5)
+    assert sorted(trained) == sorted(r.key for r in rs)
+
+
+def test_interrupted_verify_resumes_by_itself_and_reaches_the_uninterrupted_report(tmp_path):
+    """A real SIGINT to a real `mixverify verify` mid-training; the same command again continues the run
+    (no --resume, no cache to delete) and writes the report.json of an uninterrupted verify."""
+    cmd = [sys.executable, "-m", "mixverify", "verify", "figure-1b", "--preset", "tiny", "--workers", "1", "--no-progress"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MIXVERIFY_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen(cmd + ["--json", str(tmp_path / "a.json")], cwd=ROOT, env=env, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 180
+    while not list((tmp_path / "cache").rglob("metrics.json")) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "run the same command again to continue" in err and "Traceback" not in err
+    again = subprocess.run(cmd + ["--json", str(tmp_path / "a.json")], cwd=ROOT, env={**env}, capture_output=True,
+                           text=True, timeout=300)
+    assert "resuming" in again.stderr or "resuming" in again.stdout, again.stderr
+    ref_env = {**env, "MIXVERIFY_CACHE": str(tmp_path / "ref-cache")}
+    subprocess.run(cmd + ["--json", str(tmp_path / "b.json")], cwd=ROOT, env=ref_env, capture_output=True, timeout=300)
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
