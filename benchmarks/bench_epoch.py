@@ -32,10 +32,10 @@ from types import SimpleNamespace
 
 import numpy as np
 import torch
+from mixverify.empirical.models import MODELS, build_model
+from mixverify.empirical.train import RunConfig, Trainer, resolve_device
 from torch import nn
 
-from empirical.models import MODELS, build_model
-from empirical.train import RunConfig, Trainer, resolve_device
 from mixverify.report import write_text
 
 CIFAR_MEAN, CIFAR_STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)  # mixup-cifar10's constants

@@ -41,9 +41,9 @@ STATISTICS = ("fgsm", "gap", "gap+aug")
 def one_seed(t: int, fig_id: str, runs_dir: Path) -> dict:
     """The statistics of training seed ``t`` for figure ``fig_id`` ("1a": fgsm; "7": gap, gap+aug) and the
     clean test accuracies."""
-    from empirical import data as data_mod
-    from empirical import figures
-    from empirical.train import run
+    from mixverify.empirical import data as data_mod
+    from mixverify.empirical import figures
+    from mixverify.empirical.train import run
 
     preset = figures.PRESETS["smoke"]
     images = data_mod.load(preset.dataset, None, train_limit=preset.train_limit, test_limit=preset.test_limit,
@@ -69,7 +69,7 @@ def main(argv=None) -> int:
     p.add_argument("--runs", type=Path, default=None, help="run cache (default $MIXVERIFY_CACHE/empirical)")
     p.add_argument("--sweep", type=int, default=20, help="seeds of the false-alarm sweep (default 20)")
     args = p.parse_args(argv)
-    from empirical import figures
+    from mixverify.empirical import figures
 
     runs_dir = args.runs or figures.default_runs_dir()
     done = {}

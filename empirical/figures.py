@@ -211,9 +211,9 @@ def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: s
     data = {t: data_mod.load(dataset, data_root, train_limit=p.train_limit, test_limit=p.test_limit, seed=t)
             for t in seeds}
     if workers > 1 or executor != "local":
-        from .runs import plan, train_missing
+        from .runs import train_missing
 
-        train_missing(plan([fig.id], preset=preset, seeds=[seed], dataset=dataset, data_root=data_root), runs_dir,
+        train_missing(plan_runs([fig.id], preset=preset, seeds=[seed], dataset=dataset, data_root=data_root), runs_dir,
                       workers=workers, executor=executor, device=device, log=log)
     groups, runs = [], {}
     for t in seeds:
@@ -238,6 +238,30 @@ def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: s
     if out is not None:
         write(result, Path(out))
     return result
+
+
+def plan_runs(fig_ids, *, preset: str = "smoke", seeds=(0,), dataset: str | None = None, data_root=None) -> list:
+    """The runs that figures ``fig_ids`` (all figures when empty) need at ``preset`` for figure seeds
+    ``seeds``, each once, in a fixed order (figure, seed, training seed, label)."""
+    from .runs import PlannedRun
+
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
+    p = PRESETS[preset]
+    specs = [spec(f) for f in (fig_ids or list(FIGURES))]
+    runs: dict[str, PlannedRun] = {}
+    for fig in specs:
+        ds = dataset or p.dataset or fig.dataset
+        if ds not in data_mod.DATASETS:
+            raise ValueError(f"unknown data set {ds!r}; known: {', '.join(data_mod.DATASETS)}")
+        for seed in seeds:
+            for t in training_seeds(p, seed):
+                for label, config in run_configs(fig, p, ds, seed=t).items():
+                    old = runs.get(config.key())
+                    figs = (old.figures if old else ()) + ((fig.id,) if not old or fig.id not in old.figures else ())
+                    runs[config.key()] = PlannedRun(figs, label, t, config,
+                                                    None if data_root is None else str(data_root))
+    return list(runs.values())
 
 
 def default_runs_dir() -> Path:

@@ -2,9 +2,10 @@ r"""The training runs the figures need: which exist, and training the missing on
 
 A figure at a preset and seed needs a fixed set of runs (:func:`empirical.figures.run_configs` for each of
 its training seeds); each run is keyed by a hash of its configuration and lives in ``runs_dir/<key>/``,
-checkpointed every epoch (:mod:`empirical.train`). :func:`plan` lists the runs of several figures and seeds
-(a run several figures share is listed once), :func:`state` says where one stands, and :func:`train_missing`
-trains what is not finished with N workers.
+checkpointed every epoch (:mod:`empirical.train`). :func:`empirical.figures.plan_runs` lists the runs of
+several figures and seeds as :class:`PlannedRun` (a run several figures share is listed once), :func:`state`
+says where one stands, and :func:`train_missing` trains what is not finished with N workers. This module knows
+runs, not figures (it imports nothing of :mod:`empirical.figures`).
 
 **No home-made scheduler.** A worker (:func:`work`) walks the list of runs and trains each one that is not
 finished; the only coordination is the run's file lock (:func:`empirical.train.run_lock`), which
@@ -56,31 +57,6 @@ class PlannedRun:
 
     def name(self) -> str:
         return f"{self.config.dataset} {self.config.model} {self.label} seed {self.training_seed}"
-
-
-def plan(fig_ids, *, preset: str = "smoke", seeds=(0,), dataset: str | None = None, data_root=None) -> list[PlannedRun]:
-    """The runs that figures ``fig_ids`` (all figures when empty) need at ``preset`` for figure seeds
-    ``seeds``, each once, in a fixed order (figure, seed, training seed, label)."""
-    from . import data as data_mod
-    from . import figures
-
-    if preset not in figures.PRESETS:
-        raise ValueError(f"unknown preset {preset!r}; known: {', '.join(figures.PRESETS)}")
-    p = figures.PRESETS[preset]
-    specs = [figures.spec(f) for f in (fig_ids or list(figures.FIGURES))]
-    runs: dict[str, PlannedRun] = {}
-    for fig in specs:
-        ds = dataset or p.dataset or fig.dataset
-        if ds not in data_mod.DATASETS:
-            raise ValueError(f"unknown data set {ds!r}; known: {', '.join(data_mod.DATASETS)}")
-        for seed in seeds:
-            for t in figures.training_seeds(p, seed):
-                for label, config in figures.run_configs(fig, p, ds, seed=t).items():
-                    old = runs.get(config.key())
-                    figs = (old.figures if old else ()) + ((fig.id,) if not old or fig.id not in old.figures else ())
-                    runs[config.key()] = PlannedRun(figs, label, t, config,
-                                                    None if data_root is None else str(data_root))
-    return list(runs.values())
 
 
 def state(run: PlannedRun, runs_dir) -> dict:
@@ -290,5 +266,5 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-__all__ = ["CheckpointError", "EXECUTORS", "PlannedRun", "STATES", "default_workers", "plan", "progress",
+__all__ = ["CheckpointError", "EXECUTORS", "PlannedRun", "STATES", "default_workers", "progress",
            "progress_line", "state", "train_missing", "work"]

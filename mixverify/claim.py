@@ -202,7 +202,7 @@ class Claim:
     title: str
     statement: str
     hypotheses: tuple[str, ...]
-    derivation: str  # module name in derivations/, with a derive() -> Derivation
+    derivation: str  # "derivations.<id>": the module in derivations/ (mixverify.derivations), with derive() -> Derivation
     check: Callable[[Context], Outcome]
     scope: Scope | None = None  # what the verdict is decided on; a check may return its own (Outcome.scope)
     section: str = "paper"  # "paper": a statement of Zhang et al.; "beyond": a question users ask (beyond the paper)
@@ -286,7 +286,9 @@ def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
     start = time.perf_counter()
     derivation = None
     try:
-        derivation = importlib.import_module(claim.derivation).derive()
+        # claim.derivation names the module as the repository lays it out ("derivations.eq_1", a report.json value);
+        # it installs as mixverify.derivations
+        derivation = importlib.import_module(f"mixverify.{claim.derivation}").derive()
         outcome = claim.check(ctx)
         outcome.evidence[:0] = derivation.evidence()
         status, error = _decide(outcome.evidence, outcome.errata)

@@ -236,9 +236,9 @@ def _figure(args) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    from empirical.data import DataRootError
-    from empirical.figures import run_figure
-    from empirical.train import CheckpointError
+    from mixverify.empirical.data import DataRootError
+    from mixverify.empirical.figures import run_figure
+    from mixverify.empirical.train import CheckpointError
 
     from .datasets import DatasetError
 
@@ -287,7 +287,7 @@ def _resolve_device(device: str) -> str:
 def _resolve_workers(workers, device) -> int:
     if workers != "auto":
         return workers
-    from empirical.runs import default_workers
+    from mixverify.empirical.runs import default_workers
 
     try:
         return default_workers(device)
@@ -296,9 +296,10 @@ def _resolve_workers(workers, device) -> int:
 
 
 def _runs(args) -> int:
-    from empirical import runs as runs_mod
-    from empirical.data import DataRootError
-    from empirical.figures import default_runs_dir
+    from mixverify.empirical import figures as figures_mod
+    from mixverify.empirical import runs as runs_mod
+    from mixverify.empirical.data import DataRootError
+    from mixverify.empirical.figures import default_runs_dir
 
     from . import report
     from .datasets import DatasetError
@@ -311,7 +312,7 @@ def _runs(args) -> int:
     if args.data_root is not None and not args.data_root.is_dir():
         raise UsageError(f"--data-root: {str(args.data_root)!r} is not a directory")
     try:
-        planned = runs_mod.plan(args.figure_ids, preset=args.preset, seeds=args.seeds, dataset=args.dataset,
+        planned = figures_mod.plan_runs(args.figure_ids, preset=args.preset, seeds=args.seeds, dataset=args.dataset,
                                 data_root=args.data_root)
         workers = _resolve_workers(args.workers, args.device)
         if args.train:

@@ -49,3 +49,17 @@ def failed(result):
     if hasattr(result, "facts"):
         return [fact[0] for fact in result.facts if not fact[1]]
     return {e.id or e.name for e in result.evidence if e.passed is False}
+
+
+_CLAIM_RESULTS: dict = {}
+
+
+def run_claim_cached(claim, ctx):
+    """``run_claim`` once per (claim, context) per test session: test_claims.py and each claim's own module read
+    the same result (read-only) instead of running every check twice."""
+    from mixverify.claim import run_claim
+
+    key = (claim.id, ctx)
+    if key not in _CLAIM_RESULTS:
+        _CLAIM_RESULTS[key] = run_claim(claim, ctx)
+    return _CLAIM_RESULTS[key]

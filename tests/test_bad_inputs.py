@@ -25,11 +25,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from mixverify.empirical import data, figures
+from mixverify.empirical.robustness import attack_subset, fgsm_accuracy
+from mixverify.empirical.train import RunConfig, run
 
 import mixverify
-from empirical import data, figures
-from empirical.robustness import attack_subset, fgsm_accuracy
-from empirical.train import RunConfig, run
 from mixverify import (
     Beta,
     BetaMixture,

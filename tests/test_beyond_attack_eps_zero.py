@@ -2,11 +2,12 @@
 
 import torch
 import torch.nn.functional as F
+from conftest import run_claim_cached
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mixverify.attacks import fgsm, pgd
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import beyond_attack_eps_zero as claim
 from mixverify.mixup_practice import ball_rounding_slack, perturbation_norms
 
@@ -58,7 +59,7 @@ def test_perturbation_never_leaves_the_ball(seed, opts, eps, dtype):
 
 
 def test_claim_verified():
-    r = run_claim(claim.CLAIM, CTX)
+    r = run_claim_cached(claim.CLAIM, CTX)
     assert r.status == "verified", (r.error, r.outcome.failed())
     assert r.claim.section == "beyond"
     for id_ in ("eps0-identity", "within-ball", "cx-train-mode"):

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import sympy as sp
 import torch
+from conftest import run_claim_cached
+from mixverify.derivations import beyond_lambda_per_example as derivation
 
-from derivations import beyond_lambda_per_example as derivation
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import beyond_lambda_per_example as claim
 from mixverify.laws import Beta
 from mixverify.mixup_practice import estimator_variances
@@ -18,7 +19,7 @@ CTX = Context(seed=0)
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(claim.CLAIM, CTX)
+    return run_claim_cached(claim.CLAIM, CTX)
 
 
 def test_verified(result):

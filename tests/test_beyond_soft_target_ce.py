@@ -3,9 +3,10 @@
 import pytest
 import sympy as sp
 import torch
+from conftest import run_claim_cached
+from mixverify.derivations import beyond_soft_target_ce as derivation
 
-from derivations import beyond_soft_target_ce as derivation
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import beyond_soft_target_ce as claim
 from mixverify.mixup_practice import mixed_soft_target, soft_target_cross_entropy, two_cross_entropies
 
@@ -14,7 +15,7 @@ CTX = Context(seed=0)
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(claim.CLAIM, CTX)
+    return run_claim_cached(claim.CLAIM, CTX)
 
 
 def test_verified(result):

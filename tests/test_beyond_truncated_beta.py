@@ -3,10 +3,11 @@ lambda are rejected."""
 
 import numpy as np
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import beyond_truncated_beta as derivation
 from scipy import special
 
-from derivations import beyond_truncated_beta as derivation
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import beyond_truncated_beta as claim
 from mixverify.mixup_practice import lower_half_rule, pairing_weights, truncated_lambda_quadrature
 
@@ -15,7 +16,7 @@ CTX = Context(seed=0)
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(claim.CLAIM, CTX)
+    return run_claim_cached(claim.CLAIM, CTX)
 
 
 def test_verified(result):

@@ -68,7 +68,8 @@ def test_refuted_claim_exits_1(monkeypatch, capsys):
 
     from mixverify.claim import Evidence, Outcome
 
-    bad = replace(CLAIMS[1], check=lambda ctx: Outcome([Evidence("planted", "exact", 1.0, 2.0, 0.0, False)]))
+    planted = Evidence("planted", "exact", 1.0, 2.0, 0.0, False, role="decisive", id="planted")
+    bad = replace(CLAIMS[1], check=lambda ctx: Outcome([planted]))
     monkeypatch.setattr("mixverify.claims.CLAIMS", (bad,))
     assert cli.main(["verify", "--no-progress"]) == 1
     assert "refuted" in capsys.readouterr().out
@@ -93,7 +94,8 @@ def test_report_writes_and_exits_0_on_a_refuted_claim_unless_strict(monkeypatch,
 
     from mixverify.claim import Evidence, Outcome
 
-    bad = replace(CLAIMS[1], check=lambda ctx: Outcome([Evidence("planted", "exact", 1.0, 2.0, 0.0, False)]))
+    planted = Evidence("planted", "exact", 1.0, 2.0, 0.0, False, role="decisive", id="planted")
+    bad = replace(CLAIMS[1], check=lambda ctx: Outcome([planted]))
     monkeypatch.setattr("mixverify.claims.CLAIMS", (bad,))
     assert cli.main(["report", "--out", str(tmp_path / "r"), "--no-progress"]) == 0
     assert json.loads((tmp_path / "r" / "report.json").read_text())["claims"][0]["status"] == "refuted"

@@ -3,9 +3,10 @@
 import math
 
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import corollary_3_1 as derivation
 
-from derivations import corollary_3_1 as derivation
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import corollary_3_1
 from mixverify.glm import corollary_bound, glm_gamma, rademacher_bound, retentive_radius
 
@@ -64,7 +65,7 @@ def failed_ids(out):
 def test_claim_is_uninformative():
     """The bound holds on every data set, but so do its wrong versions: the confidence term alone exceeds the
     largest uniform deviation (at n = 50 and n = 400), so the decisive criterion has no power."""
-    r = run_claim(corollary_3_1.CLAIM, CTX)
+    r = run_claim_cached(corollary_3_1.CLAIM, CTX)
     assert r.status == "uninformative", (r.error, r.outcome.failed())
     assert [e.id for e in r.outcome.decisive()] == ["bound-holds"] and r.outcome.by_id("bound-holds").passed
     assert failed_ids(r.outcome) == set(corollary_3_1.WRONG_VERSIONS)

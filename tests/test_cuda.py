@@ -19,11 +19,11 @@ from contextlib import nullcontext
 
 import pytest
 import torch
+from mixverify.empirical import train
+from mixverify.empirical.data import ImageData
+from mixverify.empirical.train import RunConfig, Trainer, lr_at, mix, mixup_loss, run
 from torch.nn import functional as F
 
-from empirical import train
-from empirical.data import ImageData
-from empirical.train import RunConfig, Trainer, lr_at, mix, mixup_loss, run
 from mixverify import fgsm, pgd
 from mixverify.training import single_thread
 
@@ -191,10 +191,10 @@ def test_a_failed_capture_falls_back_to_eager_with_one_line(monkeypatch, caplog)
 
     monkeypatch.setattr(train.StepGraph, "capture", fail)
     graph, eager = pair(config())
-    with caplog.at_level(logging.WARNING, logger="empirical.train"):
+    with caplog.at_level(logging.WARNING, logger="mixverify.empirical.train"):
         for epoch in (1, 2):
             assert graph.train_epoch(epoch) == pytest.approx(eager.train_epoch(epoch), rel=BF16)
-    lines = [r.getMessage() for r in caplog.records if r.name == "empirical.train"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "mixverify.empirical.train"]
     assert len(lines) == 1 and "\n" not in lines[0] and "capture failed: RuntimeError" in lines[0]
     assert graph.step_graph is None and graph.graph_off.startswith("capture failed")
     assert_close_weights(weights(graph.model), weights(eager.model))

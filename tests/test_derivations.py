@@ -1,9 +1,8 @@
 """Each SymPy derivation holds, and rejects a planted wrong formula."""
 
 import sympy as sp
-
-from derivations import eq_1, eq_9, lemma_3_1
-from derivations._beta import alpha, beta
+from mixverify.derivations import eq_1, eq_9, lemma_3_1
+from mixverify.derivations._beta import alpha, beta
 
 
 def failed(derivation):

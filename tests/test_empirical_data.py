@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from mixverify.empirical import data
+from mixverify.empirical.data import DataRootError, augment, load
 
-from empirical import data
-from empirical.data import DataRootError, augment, load
 from mixverify.datasets import read_fashion_mnist
 
 HAVE_FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists()

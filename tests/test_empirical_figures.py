@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from mixverify.empirical import figures
+from mixverify.empirical.robustness import attack_subset, fgsm_accuracy
 from torch import nn
 
-from empirical import figures
-from empirical.robustness import attack_subset, fgsm_accuracy
 from mixverify import cli
 
 HAVE_FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists()
@@ -49,7 +49,7 @@ def test_generalization_averages_training_seeds():
 def test_robustness_pools_training_seeds_with_equal_weight():
     from types import SimpleNamespace
 
-    from empirical.data import ImageData
+    from mixverify.empirical.data import ImageData
 
     def data(seed):
         g = torch.Generator().manual_seed(seed)
@@ -153,7 +153,7 @@ def test_tiny_preset_takes_every_code_path_of_smoke():
     """The tests run the figures under "tiny": it must reach what smoke reaches (several training seeds, the
     same models, widths and stand-in data, both lr drops of the step schedule, a tail of more than one
     epoch) and say that its status decides nothing."""
-    from empirical.train import lr_at
+    from mixverify.empirical.train import lr_at
 
     tiny, smoke = figures.PRESETS["tiny"], figures.PRESETS["smoke"]
     assert tiny.seeds > 1 and (tiny.width, tiny.dataset, tiny.lr_schedule) == (smoke.width, smoke.dataset, smoke.lr_schedule)

@@ -14,15 +14,15 @@ from dataclasses import replace
 
 import pytest
 import torch
+from mixverify.empirical import train
+from mixverify.empirical.data import ImageData
+from mixverify.empirical.data import augment as augment_fn
+from mixverify.empirical.models import MODELS, build_model, preact_resnet18, wide_resnet
+from mixverify.empirical.train import METRICS, CheckpointError, RunConfig, lr_at, run
 from scipy.special import betaincinv
 from torch import nn
 from torch.nn import functional as F
 
-from empirical import train
-from empirical.data import ImageData
-from empirical.data import augment as augment_fn
-from empirical.models import MODELS, build_model, preact_resnet18, wide_resnet
-from empirical.train import METRICS, CheckpointError, RunConfig, lr_at, run
 from mixverify.training import single_thread
 
 

@@ -1,10 +1,11 @@
 """eq-1: Eq. (1) = Eq. (9) is decided by symbolic identities and exact quadrature; a wrong law is refuted."""
 
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import eq_1 as derivation
 
-from derivations import eq_1 as derivation
 from mixverify import mixup_lambda_law, tilde_lambda_law
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import eq_1
 from mixverify.laws import BetaMixture
 
@@ -22,7 +23,7 @@ def uniform_weights(alpha, beta):
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(eq_1.CLAIM, CTX)
+    return run_claim_cached(eq_1.CLAIM, CTX)
 
 
 def test_verified_in_general(result):

@@ -1,9 +1,10 @@
 """eq-9: Beta-Bernoulli conjugacy is decided by its symbolic and exact evidence; wrong statements are refuted."""
 
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import eq_9 as derivation
 
-from derivations import eq_9 as derivation
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import eq_9
 
 CTX = Context(seed=0)
@@ -18,7 +19,7 @@ def planted(**wrong):
 
 
 def test_verified_in_general():
-    r = run_claim(eq_9.CLAIM, CTX)
+    r = run_claim_cached(eq_9.CLAIM, CTX)
     assert r.status == "verified", (r.error, r.outcome.failed())
     assert r.scope.setting == "general"
     assert all(r.outcome.by_id(i).passed and r.outcome.by_id(i).role == "decisive" for i in DECISIVE)

@@ -1,9 +1,10 @@
 """figure-2: "quite close" by a criterion fixed before the numbers, for both models; what it can and cannot reject."""
 
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import figure_2 as derivation
 
-from derivations import figure_2 as derivation
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import figure_2
 from mixverify.losses import standard_loss
 
@@ -13,7 +14,7 @@ DECISIVE = ("close-logistic-train", "close-logistic-test", "close-relu-train", "
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(figure_2.CLAIM, CTX)
+    return run_claim_cached(figure_2.CLAIM, CTX)
 
 
 def test_decided_for_both_models_and_uninformative(result):

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 import sympy as sp
 import torch
+from conftest import run_claim_cached
 from matplotlib.figure import Figure
+from mixverify.derivations import figure_3 as derivation
 from scipy.stats import binom
 
-from derivations import figure_3 as derivation
 from mixverify.claim import Context, decide, run_claim
 from mixverify.claims import figure_3
 from mixverify.networks import ReLUMLP, seeded
@@ -20,12 +21,11 @@ TENDENCIES = {f"{k}-{m}" for k in ("fit", "trend", "initial") for m in ("linear"
 
 @pytest.fixture(scope="module")
 def cached(tmp_path_factory):
-    """The claim run twice with a fresh training cache, and the opposite statement judged on the cached runs."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.mktemp("cache")))
-        first = run_claim(figure_3.CLAIM, CTX)
-        second = run_claim(figure_3.CLAIM, CTX)
-        opposite = figure_3.check(CTX, sign=-1)
+    """The claim run twice, the first time training (the session's training cache starts empty; test_claims.py shares
+    this first result), the second from the cache, and the opposite statement judged on the cached runs."""
+    first = run_claim_cached(figure_3.CLAIM, CTX)
+    second = run_claim(figure_3.CLAIM, CTX)
+    opposite = figure_3.check(CTX, sign=-1)
     return first, second, opposite
 
 

@@ -2,8 +2,8 @@
 claim's docstring; planted wrong statements are rejected by the decisive evidence."""
 
 import pytest
+from mixverify.derivations import figure_4 as derivation
 
-from derivations import figure_4 as derivation
 from mixverify.adversarial import taylor_adversarial_loss, taylor_adversarial_parts
 from mixverify.claim import Context, decide
 from mixverify.claims import figure_4

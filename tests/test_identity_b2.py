@@ -4,13 +4,14 @@ max-pooling nets; the check passes, and rejects planted errors."""
 import numpy as np
 import pytest
 import torch
+from conftest import run_claim_cached
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from mixverify.derivations import identity_b2 as derivation
 from torch.func import grad, hessian, vmap
 
-from derivations import identity_b2 as derivation
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims.identity_b2 import CLAIM, check
 from mixverify.homogeneity import affine_pieces, identity_residuals, rounding_bound
 from mixverify.networks import ReLUCNN, ReLUMLP, require_bias_free, seeded
@@ -30,7 +31,7 @@ def outcome():
 # --- the claim holds --------------------------------------------------------------------------
 
 def test_claim_is_verified_in_general():
-    r = run_claim(CLAIM, CTX)
+    r = run_claim_cached(CLAIM, CTX)
     assert r.status == "verified", (r.error, r.outcome.failed())
     kinds = {e.kind for e in r.outcome.evidence}
     assert {"symbolic", "exact", "counterexample", "order"} <= kinds

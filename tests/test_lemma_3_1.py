@@ -1,10 +1,11 @@
 """lemma-3.1: the expansion's coefficients and phi(a) -> 0 decide it; planted wrong statements are refuted."""
 
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import lemma_3_1 as derivation
 
-from derivations import lemma_3_1 as derivation
 from mixverify import mixup_lambda_law, mixup_regularizers, tilde_lambda_law
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import lemma_3_1
 from mixverify.laws import BetaMixture
 
@@ -27,7 +28,7 @@ def _scaled(k1=1.0, k2=1.0, k3=1.0):
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(lemma_3_1.CLAIM, CTX)
+    return run_claim_cached(lemma_3_1.CLAIM, CTX)
 
 
 def test_verified_with_two_typo_errata(result):

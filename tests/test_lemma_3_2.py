@@ -4,10 +4,11 @@ import math
 
 import pytest
 import torch
+from conftest import run_claim_cached
+from mixverify.derivations import lemma_3_2 as derivation
 
-from derivations import lemma_3_2 as derivation
 from mixverify.attacks import project
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import lemma_3_2
 from mixverify.losses import eq2_loss
 
@@ -31,7 +32,7 @@ DECISIVE = ("order-theta-0.5", "order-theta-2", "max-quadratic")
 
 
 def test_verified_with_a_typo_erratum():
-    r = run_claim(lemma_3_2.CLAIM, CTX)
+    r = run_claim_cached(lemma_3_2.CLAIM, CTX)
     assert r.status == "verified-with-erratum", (r.error, r.outcome.failed())
     assert r.scope.setting == "general"
     out = r.outcome

@@ -5,10 +5,11 @@ import math
 import numpy as np
 import pytest
 import torch
+from conftest import run_claim_cached
+from mixverify.derivations import lemma_3_3 as derivation
+from mixverify.derivations._beta import alpha, beta
 
-from derivations import lemma_3_3 as derivation
-from derivations._beta import alpha, beta
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import lemma_3_3
 from mixverify.glm import (
     covariate_moments,
@@ -138,7 +139,7 @@ def test_derivation_rejects_missing_half():
 # --- the claim --------------------------------------------------------------------------------------
 
 def test_claim_is_refuted_by_exactly_the_statement_evidence():
-    r = run_claim(lemma_3_3.CLAIM, CTX)
+    r = run_claim_cached(lemma_3_3.CLAIM, CTX)
     assert r.status == "refuted", r.error
     assert failed_ids(r.outcome) == DECISIVE
     assert {e.id for e in r.outcome.decisive()} == DECISIVE

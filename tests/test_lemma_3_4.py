@@ -5,11 +5,12 @@ import math
 import pytest
 import sympy as sp
 import torch
+from conftest import run_claim_cached
+from mixverify.derivations import lemma_3_4 as derivation
+from mixverify.derivations._beta import alpha as A
+from mixverify.derivations._beta import beta as B
 
-from derivations import lemma_3_4 as derivation
-from derivations._beta import alpha as A
-from derivations._beta import beta as B
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import lemma_3_4
 from mixverify.manifold import exact_manifold_regularizer, feature_covariance, manifold_mixup_regularizer, relu_features
 
@@ -35,7 +36,7 @@ def uncentred(W, theta1, X, alpha, beta):
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(lemma_3_4.CLAIM, CTX)
+    return run_claim_cached(lemma_3_4.CLAIM, CTX)
 
 
 DECISIVE = {"eq8-exact", "eq8-standard-mixup", "order-stated"}

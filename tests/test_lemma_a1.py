@@ -4,9 +4,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import lemma_a1 as derivation
 
-from derivations import lemma_a1 as derivation
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import lemma_a1
 
 CTX = Context(seed=0)
@@ -15,7 +16,7 @@ DECISIVE = ("holds-one-function", "holds-rich-class", "holds-logistic-glm")
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(lemma_a1.CLAIM, CTX)
+    return run_claim_cached(lemma_a1.CLAIM, CTX)
 
 
 def test_verified_with_the_range_erratum(result):

@@ -7,9 +7,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import mixup_vs_erm_robustness as derivation
 
-from derivations import mixup_vs_erm_robustness as derivation
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import mixup_vs_erm_robustness as claim
 
 MODELS = tuple(claim.MODELS)
@@ -17,7 +18,7 @@ MODELS = tuple(claim.MODELS)
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(claim.CLAIM, Context(seed=0))
+    return run_claim_cached(claim.CLAIM, Context(seed=0))
 
 
 @pytest.fixture(scope="module")

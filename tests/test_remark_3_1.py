@@ -1,16 +1,17 @@
 """remark-3.1: the inclusion of the balls decides it in general; a wrong constant is refuted."""
 
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import remark_3_1 as derivation
 
-from derivations import remark_3_1 as derivation
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import remark_3_1
 
 CTX = Context(seed=0)
 
 
 def test_verified_in_general():
-    r = run_claim(remark_3_1.CLAIM, CTX)
+    r = run_claim_cached(remark_3_1.CLAIM, CTX)
     assert r.status == "verified", (r.error, r.outcome.failed())
     assert r.scope.setting == "general"
     out = r.outcome

@@ -1,10 +1,11 @@
 """remark-3.2: the ridge class against Theorem 3.4's, for two normalisations of low-rank data."""
 
 import pytest
+from conftest import run_claim_cached
 from matplotlib.figure import Figure
+from mixverify.derivations import remark_3_2 as derivation
 
-from derivations import remark_3_2 as derivation
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import remark_3_2
 from mixverify.rademacher import ellipsoid_support, mixup_covariance
 
@@ -24,7 +25,7 @@ def failed_ids(out):
 
 
 def test_claim_is_verified_with_erratum():
-    r = run_claim(remark_3_2.CLAIM, CTX)
+    r = run_claim_cached(remark_3_2.CLAIM, CTX)
     assert r.status == "verified-with-erratum", (r.error, r.outcome.failed())
     assert {e.id for e in r.outcome.decisive()} == DECISIVE
     assert [(x.kind, x.evidence) for x in r.outcome.errata] == [("hypothesis", "cx-scale")]

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 import torch
+from mixverify.empirical import figures
+from mixverify.empirical import runs as runs_mod
+from mixverify.empirical.train import is_locked, lock_path
 
-from empirical import figures
-from empirical import runs as runs_mod
-from empirical.train import is_locked, lock_path
 from mixverify.datasets import DatasetMissing
 
 try:
-    from empirical import data as data_mod
+    from mixverify.empirical import data as data_mod
 
     data_mod.load("fashion-mnist", None, train_limit=64, test_limit=64, seed=0)
     HAVE_FMNIST = True
@@ -44,7 +44,7 @@ def micro_preset(monkeypatch):
 
 
 def planned(fig="1b"):
-    return runs_mod.plan([fig], preset="micro", seeds=[0])
+    return figures.plan_runs([fig], preset="micro", seeds=[0])
 
 
 def weights(run_dir):
@@ -56,11 +56,11 @@ def same_weights(a, b):
 
 
 def test_plan_lists_each_shared_run_once_with_its_figures():
-    smoke = runs_mod.plan([], preset="smoke", seeds=[0])
+    smoke = figures.plan_runs([], preset="smoke", seeds=[0])
     assert len({r.key for r in smoke}) == len(smoke) == 18  # 6 WRN runs (1a) + 12 ResNet runs shared by 1b, 5-8
     shared = [r for r in smoke if r.label == "erm"]
     assert all(set(r.figures) == {"1b", "5", "6", "7", "8"} for r in shared if r.config.model == "preact-resnet18")
-    assert [r.training_seed for r in runs_mod.plan(["1a"], preset="smoke", seeds=[1])] == [3, 3, 4, 4, 5, 5]
+    assert [r.training_seed for r in figures.plan_runs(["1a"], preset="smoke", seeds=[1])] == [3, 3, 4, 4, 5, 5]
 
 
 def test_two_local_workers_give_the_serial_figure_byte_for_byte(tmp_path):
@@ -90,7 +90,7 @@ def test_two_workers_on_the_same_run_never_train_it_twice(tmp_path):
 
 WORKER = """
 import sys, torch
-from empirical import runs
+from mixverify.empirical import runs
 run = runs.PlannedRun(**{k: v for k, v in __import__("pickle").loads(bytes.fromhex(sys.argv[1])).items()})
 runs.work([run], sys.argv[2], device="cpu")
 """
@@ -137,7 +137,7 @@ def test_bad_arguments_are_one_line_errors(tmp_path):
     with pytest.raises(ValueError, match="workers must be a positive integer"):
         runs_mod.train_missing(planned(), tmp_path, workers=0)
     with pytest.raises(ValueError, match="unknown preset"):
-        runs_mod.plan(["1b"], preset="huge")
+        figures.plan_runs(["1b"], preset="huge")
 
 
 def test_submitit_local_executor_trains_the_missing_runs(tmp_path):

@@ -2,8 +2,8 @@
 
 import pytest
 import torch
+from mixverify.derivations import theorem_3_1 as derivation
 
-from derivations import theorem_3_1 as derivation
 from mixverify.adversarial import mixup_attack_radii
 from mixverify.claim import Context, decide
 from mixverify.claims import theorem_3_1

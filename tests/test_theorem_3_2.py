@@ -5,10 +5,11 @@ import math
 import pytest
 import sympy as sp
 import torch
+from conftest import run_claim_cached
 from matplotlib.figure import Figure
+from mixverify.derivations import theorem_3_2 as deriv
 
-from derivations import theorem_3_2 as deriv
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import theorem_3_2 as t32
 
 CTX = Context(seed=0)
@@ -16,7 +17,7 @@ CTX = Context(seed=0)
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(t32.CLAIM, CTX)
+    return run_claim_cached(t32.CLAIM, CTX)
 
 
 def failed(derivation):

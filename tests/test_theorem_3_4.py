@@ -3,10 +3,11 @@
 import math
 
 import pytest
+from conftest import run_claim_cached
 from matplotlib.figure import Figure
+from mixverify.derivations import theorem_3_4 as derivation
 
-from derivations import theorem_3_4 as derivation
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import theorem_3_4
 from mixverify.rademacher import ellipsoid_support, relaxation_radius, second_moment, theorem_3_4_bound
 
@@ -25,7 +26,7 @@ def failed_ids(out):
 
 
 def test_claim_is_verified_with_errata():
-    r = run_claim(theorem_3_4.CLAIM, CTX)
+    r = run_claim_cached(theorem_3_4.CLAIM, CTX)
     assert r.status == "verified-with-erratum", (r.error, r.outcome.failed())
     assert any(e.kind == "symbolic" for e in r.outcome.evidence)
     assert {e.id for e in r.outcome.decisive()} == DECISIVE

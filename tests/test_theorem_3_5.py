@@ -4,9 +4,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import theorem_3_5 as derivation
 
-from derivations import theorem_3_5 as derivation
-from mixverify.claim import Context, run_claim
+from mixverify.claim import Context
 from mixverify.claims import theorem_3_5
 from mixverify.manifold import theorem_a1_proof_end
 
@@ -15,7 +16,7 @@ CTX = Context(seed=0)
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(theorem_3_5.CLAIM, CTX)
+    return run_claim_cached(theorem_3_5.CLAIM, CTX)
 
 
 def test_uninformative_with_errata(result):

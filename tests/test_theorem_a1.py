@@ -3,9 +3,10 @@
 import math
 
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import theorem_a1 as derivation
 
-from derivations import theorem_a1 as derivation
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import theorem_a1
 from mixverify.manifold import theorem_a1_proof_end
 
@@ -14,7 +15,7 @@ CTX = Context(seed=0)
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(theorem_a1.CLAIM, CTX)
+    return run_claim_cached(theorem_a1.CLAIM, CTX)
 
 
 def test_verified_with_minimal_errata_only(result):

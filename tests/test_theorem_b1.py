@@ -1,10 +1,11 @@
 """theorem-b1: the inequality holds at the theorem's radius, which is far below the largest valid one (uninformative)."""
 
 import pytest
+from conftest import run_claim_cached
+from mixverify.derivations import theorem_b1 as derivation
 
-from derivations import theorem_b1 as derivation
 from mixverify.certified import theorem_b1_radius
-from mixverify.claim import Context, decide, run_claim
+from mixverify.claim import Context, decide
 from mixverify.claims import theorem_3_2, theorem_b1
 
 CTX = Context(seed=0)
@@ -12,7 +13,7 @@ CTX = Context(seed=0)
 
 @pytest.fixture(scope="module")
 def result():
-    return run_claim(theorem_b1.CLAIM, CTX)
+    return run_claim_cached(theorem_b1.CLAIM, CTX)
 
 
 def test_uninformative(result):

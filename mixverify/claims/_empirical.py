@@ -99,7 +99,7 @@ def check(ctx: Context, fig_id: str, *, attack=fgsm, loss=None, swap: bool = Fal
     planted wrong; ``swap=True`` exchanges the ERM and Mixup runs (a planted wrong statement: "ERM is more
     robust / generalizes better"). ``decides`` overrides the preset's :attr:`~empirical.figures.Preset.decides`
     (None: the preset's), so the tests can see the decisive rows a deciding preset gives on tiny runs."""
-    from empirical import figures
+    from mixverify.empirical import figures
 
     result = figures.run_figure(fig_id, preset=ctx.preset, data_root=ctx.data_root, seed=ctx.seed,
                                 device=ctx.train_device, progress=False,
@@ -165,7 +165,7 @@ def scope(result) -> Scope:
     """What a figure's status was decided on (a :class:`~empirical.figures.FigureResult`): ``paper`` when the
     run used the figure's own data set, the full training and test sets and the full-width model, else
     ``substitute``, naming what stood in for what and how to decide it on the paper's setting."""
-    from empirical import data as data_mod
+    from mixverify.empirical import data as data_mod
 
     fig, p = result.spec, result.preset
     width = p.width.get(fig.model)
@@ -218,7 +218,7 @@ def _model(model: str, width) -> str:
 def _shared_runs(result) -> str:
     """Which other figure claims are decided by some of this figure's training runs (same configurations:
     one training serves them all), or ""."""
-    from empirical import figures
+    from mixverify.empirical import figures
 
     p, t = result.preset, result.groups[0][0]
     mine = {label: c.key() for label, c in figures.run_configs(result.spec, p, result.dataset, seed=t).items()}
@@ -289,7 +289,7 @@ def _fgsm_identity(result, attack) -> Evidence:
 
 
 def _recomputed_loss(label, r, images, loss, id_: str) -> Evidence:
-    from empirical.train import EVAL_BATCH
+    from mixverify.empirical.train import EVAL_BATCH
 
     model = r.model
     device = next(model.parameters()).device
@@ -312,7 +312,7 @@ def _recomputed_loss(label, r, images, loss, id_: str) -> Evidence:
 
 def _swapped(result):
     """The figure with ERM and Mixup exchanged (a planted error: every ordering flips)."""
-    from empirical import figures
+    from mixverify.empirical import figures
 
     def swap(runs):
         return {label.replace("erm", "\0").replace("mixup", "erm").replace("\0", "mixup"): r

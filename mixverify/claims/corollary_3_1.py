@@ -41,7 +41,7 @@ import torch
 from matplotlib.figure import Figure
 from scipy import optimize, special
 
-from derivations import corollary_3_1 as deriv
+from mixverify.derivations import corollary_3_1 as deriv
 
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
 from ..glm import corollary_bound, rademacher_bound, retentive_radius

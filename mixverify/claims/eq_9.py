@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from derivations.eq_9 import correct_posterior
+from mixverify.derivations.eq_9 import correct_posterior
 
 from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..laws import Beta, expect

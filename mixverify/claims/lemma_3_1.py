@@ -46,9 +46,9 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from derivations._beta import alpha as ALPHA
-from derivations._beta import beta as BETA
-from derivations.lemma_3_1 import M1, M2, taylor_mixup_loss
+from mixverify.derivations._beta import alpha as ALPHA
+from mixverify.derivations._beta import beta as BETA
+from mixverify.derivations.lemma_3_1 import M1, M2, taylor_mixup_loss
 
 from .. import reference
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, order_evidence

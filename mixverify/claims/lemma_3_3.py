@@ -39,9 +39,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from scipy import integrate, special
 
-from derivations._beta import alpha as ALPHA
-from derivations._beta import beta as BETA
-from derivations.lemma_3_3 import RATIO_MOMENT
+from mixverify.derivations._beta import alpha as ALPHA
+from mixverify.derivations._beta import beta as BETA
+from mixverify.derivations.lemma_3_3 import RATIO_MOMENT
 
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, order_evidence
 from ..glm import (

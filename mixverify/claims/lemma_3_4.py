@@ -35,9 +35,9 @@ import torch
 from matplotlib.figure import Figure
 from scipy import integrate
 
-from derivations._beta import alpha as A
-from derivations._beta import beta as B
-from derivations.lemma_3_4 import RATIO
+from mixverify.derivations._beta import alpha as A
+from mixverify.derivations._beta import beta as B
+from mixverify.derivations.lemma_3_4 import RATIO
 
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
 from ..glm import ratio_moment
