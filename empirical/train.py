@@ -63,9 +63,10 @@ from scipy.special import betaincinv
 from torch import nn
 from torch.nn import functional as F
 
-from mixverify.report import write_text
-from mixverify.training import resolve_device as _auto_device
-from mixverify.training import save_atomic, to_cpu
+from mixverify.io import resolve_device as _resolve_device
+from mixverify.io import save_torch as save_atomic
+from mixverify.io import write_text
+from mixverify.training import to_cpu
 
 from .models import MODELS, build_model
 
@@ -186,16 +187,9 @@ class RunResult:
 
 
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """``"auto"``: CUDA when available, else the CPU; a named device must exist."""
-    try:
-        dev = _auto_device(device)
-    except (RuntimeError, TypeError, ValueError):
-        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}") from None
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for but CUDA is not available; use device='cpu' or 'auto'")
-    if dev.type not in ("cpu", "cuda"):
-        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}")
-    return dev
+    """``"auto"``: CUDA when available, else the CPU; a named device must exist (:func:`mixverify.io.resolve_device`
+    with ``check=True``: one-line errors)."""
+    return _resolve_device(device, check=True)
 
 
 def run(config: RunConfig, data: ImageData, run_dir, *, resume: bool = True, device="auto", progress: bool = True,

@@ -269,19 +269,12 @@ def _figure(args) -> int:
 
 def _resolve_device(device: str) -> str:
     """The device a training claim will use, named as report.json records it ("cpu", "cuda", "cuda:1")."""
-    from .training import resolve_device
+    from .io import resolve_device
 
     try:
-        dev = resolve_device(device)
-    except (RuntimeError, TypeError, ValueError):
-        raise UsageError(f"--device must be auto, cpu, cuda or cuda:N, got {device!r}") from None
-    import torch
-
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise UsageError(f"--device {device}: CUDA is not available here; use --device cpu or auto")
-    if dev.type not in ("cpu", "cuda"):
-        raise UsageError(f"--device must be auto, cpu, cuda or cuda:N, got {device!r}")
-    return str(dev)
+        return str(resolve_device(device, check=True))
+    except ValueError as exc:
+        raise UsageError(f"--device: {exc}") from None
 
 
 def _resolve_workers(workers, device) -> int:
