@@ -382,7 +382,7 @@ class Trainer:
                 loss = F.cross_entropy(model(xb), yb)
             else:
                 out = model(mix(xb, lam, perm))
-                loss = mixup_loss(out, yb, lam, perm)
+                loss = mixup_batch_loss(out, yb, lam, perm)
         opt.zero_grad(set_to_none=True)
         if scaler is None:
             loss.backward()
@@ -565,8 +565,9 @@ def mix(x: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor) -> torch.Tensor:
     return lam * x + (1 - lam) * x[perm]
 
 
-def mixup_loss(out: torch.Tensor, y: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor) -> torch.Tensor:
-    r""":math:`\lambda\,\mathrm{CE}(out, y) + (1 - \lambda)\,\mathrm{CE}(out, y_\pi)`, mean over the batch."""
+def mixup_batch_loss(out: torch.Tensor, y: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor) -> torch.Tensor:
+    r""":math:`\lambda\,\mathrm{CE}(out, y) + (1 - \lambda)\,\mathrm{CE}(out, y_\pi)`, mean over the batch: the per-batch
+    training loss of practical Mixup (one lambda, a permuted partner), not Eq. (1) (:func:`mixverify.mixup_loss`)."""
     return lam * F.cross_entropy(out, y) + (1 - lam) * F.cross_entropy(out, y[perm])
 
 

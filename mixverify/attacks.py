@@ -28,14 +28,15 @@ from collections.abc import Callable
 import torch
 
 from . import _validate
-from .losses import eq2_loss
+from .eq2 import logistic_loss as _logistic_loss
 
 NORMS = (2, "inf")
 
 
 def logistic_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """:math:`\\log(1 + e^{f}) - y f` per example (Eq. 2 with h = softplus)."""
-    return eq2_loss(out, y)
+    """:math:`\\log(1 + e^{f}) - y f` per example (Eq. 2 with h = softplus): :func:`mixverify.eq2.logistic_loss`
+    with ``reduction="none"``, the attacks' default loss (``fgsm``/``pgd`` recognise it by identity)."""
+    return _logistic_loss(out, y, reduction="none")
 
 
 def norm_name(norm) -> int | str:

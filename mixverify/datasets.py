@@ -167,3 +167,17 @@ def _read_idx_cached(path: str, mtime_ns: int, size: int, magic: int) -> np.ndar
     data = np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
     data.flags.writeable = False
     return data
+
+
+def gaussian_data(n: int, d: int, rng: np.random.Generator, *, shift: float = 0.5, dtype=torch.float64,
+                  device="cpu") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    r"""x_i ~ N(shift * 1, I_d), y_i = 1{x_i^T theta* > 0} with theta* ~ N(0, I_d); returns (X, y, theta*).
+
+    The default shift makes the data *uncentred*, so that R1 of Lemma 3.1 is not trivially 0.
+    """
+    theta = rng.normal(size=d)
+    X = rng.normal(size=(n, d)) + shift
+    y = (X @ theta > 0).astype(float)
+    def t(a):
+        return torch.as_tensor(a, dtype=dtype, device=device)
+    return t(X), t(y), t(theta)

@@ -7,7 +7,7 @@ both identities numerically and gives each measurement a tolerance with a writte
 
 - :func:`identity_residuals` returns, per example, :math:`|f(x) - \nabla f(x)^\top x|` and the largest
   absolute entry of the input Hessian :math:`\nabla^2 f(x)` (``torch.func``; images are flattened).
-- :func:`affine_pieces` walks a :class:`~mixverify.networks.ReLUMLP` / :class:`~mixverify.networks.ReLUCNN`
+- :func:`affine_pieces` walks a :class:`~mixverify.models.ReLUMLP` / :class:`~mixverify.models.ReLUCNN`
   (or an ``nn.Sequential`` of Linear, Conv2d, ReLU, MaxPool2d and Flatten) along the activation pattern
   the network itself computes at x, and returns the *magnitude*
   :math:`M(x) = |W^{[L]}|\dot\sigma^{[L-1]}\cdots\dot\sigma^{[1]}|W^{[1]}||x|` (plus the biases' absolute
@@ -41,7 +41,7 @@ from torch import nn
 from torch.func import grad, hessian, vmap
 
 from . import _validate
-from .networks import ReLUCNN
+from .models import ReLUCNN
 
 #: Round-off of one evaluation of tanh / softplus and of its derivative, in units of u (libm-quality
 #: elementwise functions are accurate to a few ulp); counted in K once per smooth activation layer.

@@ -5,7 +5,8 @@ import torch
 
 matplotlib.use("Agg")
 
-from mixverify.models import gaussian_data, linear_model, random_two_layer  # noqa: E402
+from mixverify.datasets import gaussian_data  # noqa: E402
+from mixverify.models import linear_model, random_two_layer
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -15,7 +15,7 @@ import torch
 
 from mixverify import adversarial_loss, attack_radius, linear_model, pgd, taylor_adversarial_loss
 from mixverify.adversarial import adversarial_losses, input_cosines, mixup_attack_radii
-from mixverify.networks import ReLUMLP, seeded
+from mixverify.models import ReLUMLP, seeded
 
 
 def half_square(u):

@@ -12,7 +12,7 @@ from mixverify import adversarial_loss, attack_radius, fgsm, linear_model, pgd, 
 from mixverify.adversarial import adversarial_losses, mixup_attack_radii
 from mixverify.attacks import project
 from mixverify.losses import eq2_loss
-from mixverify.networks import ReLUCNN, ReLUMLP, seeded
+from mixverify.models import ReLUCNN, ReLUMLP, seeded
 
 
 def norms(delta, norm):

@@ -60,7 +60,7 @@ from mixverify import (
 )
 from mixverify.claims import theorem_3_1, theorem_3_3
 from mixverify.homogeneity import identity_residuals
-from mixverify.networks import ReLUMLP, seeded
+from mixverify.models import ReLUMLP, seeded
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md"
 HAVE_FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").exists()

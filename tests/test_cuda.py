@@ -21,7 +21,7 @@ import pytest
 import torch
 from mixverify.empirical import train
 from mixverify.empirical.data import ImageData
-from mixverify.empirical.train import RunConfig, Trainer, lr_at, mix, mixup_loss, run
+from mixverify.empirical.train import RunConfig, Trainer, lr_at, mix, mixup_batch_loss, run
 from torch.nn import functional as F
 
 from mixverify import fgsm, pgd
@@ -82,7 +82,7 @@ def reference_epoch(t: Trainer, epoch: int) -> float:
                 loss = F.cross_entropy(model(xb), yb)
             else:
                 lam, p = lams[k], perms[i:i + b]
-                loss = mixup_loss(model(mix(xb, lam, p)), yb, lam, p)
+                loss = mixup_batch_loss(model(mix(xb, lam, p)), yb, lam, p)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -254,7 +254,7 @@ def test_mixup_with_lambda_one_is_erm(tmp_path, monkeypatch):
     x, y = torch.rand(5, 1, 4, 4), torch.tensor([0, 1, 2, 0, 1])
     out, perm, one = torch.randn(5, 3), torch.tensor([3, 0, 4, 1, 2]), torch.tensor(1.0)
     assert torch.equal(train.mix(x, one, perm), x)
-    assert torch.equal(train.mixup_loss(out, y, one, perm), F.cross_entropy(out, y))
+    assert torch.equal(train.mixup_batch_loss(out, y, one, perm), F.cross_entropy(out, y))
     erm = run(replace(TINY, epochs=1), DATA, tmp_path / "erm", progress=False)
     monkeypatch.setattr(train, "sample_lambda", lambda alpha, beta, u: u * 0 + 1)
     mixup = run(replace(TINY, epochs=1, method="mixup"), DATA, tmp_path / "mixup", progress=False)
@@ -271,7 +271,7 @@ def test_mix_and_loss_against_loops():
     logp = [[out[i, c] - math.log(sum(math.exp(v) for v in out[i].tolist())) for c in range(4)] for i in range(6)]
     loss = sum(-0.3 * logp[i][y[i]] - 0.7 * logp[i][y[perm[i]]] for i in range(6)) / 6
     torch.testing.assert_close(train.mix(x, lam, perm), mixed, rtol=1e-15, atol=1e-15)  # float64 round-off
-    torch.testing.assert_close(train.mixup_loss(out, y, lam, perm), loss, rtol=1e-12, atol=0)  # float64 log-sum-exp
+    torch.testing.assert_close(train.mixup_batch_loss(out, y, lam, perm), loss, rtol=1e-12, atol=0)  # float64 log-sum-exp
 
 
 @pytest.mark.parametrize("method,augment", [("erm", False), ("mixup", False), ("mixup", True)])

@@ -11,7 +11,7 @@ from scipy.stats import binom
 
 from mixverify.claim import Context, decide, run_claim
 from mixverify.claims import figure_3
-from mixverify.networks import ReLUMLP, seeded
+from mixverify.models import ReLUMLP, seeded
 from mixverify.training import logistic_loss, train
 
 CTX = Context(seed=0)

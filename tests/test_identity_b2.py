@@ -14,7 +14,7 @@ from torch.func import grad, hessian, vmap
 from mixverify.claim import Context, decide
 from mixverify.claims.identity_b2 import CLAIM, check
 from mixverify.homogeneity import affine_pieces, identity_residuals, rounding_bound
-from mixverify.networks import ReLUCNN, ReLUMLP, require_bias_free, seeded
+from mixverify.models import ReLUCNN, ReLUMLP, require_bias_free, seeded
 
 CTX = Context(seed=0)
 

@@ -11,6 +11,7 @@ from mixverify.derivations._beta import alpha, beta
 
 from mixverify.claim import Context
 from mixverify.claims import lemma_3_3
+from mixverify.datasets import gaussian_data
 from mixverify.glm import (
     covariate_moments,
     glm_mixup_regularizer,
@@ -22,7 +23,7 @@ from mixverify.glm import (
 )
 from mixverify.laws import Beta, mixup_lambda_law
 from mixverify.losses import softplus
-from mixverify.models import gaussian_data, linear_model
+from mixverify.models import linear_model
 from mixverify.regularizers import mixup_regularizers
 
 CTX = Context(seed=0)

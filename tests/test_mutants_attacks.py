@@ -16,7 +16,7 @@ from scipy import stats
 from mixverify import fgsm, linear_model, pgd
 from mixverify.adversarial import adversarial_losses
 from mixverify.attacks import norm_name, project
-from mixverify.networks import ReLUMLP, seeded
+from mixverify.models import ReLUMLP, seeded
 
 N, D = 4000, 2  # draws for the distribution tests; D = 2 (a Gaussian direction then has norm < 1 with prob. 0.39)
 P_MIN = 1e-6  # a seeded draw from the right law passes at this level; the mutants give p < 1e-30

@@ -63,11 +63,11 @@ from mixverify import (
     ratio_moment,
     tilde_lambda_law,
 )
+from mixverify.datasets import gaussian_data
 from mixverify.homogeneity import accumulation_length, identity_residuals, input_gradients, rounding_bound
 from mixverify.losses import eq2_loss
 from mixverify.manifold import mixing_variance
-from mixverify.models import gaussian_data, random_two_layer
-from mixverify.networks import ReLUCNN, ReLUMLP, seeded
+from mixverify.models import ReLUCNN, ReLUMLP, random_two_layer, seeded
 from mixverify.numerics import quadrature_error
 
 EPS = float(np.finfo(float).eps)

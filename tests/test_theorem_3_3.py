@@ -58,7 +58,7 @@ def test_derivation_rejects_the_printed_notation():
 
 
 def test_a_network_with_biases_is_refused_as_hypothesis_not_met():
-    from mixverify.networks import ReLUMLP
+    from mixverify.models import ReLUMLP
 
     X = torch.randn(4, 2, dtype=torch.float64)
     net = ReLUMLP(2, (3,), bias=True).double()

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from mixverify import training
-from mixverify.networks import ReLUMLP
+from mixverify.models import ReLUMLP
 from mixverify.training import CacheWarning, default_cache_dir, logistic_loss, resolve_device, train
 
 

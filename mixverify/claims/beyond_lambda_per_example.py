@@ -57,10 +57,11 @@ import torch
 import torch.nn.functional as F
 
 from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..datasets import gaussian_data
 from ..laws import Beta
 from ..losses import mixup_loss
 from ..mixup_practice import estimator_variances, pair_values
-from ..models import gaussian_data, linear_model, two_layer
+from ..models import linear_model, two_layer
 from ..numerics import Z_MC
 
 BATCHES = (32, 64, 128, 256)

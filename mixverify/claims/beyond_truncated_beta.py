@@ -40,6 +40,7 @@ import torch
 from scipy import integrate, special
 
 from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..datasets import gaussian_data
 from ..laws import Beta
 from ..losses import eq2_loss, mixup_loss
 from ..mixup_practice import (
@@ -50,7 +51,7 @@ from ..mixup_practice import (
     truncated_lambda_quadrature,
     truncation_gap,
 )
-from ..models import gaussian_data, linear_model, random_two_layer
+from ..models import linear_model, random_two_layer
 from ..numerics import Z_MC
 
 LAWS = ((0.2, 0.2), (1.0, 1.0), (2.0, 2.0), (0.5, 2.0))

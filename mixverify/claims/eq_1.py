@@ -32,9 +32,10 @@ from matplotlib.figure import Figure
 
 from .. import reference
 from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..datasets import gaussian_data
 from ..laws import BetaMixture, mixup_lambda_law, tilde_lambda_law
 from ..losses import mixup_loss, mixup_loss_mc, pairwise_expectation, perturbation_loss, softplus
-from ..models import gaussian_data, linear_model, random_two_layer
+from ..models import linear_model, random_two_layer
 from ..numerics import Z_MC, quadrature_error
 
 SETTINGS = ((1.0, 1.0), (0.2, 0.2), (5.0, 0.5), (0.5, 2.0))

@@ -50,7 +50,7 @@ from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..datasets import two_moons
 from ..laws import tilde_lambda_law
 from ..losses import approx_mixup_loss, mixup_loss, mixup_loss_mc, softplus, standard_loss
-from ..networks import ReLUMLP, seeded
+from ..models import ReLUMLP, seeded
 from ..numerics import Z_MC
 from ..regularizers import mixup_regularizers
 from ..training import single_thread

@@ -2,7 +2,7 @@ r"""figure-3: R = min_i R_i grows after training accuracy reaches 100% (Figure 3
 
 The experiment of the paper, re-run: n = 100 points :math:`x_i \sim N(0, I_{10})`,
 :math:`y_i = 1\{x_i^\top\theta^* > 0\}`, :math:`\theta^* \sim N(0, I_{10})`; a bias-free linear model
-(:class:`~mixverify.networks.ReLUMLP` with no hidden layer, :math:`f(x) = \theta^\top x`) and a
+(:class:`~mixverify.models.ReLUMLP` with no hidden layer, :math:`f(x) = \theta^\top x`) and a
 bias-free ReLU network 10-50-50-1, trained by plain ERM on the logistic loss with SGD (learning rate
 0.1, momentum 0.9, no weight decay), tracking :math:`R_i = |\cos(\nabla f(x_i), x_i)|` and
 :math:`R = \min_i R_i` after every step.
@@ -67,7 +67,7 @@ sweep) and under a second from the cache.
 
 Implementation checks: the batched R_i equal ``r_fn`` (by default :func:`mixverify.adversarial.input_cosines`,
 ``torch.func``) at the trained weights of every draw; the batched training reproduces
-:func:`~mixverify.training.train` of a plain :class:`~mixverify.networks.ReLUMLP` on the plotted draw
+:func:`~mixverify.training.train` of a plain :class:`~mixverify.models.ReLUMLP` on the plotted draw
 (:data:`MATCH_STEPS` steps, weights to round-off); ``torch.func``'s input gradient of the linear model is
 :math:`\theta`; and the identity behind the argument, :math:`|f(x_i)| = \|\nabla f(x_i)\|\,\|x_i\|\,R_i`
 (derivations/figure_3.py), holds for the trained models of the plotted draw to round-off with the R_i of
@@ -89,7 +89,7 @@ from torch.func import grad
 from ..adversarial import input_cosines
 from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..eq2 import logistic_loss
-from ..networks import ReLUMLP, seeded
+from ..models import ReLUMLP, seeded
 from ..training import LOSSES, train
 
 N, D = 100, 10
@@ -201,7 +201,7 @@ class Draws(nn.Module):
         return f, g
 
     def member(self, k) -> ReLUMLP:
-        """Draw k's network as a plain :class:`~mixverify.networks.ReLUMLP` (eval mode)."""
+        """Draw k's network as a plain :class:`~mixverify.models.ReLUMLP` (eval mode)."""
         model = ReLUMLP(self.weights[0].shape[-1], self.widths, bias=False).to(self.weights[0])
         with torch.no_grad():
             for layer, W in zip([m for m in model if isinstance(m, nn.Linear)], self.weights):

@@ -41,8 +41,7 @@ from ..attacks import pgd
 from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..datasets import two_moons
 from ..losses import standard_loss
-from ..models import linear_model
-from ..networks import ReLUMLP
+from ..models import ReLUMLP, linear_model
 from ..training import train
 
 RADIUS = 0.5  # eps sqrt(d), as in Appendix C.2

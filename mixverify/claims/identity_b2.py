@@ -1,7 +1,7 @@
 r"""identity-b2: bias-free ReLU / max-pooling nets satisfy f(x) = grad f(x)^T x and Hess f(x) = 0 a.e.
 
 Appendix B.2 of Zhang et al. (2021) (stated in Section 3.2 after the ReLU network definition and assumed
-by Theorem 3.3). Checked on float64 networks of :mod:`mixverify.networks` at 64 points x ~ N(0, I):
+by Theorem 3.3). Checked on float64 networks of :mod:`mixverify.models` at 64 points x ~ N(0, I):
 
 - **Euler identity.** :math:`|f(x) - \nabla f(x)^\top x|` (``torch.func``) against the rigorous
   round-off bound :math:`2\gamma_K M(x)` of :func:`mixverify.homogeneity.rounding_bound`, for a ReLU MLP
@@ -34,7 +34,7 @@ from torch import nn
 
 from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..homogeneity import affine_pieces, identity_residuals, input_gradients, rounding_bound
-from ..networks import ReLUCNN, ReLUMLP, seeded
+from ..models import ReLUCNN, ReLUMLP, seeded
 from ..numerics import fit_order
 
 N_POINTS = 64

@@ -52,9 +52,10 @@ from mixverify.derivations.lemma_3_1 import M1, M2, taylor_mixup_loss
 
 from .. import reference
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, order_evidence
+from ..datasets import gaussian_data
 from ..laws import BetaMixture, mixup_lambda_law, tilde_lambda_law
 from ..losses import eq2_loss, mixup_loss, perturbation_loss, softplus, standard_loss
-from ..models import gaussian_data, linear_model, random_two_layer, two_layer
+from ..models import linear_model, random_two_layer, two_layer
 from ..numerics import Z_MC, fit_resolved_order, quadrature_error
 from ..regularizers import mixup_regularizers
 

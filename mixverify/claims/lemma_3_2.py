@@ -31,8 +31,9 @@ from .. import _validate
 from ..adversarial import adversarial_losses, attack_radius, taylor_adversarial_loss, taylor_adversarial_parts
 from ..attacks import pgd, project
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, order_evidence
+from ..datasets import gaussian_data
 from ..losses import eq2_loss
-from ..models import gaussian_data, linear_model
+from ..models import linear_model
 from ..numerics import fit_resolved_order
 
 EPSILONS = tuple(2.0 ** -np.arange(1, 15))

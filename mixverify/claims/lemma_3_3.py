@@ -44,6 +44,7 @@ from mixverify.derivations._beta import beta as BETA
 from mixverify.derivations.lemma_3_3 import RATIO_MOMENT
 
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, order_evidence
+from ..datasets import gaussian_data
 from ..glm import (
     covariate_moments,
     empirical_covariance,
@@ -54,7 +55,7 @@ from ..glm import (
 )
 from ..laws import BetaMixture, tilde_lambda_law
 from ..losses import mixup_loss, softplus, standard_loss
-from ..models import gaussian_data, linear_model
+from ..models import linear_model
 from ..numerics import Z_MC, fit_order, fit_resolved_order, quadrature_error
 from ..regularizers import mixup_regularizers
 

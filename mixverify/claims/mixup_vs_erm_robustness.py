@@ -79,8 +79,7 @@ from ..claim import Claim, Context, Evidence, Outcome, Scope
 from ..datasets import fashion_mnist, two_moons
 from ..laws import mixup_lambda_law
 from ..losses import eq2_loss, mixup_loss, standard_loss
-from ..models import LinearModel, linear_model
-from ..networks import ReLUMLP
+from ..models import LinearModel, ReLUMLP, linear_model
 from ..training import _build, _load, _params_sha256, _tensor_sha256, default_cache_dir, save_atomic, single_thread
 
 ALPHA = BETA = 1.0

@@ -27,9 +27,9 @@ from matplotlib.figure import Figure
 from ..adversarial import adversarial_losses
 from ..attacks import pgd
 from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..datasets import gaussian_data
 from ..losses import eq2_loss
-from ..models import gaussian_data, linear_model
-from ..networks import ReLUMLP, seeded
+from ..models import ReLUMLP, linear_model, seeded
 
 EPS64 = float(np.finfo(float).eps)
 EPSILONS = (0.02, 0.05, 0.1, 0.2)

@@ -32,7 +32,7 @@ from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
 from ..datasets import fashion_mnist, two_moons
 from ..homogeneity import identity_residuals
 from ..losses import approx_mixup_loss
-from ..networks import ReLUMLP, require_bias_free, seeded
+from ..models import ReLUMLP, require_bias_free, seeded
 from ..training import train
 
 EPS64 = float(np.finfo(float).eps)
