@@ -29,35 +29,17 @@ import sympy as sp
 
 from mixverify.claim import Derivation
 
+from ._rademacher import ellipsoid_sup, quadratic_form_mean, rademacher_moments
 from .lemma_3_4 import rational_zero
 
 
 def derive(lipschitz=2) -> Derivation:
     """``lipschitz``: the factor in L = lipschitz (U + Y) (plant 1 to see fact 6 fail)."""
-    s11, s12, s22, v1, v2 = sp.symbols("s11 s12 s22 v1 v2", real=True)
-    gamma = sp.Symbol("gamma", positive=True)
-    S = sp.Matrix([[s11, s12], [s12, s22]])
-    v = sp.Matrix([v1, v2])
-    Si = S.inv()
-    q = (v.T * Si * v)[0]
-    theta = sp.sqrt(gamma) * Si * v / sp.sqrt(q)
-    feasible = (theta.T * S * theta)[0] - gamma
-    attained = (theta.T * v)[0] ** 2 - gamma * q
-    kkt = (S * theta)[0] * v2 - (S * theta)[1] * v1
-
-    n = 3
-    a = [sp.Matrix(sp.symbols(f"a{i}_1 a{i}_2", real=True)) for i in range(n)]
-    signs = list(itertools.product((-1, 1), repeat=n))
-    e_sq = sum(sum(sum((s[i] * a[i] for i in range(n)), sp.zeros(2, 1)).T * sum((s[i] * a[i] for i in range(n)),
-                                                                                   sp.zeros(2, 1))) for s in signs)
-    e_sq = e_sq / len(signs) - sum((ai.T * ai)[0] for ai in a)
-    e_lin = sum((sum((s[i] * a[i] for i in range(n)), sp.zeros(2, 1)) for s in signs), sp.zeros(2, 1))
-
-    pts = [sp.Matrix(sp.symbols(f"p{i}_1 p{i}_2", real=True)) for i in range(3)]
-    A = sp.Matrix(2, 2, sp.symbols("A11 A12 A21 A22", real=True))
-    mu = sum(pts, sp.zeros(2, 1)) / 3
-    cov = sum(((p - mu) * (p - mu).T for p in pts), sp.zeros(2, 2)) / 3
-    quad = sum((p.T * A * p)[0] for p in pts) / 3 - (A * cov).trace() - (mu.T * A * mu)[0]
+    sup = ellipsoid_sup()
+    feasible, attained, kkt = sup["feasible"], sup["attained"], sup["kkt"]
+    moments = rademacher_moments(3)
+    e_sq, e_lin = moments["second"], moments["first"]
+    quad = quadratic_form_mean()
 
     x, z = sp.symbols("a b", nonnegative=True)
     split = (sp.sqrt(x) + sp.sqrt(z)) ** 2 + (sp.sqrt(x) - sp.sqrt(z)) ** 2 - 2 * (x + z)
@@ -69,6 +51,7 @@ def derive(lipschitz=2) -> Derivation:
     lip = (y - u) ** 2 - (y - u2) ** 2 - (u2 - u) * (2 * y - u - u2)
     worst_slope = 2 * Y + U + U  # max |2y - u - u'| on the box
     c, t = sp.symbols("c t", real=True)
+    s22 = sp.Symbol("s22", real=True)
     Sc = sp.Matrix([[0, 0], [0, s22]])  # feature 1 constant c, feature 2 with variance s22
     ek = sp.Matrix([1, 0])
 

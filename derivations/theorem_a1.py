@@ -16,35 +16,21 @@ With :math:`h_i = \sigma(Wx_i)`, :math:`\Sigma = \Sigma^\sigma_X = \frac{n-1}{n}
    |\sum_i\xi_ih_i|` (the exact counterexample for a single sample S).
 """
 
-import itertools
 
 import sympy as sp
 
 from mixverify.claim import Derivation
 
+from ._rademacher import ellipsoid_sup, quadratic_form_mean, rademacher_moments
 from .lemma_3_4 import rational_zero
 
 
 def derive(factor=2) -> Derivation:
     """``factor``: the constant in front of Theorem A.1's square root (plant 1/2 to see fact 5 fail)."""
-    s11, s12, s22, v1, v2 = sp.symbols("s11 s12 s22 v1 v2", real=True)
-    gamma = sp.Symbol("gamma", positive=True)
-    S = sp.Matrix([[s11, s12], [s12, s22]])
-    v = sp.Matrix([v1, v2])
-    Si = S.inv()
-    q = (v.T * Si * v)[0]
-    theta = sp.sqrt(gamma) * Si * v / sp.sqrt(q)
-
-    a = [sp.Matrix(sp.symbols(f"a{i}_1 a{i}_2", real=True)) for i in range(3)]
-    signs = list(itertools.product((-1, 1), repeat=3))
-    sums = [sum((s[i] * a[i] for i in range(3)), sp.zeros(2, 1)) for s in signs]
-    e_sq = sum((u.T * u)[0] for u in sums) / len(signs) - sum((ai.T * ai)[0] for ai in a)
-
-    pts = [sp.Matrix(sp.symbols(f"p{i}_1 p{i}_2", real=True)) for i in range(3)]
-    A = sp.Matrix(2, 2, sp.symbols("A11 A12 A21 A22", real=True))
-    mu = sum(pts, sp.zeros(2, 1)) / 3
-    cov = sum(((p - mu) * (p - mu).T for p in pts), sp.zeros(2, 2)) / 3
-    quad = sum((p.T * A * p)[0] for p in pts) / 3 - (A * cov).trace() - (mu.T * A * mu)[0]
+    sup = ellipsoid_sup()
+    gamma = sup["gamma"]
+    e_sq = rademacher_moments(3)["second"]
+    quad = quadratic_form_mean()
 
     n, c1, c2, r, m = sp.symbols("n c1 c2 r m", positive=True)
     Sig = sp.diag(c1, c2, 0)
@@ -55,8 +41,8 @@ def derive(factor=2) -> Derivation:
     t, sig, u = sp.symbols("t Sigma u", positive=True)
     one_d = sp.sqrt(gamma / sig) * u - sp.sqrt(gamma * u**2 / sig)  # sup over theta^2 Sigma <= gamma of theta u, u >= 0
     facts = [
-        ("theta* is feasible: theta*^T Sigma theta* = gamma", *rational_zero((theta.T * S * theta)[0] - gamma)),
-        ("theta*^T v = sqrt(gamma v^T Sigma^-1 v)", *rational_zero((theta.T * v)[0] ** 2 - gamma * q)),
+        ("theta* is feasible: theta*^T Sigma theta* = gamma", *rational_zero(sup["feasible"])),
+        ("theta*^T v = sqrt(gamma v^T Sigma^-1 v)", *rational_zero(sup["attained"])),
         ("E_xi ||sum xi_i a_i||^2 = sum ||a_i||^2 (n = 3)", *rational_zero(e_sq)),
         ("E[h^T A h] = tr(A Cov) + mu^T A mu", *rational_zero(quad)),
         ("tr(Sigma^+ Cov) = n/(n-1) rank for Sigma = (n-1)/n Cov (rank 2 in 3-d)", *rational_zero(sp.simplify(trace))),
