@@ -75,7 +75,9 @@ def state(run: PlannedRun, runs_dir) -> dict:
         out.update(state="running", owner=read_owner(run_dir))
     elif path.exists():
         try:
-            done = bool(torch.load(path, map_location="cpu", weights_only=True)["done"])
+            # mmap: the tensors stay on disk; progress() polls every run's state while workers train, and a
+            # full-width checkpoint is ~90 MB
+            done = bool(torch.load(path, map_location="cpu", weights_only=True, mmap=True)["done"])
         except Exception:
             return {**out, "state": "corrupt"}
         out["state"] = "done" if done else "partial"
