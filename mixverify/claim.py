@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from .numerics import OrderFit, Tol, exact
+
 EVIDENCE_KINDS = ("symbolic", "exact", "monte-carlo", "order", "counterexample", "figure")
 STATUSES = ("verified", "verified-with-erratum", "refuted", "error", "undecided", "uninformative")
 ROLES = ("decisive", "power", "implementation", "context")
@@ -168,9 +170,9 @@ class Derivation:
     def evidence(self) -> list[Evidence]:
         out = []
         for k, (name, ok, residual, *role) in enumerate(self.facts):
-            out.append(Evidence(name, "symbolic", residual, "0", "exact (symbolic simplification)", ok,
-                                "SymPy: the difference simplifies to 0 for all admissible symbols",
-                                role=role[0] if role else "implementation", id=f"sympy-{k + 1}"))
+            out.append(holds(f"sympy-{k + 1}", name, ok, exact("SymPy simplifies the difference to 0 for all admissible "
+                                                             "symbols"), value=residual, reference="0", kind="symbolic",
+                             role=role[0] if role else "implementation"))
         return out
 
 
@@ -241,17 +243,69 @@ class ClaimResult:
         }
 
 
-def order_evidence(name: str, fit, claimed: int = 3) -> Evidence:
-    """Evidence that a remainder is of order >= ``claimed``, from a :class:`mixverify.numerics.OrderFit`."""
+# --- evidence constructors: each writes its pass test once ----------------------------------------------------
+# Every check builds its evidence with these: ``id`` first (short, stable: tests, errata and docs refer to it), then the
+# prose ``name``, the numbers, and a tolerance from the vocabulary of :mod:`mixverify.numerics` (``Tol``).
+
+def close(id: str, name: str, value, reference, tol: Tol, *, kind: str = "exact", role: str | None = None,
+          detail: str = "", tightness: dict | None = None) -> Evidence:
+    """``value`` equals ``reference`` within ``tol``: |value - reference| <= tol."""
+    return Evidence(name, kind, value, reference, tol.value, abs(value - reference) <= tol.value, tol.source,
+                    detail, role, id, tightness)
+
+
+def at_most(id: str, name: str, value, bound, tol: Tol, *, kind: str = "exact", role: str | None = None,
+            detail: str = "", tightness: dict | None = None) -> Evidence:
+    """``value`` <= ``bound`` up to ``tol``: value <= bound + tol."""
+    return Evidence(name, kind, value, bound, tol.value, value <= bound + tol.value, tol.source, detail, role, id,
+                    tightness)
+
+
+def at_least(id: str, name: str, value, bound, tol: Tol, *, kind: str = "exact", role: str | None = None,
+             detail: str = "", tightness: dict | None = None) -> Evidence:
+    """``value`` >= ``bound`` up to ``tol``: value >= bound - tol."""
+    return Evidence(name, kind, value, bound, tol.value, value >= bound - tol.value, tol.source, detail, role, id,
+                    tightness)
+
+
+def differs(id: str, name: str, value, reference, tol: Tol, *, kind: str = "counterexample",
+            role: str | None = None, detail: str = "") -> Evidence:
+    """``value`` and ``reference`` differ beyond ``tol`` (a counterexample: |value - reference| > tol)."""
+    return Evidence(name, kind, value, reference, tol.value, abs(value - reference) > tol.value, tol.source, detail,
+                    role, id)
+
+
+def holds(id: str, name: str, passed: bool, criterion: Tol | str, *, value=None, reference=None, kind: str = "exact",
+          role: str | None = None, detail: str = "", tightness: dict | None = None) -> Evidence:
+    """A test whose pass criterion is not one of the above (a count, a sign pattern, an exception raised);
+    ``criterion`` is its tolerance (a :class:`Tol`) or, when no number is compared, the sentence stating it."""
+    tol, source = (criterion.value, criterion.source) if isinstance(criterion, Tol) else (None, criterion)
+    return Evidence(name, kind, value, reference, tol, passed, source, detail, role, id, tightness)
+
+
+def reported(id: str, name: str, value, *, kind: str = "exact", reference=None, detail: str = "") -> Evidence:
+    """A number reported beside the verdict, with no pass/fail criterion (role ``context``)."""
+    return Evidence(name, kind, value, reference, None, None, "reported, not a pass/fail criterion", detail, None, id)
+
+
+def order(id: str, name: str, fit: OrderFit | None, claimed: int = 3, *, role: str | None = None,
+          detail: str = "") -> Evidence:
+    """A remainder is of order >= ``claimed``, from an :class:`~mixverify.numerics.OrderFit` (None: the remainder
+    was not resolved above its error floor at enough scales, which fails)."""
     if fit is None:
         return Evidence(name, "order", None, f">= {claimed}", claimed - 0.5, False,
-                        "remainder not resolved above its error floor at enough scales")
+                        "remainder not resolved above its error floor at enough scales", detail, role, id)
+    slopes = "local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)
     return Evidence(
         name, "order", round(fit.slope, 4), f">= {claimed}", claimed - 0.5, fit.at_least(claimed),
         f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must lie above "
         f"{claimed - 0.5}, midway between the claimed order {claimed} and the order {claimed - 1} a wrong "
-        f"term of order {claimed - 1} leaves",
-        detail="local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes))
+        f"term of order {claimed - 1} leaves", f"{detail}; {slopes}" if detail else slopes, role, id)
+
+
+def order_evidence(name: str, fit, claimed: int = 3) -> Evidence:
+    """Deprecated spelling of :func:`order` without an id (kept until every claim module uses :func:`order`)."""
+    return order("", name, fit, claimed)
 
 
 def decide(evidence: list[Evidence], errata: list[Erratum]) -> str:

@@ -1,6 +1,16 @@
-"""Numerical helpers shared by the checks: order fits, quadrature error estimates, Monte Carlo bands.
+"""Numerical helpers shared by the checks: the tolerance vocabulary, order fits, quadrature error
+estimates, Monte Carlo bands.
 
-Every tolerance a check uses comes from one of these, with its source written beside it.
+Every tolerance a check uses is a :class:`Tol` made by one of the words below, so that its value and the one
+line saying where it comes from (report.json's ``tolerance`` and ``tolerance_source``) are written once:
+
+- :func:`ulps`: float64 round-off, ``k`` units of ``EPS64`` at a stated magnitude;
+- :func:`quadrature`: a quadrature rule's error estimate (:func:`quadrature_error`), plus round-off;
+- :func:`monte_carlo`: ``Z_MC`` standard errors of a sample mean;
+- :func:`lagrange`: a Taylor remainder's Lagrange (mean-value) bound;
+- :func:`exact`: no tolerance (integer counts, symbolic identities, exact rational arithmetic).
+
+Order fits (:func:`fit_order`) have their own criterion (:meth:`OrderFit.at_least`).
 """
 
 from __future__ import annotations
@@ -11,12 +21,60 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+#: float64 unit round-off (machine epsilon, 2^-52): the unit of every round-off allowance.
+EPS64 = float(np.finfo(np.float64).eps)
+
 #: z for two-sided Monte Carlo bands: P(|Z| > 4) = 6.3e-5, so a correct formula fails a band
 #: about once in 16,000 checks.
 Z_MC = 4.0
 
 #: Two-sided confidence of the order fits (the t-quantile uses the fit's residual degrees of freedom).
 ORDER_CONFIDENCE = 0.99
+
+
+@dataclass(frozen=True)
+class Tol:
+    """An absolute tolerance and the one line that says where it comes from."""
+
+    value: float
+    source: str
+
+    def __post_init__(self):
+        if not self.value >= 0:  # also rejects nan
+            raise ValueError(f"a tolerance must be >= 0, got {self.value!r} ({self.source})")
+
+    def __add__(self, other: Tol) -> Tol:
+        """Two independent error sources, added (a triangle inequality)."""
+        return Tol(self.value + other.value, f"{self.source} + {other.source}")
+
+
+def ulps(k: float, scale: float = 1.0, of: str = "") -> Tol:
+    """``k`` float64 ulps at magnitude ``scale``: the round-off of about ``k`` operations on numbers of that
+    size. ``of`` names the magnitude in the source line (e.g. "max |L|")."""
+    scale = abs(float(scale))
+    return Tol(k * EPS64 * scale, f"{k:g} ulp of float64 round-off" + (f" (relative to {of})" if of else ""))
+
+
+def quadrature(error: float, what: str = "") -> Tol:
+    """A quadrature value's error estimate (:func:`quadrature_error`: |Q_N - Q_2N| + 64 ulp, or QUADPACK's
+    own estimate): the tolerance of a comparison against it."""
+    return Tol(float(error), "quadrature error estimate" + (f" ({what})" if what else ""))
+
+
+def monte_carlo(se: float, draws: int) -> Tol:
+    """``Z_MC`` standard errors of a mean of ``draws`` draws: a correct formula falls outside about once in
+    16,000 checks."""
+    return Tol(Z_MC * float(se), f"{Z_MC:g} standard errors of {draws} draws")
+
+
+def lagrange(bound: float, what: str = "") -> Tol:
+    """A Taylor remainder's Lagrange bound (sup of the next derivative times the step's power over its factorial)."""
+    return Tol(float(bound), "Lagrange remainder bound" + (f" ({what})" if what else ""))
+
+
+def exact(what: str = "") -> Tol:
+    """No tolerance: the compared numbers are integers, symbols or exact rationals."""
+    return Tol(0.0, "exact" + (f": {what}" if what else ""))
 
 
 @dataclass(frozen=True)
@@ -60,7 +118,7 @@ def quadrature_error(value_at: Callable[[int], float], nodes: int) -> tuple[floa
     for analytic integrands, so Q_2N is far closer to the truth than Q_N and the difference bounds Q_N's
     error), plus a float64 round-off floor."""
     q1, q2 = value_at(nodes), value_at(2 * nodes)
-    floor = 64 * np.finfo(float).eps * max(1.0, abs(q2))
+    floor = 64 * EPS64 * max(1.0, abs(q2))
     return q1, abs(q1 - q2) + floor
 
 

@@ -3,6 +3,7 @@ that lets a reviewer re-derive it (decisive evidence with ids, classified errata
 counterexamples, a scope). Each claim's own module (tests/test_<id>.py) plants wrong statements and sees its
 decisive evidence reject them."""
 
+import numpy as np
 import pytest
 from conftest import run_claim_cached
 
@@ -86,17 +87,19 @@ def test_claim_earns_its_status_and_shows_how(claim, results):
     # what a reviewer needs to re-derive the status
     assert r.scope is not None and r.scope.setting in SETTINGS and r.scope.detail, "no scope"
     assert claim.scope is not None, "no static scope for `mixverify list`"
-    ids = [e.id for e in r.outcome.evidence if e.id]
-    assert len(ids) == len(set(ids)), "evidence ids must be unique"
+    ids = [e.id for e in r.outcome.evidence]
+    assert all(ids), f"evidence without an id: {[e.name for e in r.outcome.evidence if not e.id]}"
+    assert len(ids) == len(set(ids)), f"evidence ids must be unique: {sorted({i for i in ids if ids.count(i) > 1})}"
     for e in r.outcome.evidence:
         assert e.role in ROLES
-        if e.role in ("decisive", "power") or e.kind == "counterexample":
-            assert e.id, f"{e.role} evidence without an id: {e.name!r}"
+        # one tolerance vocabulary (mixverify.numerics): a number (or None), its source in tolerance_source
+        assert e.tolerance is None or isinstance(e.tolerance, (int, float)), (e.id, e.tolerance)
+        assert e.tolerance_source, f"evidence {e.id!r} does not say where its tolerance comes from"
     if r.status != "undecided":
         assert r.outcome.decisive(), "a decided claim without decisive evidence"
     for x in r.outcome.errata:
         assert x.kind in CORRECTIONS, f"erratum at {x.location!r} not classified"
-        assert not x.evidence or x.evidence in ids, f"erratum at {x.location!r} names missing evidence {x.evidence!r}"
+        assert x.evidence in ids, f"erratum at {x.location!r} names missing evidence {x.evidence!r}"
     assert all(e.passed for e in r.outcome.evidence if e.role == "implementation"), r.outcome.failed()
 
 
@@ -157,3 +160,32 @@ def test_a_check_that_raises_is_an_error_not_a_crash():
 
     r = run_claim(replace(CLAIMS[0], check=boom), CTX)
     assert r.status == "error" and "planted failure" in r.error
+
+
+# --- the evidence constructors: each writes its pass test once --------------------------------------
+
+def test_evidence_constructors_pass_exactly_at_their_tolerance():
+    from mixverify.claim import at_least, at_most, close, differs, holds, order, reported
+    from mixverify.numerics import Tol, exact, fit_order, ulps
+
+    tol = Tol(0.5, "half")
+    assert close("a", "a", 1.5, 1.0, tol).passed and not close("a", "a", 1.5001, 1.0, tol).passed
+    assert close("a", "a", 0.5, 1.0, tol).passed and not close("a", "a", 0.4999, 1.0, tol).passed
+    assert at_most("a", "a", 1.5, 1.0, tol).passed and not at_most("a", "a", 1.5001, 1.0, tol).passed
+    assert at_least("a", "a", 0.5, 1.0, tol).passed and not at_least("a", "a", 0.4999, 1.0, tol).passed
+    cx = differs("cx", "c", 1.5001, 1.0, tol)
+    assert cx.passed and cx.kind == "counterexample" and not differs("cx", "c", 1.5, 1.0, tol).passed
+    e = close("id-1", "prose", 1.0, 1.0, ulps(4, 2.0, "2"), role="decisive")
+    assert (e.id, e.name, e.tolerance_source, e.role) == (
+        "id-1", "prose", "4 ulp of float64 round-off (relative to 2)", "decisive")
+    assert e.tolerance == pytest.approx(8 * ulps(1).value, rel=1e-11)
+    assert holds("h", "h", False, "a sentence").tolerance is None
+    assert holds("h", "h", True, exact()).tolerance == 0.0
+    r = reported("r", "r", 3.0)
+    assert (r.passed, r.role, r.tolerance) == (None, "context", None)
+    s = np.geomspace(1e-3, 1e-1, 5)
+    assert order("o", "o", fit_order(s, s**3), 3).passed and not order("o", "o", fit_order(s, s**2), 3).passed
+    assert not order("o", "o", None).passed
+    with pytest.raises(ValueError, match=">= 0"):
+        Tol(-1.0, "negative")
+    assert (Tol(1.0, "a") + Tol(2.0, "b")) == Tol(3.0, "a + b")
