@@ -36,7 +36,7 @@ from mixverify.empirical.models import MODELS, build_model
 from mixverify.empirical.train import RunConfig, Trainer, resolve_device
 from torch import nn
 
-from mixverify.report import write_text
+from mixverify.io import write_text
 
 CIFAR_MEAN, CIFAR_STD = (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)  # mixup-cifar10's constants
 

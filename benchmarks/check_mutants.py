@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
-from mixverify.report import write_text
+from mixverify.io import write_text
 
 try:
     from mutmut.stats import status_by_exit_code

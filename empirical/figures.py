@@ -265,13 +265,14 @@ def plan_runs(fig_ids, *, preset: str = "smoke", seeds=(0,), dataset: str | None
 
 
 def default_runs_dir() -> Path:
-    from mixverify.training import default_cache_dir
+    from mixverify.io import default_cache_dir
 
     return default_cache_dir() / "empirical"
 
 
 def write(result: FigureResult, out: Path) -> tuple[Path, Path]:
-    from mixverify.report import dumps, save_figure, write_text
+    from mixverify.io import save_figure, write_text
+    from mixverify.report import dumps
 
     png, js = out / f"figure-{result.spec.id}.png", out / f"figure-{result.spec.id}.json"
     save_figure(result.figure, png)

@@ -180,7 +180,7 @@ def _verify(args) -> int:
     matplotlib.use("Agg")
     from tqdm import tqdm
 
-    from . import report
+    from . import io, report
     from .claim import Context, run_claim
     from .claims import select
 
@@ -217,7 +217,7 @@ def _verify(args) -> int:
         tqdm.write(line, file=sys.stdout)
     try:
         if args.command == "verify" and args.json is not None:
-            report.write_text(args.json, report.dumps(report.to_json(results, seed=args.seed, device=ctx.device,
+            io.write_text(args.json, report.dumps(report.to_json(results, seed=args.seed, device=ctx.device,
                                                                      train_device=ctx.train_device)))
         elif args.command == "report":
             index = report.write(results, args.out, seed=args.seed, device=ctx.device, train_device=ctx.train_device)
@@ -294,7 +294,7 @@ def _runs(args) -> int:
     from mixverify.empirical.data import DataRootError
     from mixverify.empirical.figures import default_runs_dir
 
-    from . import report
+    from . import io, report
     from .datasets import DatasetError
 
     runs_dir = args.runs if args.runs is not None else default_runs_dir()
@@ -327,7 +327,7 @@ def _runs(args) -> int:
     print(runs_mod.progress_line(summary) + f" with {workers} worker(s); runs in {runs_dir}")
     if args.json is not None:
         try:
-            report.write_text(args.json, report.dumps({"runs_dir": str(runs_dir), "summary": summary, "runs": [
+            io.write_text(args.json, report.dumps({"runs_dir": str(runs_dir), "summary": summary, "runs": [
                 {"key": r.key, "figures": list(r.figures), "label": r.label, "training_seed": r.training_seed,
                  "config": r.config.to_dict(), **st} for r, st in rows]}))
         except OSError as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import PAPER, __version__
 from .claim import ClaimResult
-from .io import save_figure, write_text  # the atomic writers; also imported from here by empirical/ and benchmarks/
+from .io import save_figure, write_text
 
 STATUS_MARK = {"verified": "✅", "verified-with-erratum": "✅ (erratum)", "refuted": "❌", "error": "💥",
                "undecided": "❔", "uninformative": "〰️"}

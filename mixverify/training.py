@@ -86,17 +86,29 @@ def single_thread():
 
 
 def train(model_fn: Callable[[], nn.Module], X: torch.Tensor, y: torch.Tensor, *, loss="logistic",
+          batch_loss: Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
           optimizer: str = "sgd", lr: float, momentum: float = 0.0, weight_decay: float = 0.0, epochs: int,
           batch_size: int | None = None, seed: int, device: str | torch.device = "auto",
           callback: Callable[[int, nn.Module], Any] | None = None, cache_dir: str | Path | None = None,
           key: str | None = None) -> TrainResult:
     """Train ``model_fn()`` on (X, y); see the module docstring for determinism and the cache.
 
-    ``loss`` is a name in :data:`LOSSES` or a callable ``(outputs, y) -> scalar``; ``batch_size=None``
+    ``loss`` is a name in :data:`LOSSES` or a callable ``(outputs, y) -> scalar``. ``batch_loss(model, X_b, y_b)
+    -> scalar``, when given, replaces it: for a loss that evaluates the model itself rather than its outputs on the
+    batch (the Mixup loss of Eq. (1) evaluates it at mixed inputs); it may carry its own seeded random state, and
+    enters the cache key by its qualified name (so ``key`` must name anything else it depends on). ``batch_size=None``
     is full-batch gradient descent (one step per epoch). The model is cast to X's dtype. ``key=None``
     disables the cache (training always runs).
     """
     loss_fn, loss_name = _loss(loss)
+    if batch_loss is not None:
+        if not callable(batch_loss):
+            raise ValueError(f"batch_loss must be a callable (model, X, y) -> scalar, got {batch_loss!r}")
+        loss_name = _loss(batch_loss)[1]
+        step_loss = batch_loss
+    else:
+        def step_loss(model, Xb, yb):
+            return loss_fn(model(Xb), yb)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
     if not isinstance(epochs, int) or epochs < 0:
@@ -128,7 +140,7 @@ def train(model_fn: Callable[[], nn.Module], X: torch.Tensor, y: torch.Tensor, *
             model.eval()
             return TrainResult(model, list(cached["history"]), True, path, digest, time.perf_counter() - start)
 
-    history = to_cpu(_fit(model, X, y, loss_fn, optimizer, lr, momentum, weight_decay, epochs, batch_size, seed,
+    history = to_cpu(_fit(model, X, y, step_loss, optimizer, lr, momentum, weight_decay, epochs, batch_size, seed,
                            callback))
     model.eval()
     if path is not None:
@@ -137,7 +149,7 @@ def train(model_fn: Callable[[], nn.Module], X: torch.Tensor, y: torch.Tensor, *
     return TrainResult(model, history, False, path, digest, time.perf_counter() - start)
 
 
-def _fit(model, X, y, loss_fn, optimizer, lr, momentum, weight_decay, epochs, batch_size, seed, callback):
+def _fit(model, X, y, step_loss, optimizer, lr, momentum, weight_decay, epochs, batch_size, seed, callback):
     """The training loop proper: returns the list of the callback's (non-None) returns."""
     if optimizer == "sgd":
         opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
@@ -162,7 +174,7 @@ def _fit(model, X, y, loss_fn, optimizer, lr, momentum, weight_decay, epochs, ba
         for start in range(0, n, batch_size or n):
             idx = order[start:start + batch_size] if batch_size else slice(None)
             opt.zero_grad()
-            loss_fn(model(X[idx]), y[idx]).backward()
+            step_loss(model, X[idx], y[idx]).backward()
             opt.step()
         record(epoch)
     return history
@@ -238,6 +250,4 @@ def _refuse(path: Path, why: str) -> None:
     return None
 
 
-#: The former names of what moved to :mod:`mixverify.io`, kept for the modules that import them from here
-#: (``default_cache_dir`` and ``resolve_device`` are imported above and used by :func:`train`).
-save_atomic = save_torch
+save_atomic = save_torch  # TEMPORARY: removed once mixup_vs_erm_robustness trains through train(batch_loss=...)

@@ -1,4 +1,4 @@
-"""mixverify.io: the atomic writers, the device choice and the cache directory (and the old names that re-export them)."""
+"""mixverify.io: the atomic writers, the device choice and the cache directory."""
 
 import os
 
@@ -6,13 +6,7 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from mixverify import io, report, training
-
-
-def test_old_names_are_the_io_functions():
-    assert report.write_text is io.write_text and report.save_figure is io.save_figure
-    assert training.save_atomic is io.save_torch
-    assert training.resolve_device is io.resolve_device and training.default_cache_dir is io.default_cache_dir
+from mixverify import io
 
 
 def test_write_text_replaces_the_file_and_leaves_no_temporary(tmp_path):

@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from mixverify import training
+from mixverify.io import default_cache_dir, resolve_device
 from mixverify.models import ReLUMLP
-from mixverify.training import CacheWarning, default_cache_dir, logistic_loss, resolve_device, train
+from mixverify.training import CacheWarning, logistic_loss, train
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +97,30 @@ def test_ascent_loss_is_accepted_as_a_callable(separable):
     assert cb.calls == 101 and r.history[-1]["acc"] < 0.5  # ascent on the logistic loss: worse than chance
 
 
-@pytest.mark.parametrize("bad", [dict(optimizer="rmsprop"), dict(loss="hinge"), dict(epochs=-1), dict(batch_size=0)])
+def test_batch_loss_sees_the_model_and_the_batch(separable):
+    X, y = separable
+    plain = train(mlp, X, y, **(KW | dict(batch_size=7)))
+    seen = []
+
+    def same_loss(model, Xb, yb):  # the logistic loss, computed from the model: the same steps, bit for bit
+        seen.append(len(Xb))
+        return logistic_loss(model(Xb), yb)
+
+    hooked = train(mlp, X, y, **(KW | dict(batch_size=7)), batch_loss=same_loss)
+    assert same(weights(plain), weights(hooked)) and seen[:6] == [7, 7, 7, 7, 7, 5]
+    shifted = train(mlp, X, y, **KW, batch_loss=lambda m, Xb, yb: logistic_loss(m(Xb + 1.0), yb))
+    assert not same(weights(train(mlp, X, y, **KW)), weights(shifted))  # the hook, not `loss`, drives training
+
+
+def test_batch_loss_is_part_of_the_cache_key(separable, cache):
+    X, y = separable
+    a = train(mlp, X, y, **KW, key="k", batch_loss=lambda m, Xb, yb: logistic_loss(m(Xb), yb))
+    b = train(mlp, X, y, **KW, key="k")
+    assert a.digest != b.digest and not b.from_cache
+
+
+@pytest.mark.parametrize("bad", [dict(optimizer="rmsprop"), dict(loss="hinge"), dict(epochs=-1), dict(batch_size=0),
+                                 dict(batch_loss="mixup")])
 def test_bad_arguments(separable, bad):
     with pytest.raises(ValueError):
         train(mlp, *separable, **(KW | bad))
