@@ -10,7 +10,7 @@ model pass e.g. ``loss=lambda out, y: F.cross_entropy(out, y, reduction="none")`
 independent (put the model in eval mode).
 
 **Randomness.** Every random draw takes a CPU ``torch.Generator`` (None: torch's default generators). The
-random start is drawn on the inputs' device: for CPU inputs from ``generator`` itself; for inputs on another
+random start is drawn on the inputs' device, in their dtype: for CPU inputs from ``generator`` itself; for inputs on another
 device (CUDA) from a generator on that device, seeded by one integer drawn from ``generator`` per start.
 The same seed, inputs and device give the same result every time; different devices give different draws.
 

@@ -538,3 +538,72 @@ def test_bad_input_gives_the_documented_message(call, pattern):
     X, y, f = problem()
     with pytest.raises(ValueError, match=pattern):
         call(f, X, y)
+
+
+@pytest.mark.parametrize("norm", ["inf", 2])
+def test_the_random_start_is_drawn_from_the_callers_generator_in_xs_dtype(norm):
+    """The documented draw ("Randomness"): on the CPU, from the caller's generator, in X's dtype (float64 inputs
+    get a float64 start, not a float32 one promoted)."""
+    X = torch.zeros(5, 1, 2, 2, dtype=torch.float64)
+    rec = Recorder()
+    pgd(flat, X, torch.zeros(5, dtype=torch.float64), 0.3, norm=norm, steps=1, projection=rec,
+        generator=torch.Generator().manual_seed(4))
+    g = torch.Generator().manual_seed(4)
+    if norm == "inf":
+        expected = (2 * torch.rand(X.shape, generator=g, dtype=X.dtype) - 1) * 0.3
+    else:
+        z = torch.randn(X.shape, generator=g, dtype=X.dtype)
+        z = z / z.flatten(1).norm(dim=1).view(-1, 1, 1, 1)
+        expected = z * (0.3 * torch.rand(5, generator=g, dtype=X.dtype) ** (1 / 4)).view(-1, 1, 1, 1)
+    assert torch.allclose(rec.calls[0][0], expected, rtol=4 * torch.finfo(X.dtype).eps, atol=0)
+
+
+@pytest.mark.parametrize("keep_best", [True, False])
+def test_no_random_draw_at_eps_zero(keep_best):
+    """eps = 0 has nothing to draw: the caller's generator is left where it was."""
+    X, y, f = problem()
+    g = torch.Generator().manual_seed(9)
+    state = g.get_state()
+    assert torch.equal(pgd(f, X, y, 0.0, generator=g, keep_best=keep_best), X)
+    assert torch.equal(g.get_state(), state)
+
+
+def test_a_custom_loss_with_class_labels_and_bounds_is_accepted():
+    """With loss= the labels are the caller's business (class indices here), and bounds still apply."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 3)).double()
+    X = torch.rand(6, 1, 2, 2, dtype=torch.float64)
+    labels = torch.tensor([0, 2, 1, 2, 0, 1])
+
+    def ce(out, t):
+        return torch.nn.functional.cross_entropy(out, t, reduction="none")
+
+    for attack in (lambda: fgsm(net, X, labels, 0.1, loss=ce, bounds=(0.0, 1.0)),
+                   lambda: pgd(net, X, labels, 0.1, loss=ce, bounds=(0.0, 1.0), steps=2,
+                               generator=torch.Generator().manual_seed(0))):
+        Xa = attack()
+        assert Xa.min() >= 0 and Xa.max() <= 1 and (Xa - X).abs().max() <= 0.1 + 1e-15
+
+
+def test_inputs_on_the_bounds_are_inside_them():
+    """Bounds are closed, compared in X's dtype: float64 pixels equal to lo = 0.1 or hi = 0.9 (not float32
+    numbers) are inside."""
+    X, y, f = problem(n=4, d=2)
+    Xb = torch.tensor([[0.1, 0.5], [0.9, 0.3], [0.1, 0.9], [0.4, 0.6]], dtype=torch.float64)
+    for attack in (lambda: fgsm(f, Xb, y, 0.05, bounds=(0.1, 0.9)),
+                   lambda: pgd(f, Xb, y, 0.05, bounds=(0.1, 0.9), steps=2, generator=torch.Generator().manual_seed(0))):
+        Xa = attack()
+        assert Xa.min() >= 0.1 and Xa.max() <= 0.9
+
+
+def test_a_custom_linf_projection_is_used():
+    """The fused l-inf step is the library's projection; any other projection is called as given."""
+    X, y, f = problem()
+    calls = []
+
+    def halfway(delta, eps, norm):
+        calls.append(norm)
+        return project(delta, eps / 2, norm)
+
+    Xa = pgd(f, X, y, 0.2, norm="inf", steps=4, projection=halfway, generator=torch.Generator().manual_seed(0))
+    assert len(calls) == 5 and (Xa - X).abs().max() <= 0.1 + 1e-15  # the start and every step

@@ -125,14 +125,16 @@ def test_the_rank_cutoff_is_relative_to_the_scale_of_the_data(scale):
                                                 torch.nn.functional.softplus), rel=1e-9)
 
 
-def test_every_warning_of_the_callers_f_reaches_the_caller():
-    # the library silences torch's own torch.jit deprecation warning only, not the FutureWarnings of f
+@pytest.mark.parametrize("category", [FutureWarning, DeprecationWarning])
+def test_every_warning_of_the_callers_f_reaches_the_caller(category):
+    # the library silences torch's own torch.jit deprecation warning only (a FutureWarning in torch 2.14, a
+    # DeprecationWarning in 2.11), not the FutureWarnings or DeprecationWarnings of f
     X, _, f = small_problem()
     calls = []
 
     def warns(Z):
         calls.append(1)
-        warnings.warn("deprecated by the caller", FutureWarning, stacklevel=1)
+        warnings.warn("deprecated by the caller", category, stacklevel=1)
         return f(Z)
 
     with warnings.catch_warnings(record=True) as caught:
