@@ -1,12 +1,9 @@
 """Each SymPy derivation holds, and rejects a planted wrong formula."""
 
 import sympy as sp
+from conftest import failed
 from mixverify.derivations import eq_1, eq_9, lemma_3_1
 from mixverify.derivations._beta import alpha, beta
-
-
-def failed(derivation):
-    return [name for name, ok, *_ in derivation.facts if not ok]
 
 
 def test_all_derivations_hold():
