@@ -141,8 +141,8 @@ class Outcome:
     scope: Scope | None = None  # None: the claim's own (static) scope
 
     def failed(self) -> list[str]:
-        """Names of the evidence that failed."""
-        return [e.name for e in self.evidence if e.passed is False]
+        """Ids of the evidence that failed, in order (the prose name where evidence has no id)."""
+        return [e.id or e.name for e in self.evidence if e.passed is False]
 
     def by_id(self, id_: str) -> Evidence:
         """The evidence with this id (KeyError naming the ids there are, if none)."""
@@ -289,18 +289,26 @@ def reported(id: str, name: str, value, *, kind: str = "exact", reference=None, 
 
 
 def order(id: str, name: str, fit: OrderFit | None, claimed: int = 3, *, role: str | None = None,
-          detail: str = "") -> Evidence:
+          detail: str = "", rejects: bool = False) -> Evidence:
     """A remainder is of order >= ``claimed``, from an :class:`~mixverify.numerics.OrderFit` (None: the remainder
-    was not resolved above its error floor at enough scales, which fails)."""
+    was not resolved above its error floor at enough scales, which fails).
+
+    ``rejects=True`` is the power check of that criterion: ``fit`` is the remainder of a plausible *wrong* version
+    of the statement, and the evidence passes when the criterion rejects it (the wrong version is not of order
+    ``claimed``)."""
     if fit is None:
-        return Evidence(name, "order", None, f">= {claimed}", claimed - 0.5, False,
-                        "remainder not resolved above its error floor at enough scales", detail, role, id)
-    slopes = "local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)
-    return Evidence(
-        name, "order", round(fit.slope, 4), f">= {claimed}", claimed - 0.5, fit.at_least(claimed),
-        f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must lie above "
-        f"{claimed - 0.5}, midway between the claimed order {claimed} and the order {claimed - 1} a wrong "
-        f"term of order {claimed - 1} leaves", f"{detail}; {slopes}" if detail else slopes, role, id)
+        ok, value, source = False, None, "remainder not resolved above its error floor at enough scales"
+        detail_ = detail
+    else:
+        ok, value = fit.at_least(claimed), round(fit.slope, 4)
+        source = (f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must lie above "
+                  f"{claimed - 0.5}, midway between the claimed order {claimed} and the order {claimed - 1} a wrong "
+                  f"term of order {claimed - 1} leaves")
+        slopes = "local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)
+        detail_ = f"{detail}; {slopes}" if detail else slopes
+    if rejects:
+        ok, source = not ok, "passes when the wrong version fails the decisive order criterion: " + source
+    return Evidence(name, "order", value, f">= {claimed}", claimed - 0.5, ok, source, detail_, role, id)
 
 
 def order_evidence(name: str, fit, claimed: int = 3) -> Evidence:

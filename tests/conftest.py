@@ -49,7 +49,7 @@ def failed(result):
     """
     if hasattr(result, "facts"):
         return [fact[0] for fact in result.facts if not fact[1]]
-    return {e.id or e.name for e in result.evidence if e.passed is False}
+    return set(result.failed())
 
 
 _CLAIM_RESULTS: dict = {}

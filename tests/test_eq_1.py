@@ -1,7 +1,7 @@
 """eq-1: Eq. (1) = Eq. (9) is decided by symbolic identities and exact quadrature; a wrong law is refuted."""
 
 import pytest
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import eq_1 as derivation
 
 from mixverify import mixup_lambda_law, tilde_lambda_law
@@ -27,7 +27,7 @@ def result():
 
 
 def test_verified_in_general(result):
-    assert result.status == "verified", (result.error, result.outcome.failed())
+    assert result.status == "verified", (result.error, failed(result.outcome))
     assert result.scope.setting == "general"
     out = result.outcome
     assert [out.by_id(f"sympy-{k}").role for k in range(1, 6)] == ["decisive"] * 5

@@ -1,7 +1,7 @@
 """eq-9: Beta-Bernoulli conjugacy is decided by its symbolic and exact evidence; wrong statements are refuted."""
 
 import pytest
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import eq_9 as derivation
 
 from mixverify.claim import Context, decide
@@ -20,7 +20,7 @@ def planted(**wrong):
 
 def test_verified_in_general():
     r = run_claim_cached(eq_9.CLAIM, CTX)
-    assert r.status == "verified", (r.error, r.outcome.failed())
+    assert r.status == "verified", (r.error, failed(r.outcome))
     assert r.scope.setting == "general"
     assert all(r.outcome.by_id(i).passed and r.outcome.by_id(i).role == "decisive" for i in DECISIVE)
     assert r.outcome.by_id("power-swapped-posterior").passed and r.outcome.by_id("power-swapped-marginal").passed

@@ -1,7 +1,7 @@
 """lemma-3.1: the expansion's coefficients and phi(a) -> 0 decide it; planted wrong statements are refuted."""
 
 import pytest
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import lemma_3_1 as derivation
 
 from mixverify import mixup_lambda_law, mixup_regularizers, tilde_lambda_law
@@ -32,7 +32,7 @@ def result():
 
 
 def test_verified_with_two_typo_errata(result):
-    assert result.status == "verified-with-erratum", (result.error, result.outcome.failed())
+    assert result.status == "verified-with-erratum", (result.error, failed(result.outcome))
     assert result.scope.setting == "general"
     out = result.outcome
     for i in PHI + ORDER_S:
@@ -53,8 +53,8 @@ def test_measured_orders(result):
 
 def test_the_relu_net_in_s_is_context_not_a_counterexample(result):
     # positive homogeneity: the remainder is first order in the input scale, which is not a -> 0
-    relu_s = [e for e in result.outcome.evidence if e.name.startswith("bias-free ReLU net: order of the remainder")]
-    assert len(relu_s) == 1 and relu_s[0].role == "context" and relu_s[0].value == pytest.approx(1, abs=0.05)
+    relu_s = result.outcome.by_id("order-s-relu-homogeneous")
+    assert relu_s.role == "context" and relu_s.value == pytest.approx(1, abs=0.05)
 
 
 @pytest.mark.parametrize("planted,what", [

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import lemma_3_3 as derivation
 from mixverify.derivations._beta import alpha, beta
 
@@ -31,17 +31,9 @@ CTX = Context(seed=0)
 DECISIVE = {"eq7-vs-r123", "eq7-standard-mixup", "order-stated"}
 
 
-def failed_ids(outcome):
-    return {e.id or e.name for e in outcome.evidence if e.passed is False}
-
-
 @pytest.fixture(scope="module")
 def outcome():
-    return lemma_3_3.check(CTX)
-
-
-def failed(derivation_):
-    return [name for name, ok, _ in derivation_.facts if not ok]
+    return run_claim_cached(lemma_3_3.CLAIM, CTX).outcome
 
 
 # --- the library ------------------------------------------------------------------------------------
@@ -142,7 +134,7 @@ def test_derivation_rejects_missing_half():
 def test_claim_is_refuted_by_exactly_the_statement_evidence():
     r = run_claim_cached(lemma_3_3.CLAIM, CTX)
     assert r.status == "refuted", r.error
-    assert failed_ids(r.outcome) == DECISIVE
+    assert failed(r.outcome) == DECISIVE
     assert {e.id for e in r.outcome.decisive()} == DECISIVE
     assert r.scope.setting == "instances"
     statement = [x for x in r.outcome.errata if x.location == "Lemma 3.3, Eq. (7)"]
@@ -223,7 +215,7 @@ def _uncentred(theta, X, alpha, beta, *, A=softplus, law=None):
 ], ids=["coefficient under D_lambda", "missing 1/2", "Sigma without centring (no check)", "Sigma without centring"])
 def test_rejects_planted_errors(planted, expected):
     out = lemma_3_3.check(CTX, **planted)
-    bad = failed_ids(out)
+    bad = failed(out)
     assert set(expected) <= bad
     assert bad - DECISIVE, "a planted error must fail evidence beyond the refutation"
     assert out.status() == "error"  # an implementation check failed: the numbers cannot be trusted

@@ -5,7 +5,7 @@ import math
 import pytest
 import sympy as sp
 import torch
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import lemma_3_4 as derivation
 from mixverify.derivations._beta import alpha as A
 from mixverify.derivations._beta import beta as B
@@ -42,15 +42,11 @@ def result():
 DECISIVE = {"eq8-exact", "eq8-standard-mixup", "order-stated"}
 
 
-def failed_ids(outcome):
-    return {e.id or e.name for e in outcome.evidence if e.passed is False}
-
-
 def test_is_refuted_by_exactly_the_statement_checks(result):
     # Eq. (8) is not the Manifold Mixup regulariser (opposite sign, wrong order, infinite at alpha = beta = 1): the
     # decisive checks fail, everything the check computes along the way (exact loss, surrogate, coefficient) passes.
-    assert result.status == "refuted", (result.error, result.outcome.failed())
-    assert failed_ids(result.outcome) == DECISIVE == {e.id for e in result.outcome.decisive()}
+    assert result.status == "refuted", (result.error, failed(result.outcome))
+    assert failed(result.outcome) == DECISIVE == {e.id for e in result.outcome.decisive()}
     kinds = {e.location: e.kind for e in result.outcome.errata}
     assert kinds == {"Lemma 3.4, Eq. (8)": "conclusion",
                      "Appendix A.3.1, proof of Lemma 3.4 (and of Lemma 3.3)": "proof",
@@ -77,7 +73,7 @@ def _exact(W, th1, th0, X, y, alpha, beta):
 
 def test_decisive_evidence_accepts_the_true_regulariser():
     out = lemma_3_4.check(CTX, statement=_exact)
-    assert all(out.by_id(i).passed for i in DECISIVE), out.failed()
+    assert all(out.by_id(i).passed for i in DECISIVE), failed(out)
     assert "conclusion" not in {x.kind for x in out.errata} and out.status() == "verified-with-erratum"
 
 
@@ -90,7 +86,7 @@ def test_decisive_evidence_rejects_a_wrong_statement(planted):
 
 def test_derivation():
     d = derivation.derive()
-    assert d.facts and all(ok for _, ok, _ in d.facts)
+    assert d.facts and not failed(d)
 
 
 @pytest.mark.parametrize("planted,what", [
@@ -101,7 +97,7 @@ def test_derivation():
 ])
 def test_rejects_planted_eq8(planted, what):
     out = lemma_3_4.check(CTX, regularizer=planted)
-    bad = failed_ids(out) - DECISIVE
+    bad = failed(out) - DECISIVE
     assert bad == {f"surrogate-{a:g}-{b:g}" for a, b in lemma_3_4.SETTINGS}, (what, bad)
     assert out.status() == "error"  # the implementation of Eq. (8) is checked against the proof's surrogate
 
@@ -109,7 +105,7 @@ def test_rejects_planted_eq8(planted, what):
 @pytest.mark.parametrize("planted", [dict(components=((1, A, B),)), dict(factor=2), dict(factor=sp.Rational(1, 2)),
                                      dict(centred=False)])
 def test_derivation_rejects_planted(planted):
-    assert [n for n, ok, _ in derivation.derive(**planted).facts if not ok]
+    assert failed(derivation.derive(**planted))
 
 
 def test_regularizer_refuses_infinite_coefficient():

@@ -1,7 +1,7 @@
 """remark-3.1: the inclusion of the balls decides it in general; a wrong constant is refuted."""
 
 import pytest
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import remark_3_1 as derivation
 
 from mixverify.claim import Context, decide
@@ -12,7 +12,7 @@ CTX = Context(seed=0)
 
 def test_verified_in_general():
     r = run_claim_cached(remark_3_1.CLAIM, CTX)
-    assert r.status == "verified", (r.error, r.outcome.failed())
+    assert r.status == "verified", (r.error, failed(r.outcome))
     assert r.scope.setting == "general"
     out = r.outcome
     assert all(out.by_id(i).passed and out.by_id(i).role == "decisive"

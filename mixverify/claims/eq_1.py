@@ -31,16 +31,15 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import reference
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Evidence, Outcome, Scope, at_most, close, holds
 from ..datasets import gaussian_data
 from ..laws import BetaMixture, mixup_lambda_law, tilde_lambda_law
 from ..losses import mixup_loss, mixup_loss_mc, pairwise_expectation, perturbation_loss, softplus
 from ..models import linear_model, random_two_layer
-from ..numerics import Z_MC, quadrature_error
+from ..numerics import exact, monte_carlo, quadrature, quadrature_error, ulps
 
 SETTINGS = ((1.0, 1.0), (0.2, 0.2), (5.0, 0.5), (0.5, 2.0))
 NODES = 32
-EPS = float(np.finfo(float).eps)
 
 
 def models(rng: np.random.Generator, d: int, theta: torch.Tensor):
@@ -60,7 +59,7 @@ def _identity(f, X, y, alpha, beta, law):
     return q9, q1, e1 + e9
 
 
-QUAD_SRC = f"Gauss-Jacobi error estimates |Q_N - Q_2N| of both sides (N = {NODES}) + 64 ulp round-off"
+BOTH_SIDES = f"Gauss-Jacobi |Q_N - Q_2N| of both sides, N = {NODES}, + 64 ulp round-off"
 
 
 def check(ctx: Context, *, law_for=tilde_lambda_law) -> Outcome:
@@ -73,9 +72,10 @@ def check(ctx: Context, *, law_for=tilde_lambda_law) -> Outcome:
         for alpha, beta in SETTINGS:
             law = law_for(alpha, beta)
             q9, q1, tol = _identity(f, X, y, alpha, beta, law)
-            out.evidence.append(Evidence(
-                f"Eq. (9) = Eq. (1), {name}, alpha={alpha:g}, beta={beta:g}", "exact", q9, q1, tol,
-                abs(q9 - q1) <= tol, QUAD_SRC, role="decisive", id=f"identity-{name.split()[0]}-{alpha:g}-{beta:g}"))
+            out.evidence.append(close(
+                f"identity-{name.split()[0]}-{alpha:g}-{beta:g}",
+                f"Eq. (9) = Eq. (1), {name}, alpha={alpha:g}, beta={beta:g}", q9, q1, quadrature(tol, BOTH_SIDES),
+                role="decisive"))
             if name == "tanh two-layer net":
                 if (alpha, beta) in ((0.2, 0.2), (5.0, 0.5)):
                     convergence[(alpha, beta)] = _convergence(f, X, y, alpha, beta, law)
@@ -85,10 +85,11 @@ def check(ctx: Context, *, law_for=tilde_lambda_law) -> Outcome:
                                       (mixup_lambda_law, "D_lambda = Beta(alpha, beta) itself", "power-beta-law")):
                 rows = [_identity(f, X, y, a, b, wrong(a, b)) for a, b in SETTINGS]
                 excess = max(abs(q9 - q1) / tol for q9, q1, tol in rows)
-                out.evidence.append(Evidence(
-                    f"power: Eq. (9) with {label} fails the same criterion at some (alpha, beta), tanh net", "exact",
-                    excess, 1.0, 1.0, excess > 1.0, "largest |Eq. 9 - Eq. 1| / (both quadrature error estimates) "
-                    "over the four settings must exceed 1", role="power", id=id_))
+                out.evidence.append(holds(
+                    id_, f"power: Eq. (9) with {label} fails the same criterion at some (alpha, beta), tanh net",
+                    excess > 1.0, quadrature(1.0, "in units of both sides' estimates: the largest |Eq. 9 - Eq. 1| / "
+                                                  "(both estimates) over the four settings must exceed 1"),
+                    value=excess, reference=1.0, role="power"))
 
     # A loss polynomial in lambda: every quadrature here is exact, so only round-off remains.
     y_soft = torch.as_tensor(rng.uniform(size=X.shape[0]), dtype=X.dtype, device=X.device)
@@ -99,12 +100,12 @@ def check(ctx: Context, *, law_for=tilde_lambda_law) -> Outcome:
         p1 = float(mixup_loss(f_lin, X, y_soft, alpha, beta, h=half_square, nodes=2))
         p9 = float(perturbation_loss(f_lin, X, y_soft, law_for(alpha, beta), h=half_square, nodes=2))
         worst = max(worst, abs(p9 - p1) / max(1.0, abs(p1)))
-    tol = 1e3 * EPS
-    out.evidence.append(Evidence(
+    tol = exact("integrand of degree 2 in lambda: a 2-node Gauss-Jacobi rule is exact") + ulps(
+        1e3, 1.0, of="max(1, |Eq. 1|): round-off over n^2 * 2 terms")
+    out.evidence.append(at_most(
+        "identity-polynomial",
         "Eq. (9) = Eq. (1) exactly, h(u) = u^2/2, linear f, soft labels: largest relative gap over the four settings",
-        "exact", worst, 0.0, tol, worst <= tol,
-        "integrand of degree 2 in lambda: a 2-node Gauss-Jacobi rule is exact; 1e3 ulp of float64 "
-        "round-off over n^2 * 2 terms", role="decisive", id="identity-polynomial"))
+        worst, 0.0, tol, role="decisive"))
 
     # The fast exact loss against the loop-over-pairs QUADPACK reference (independent code).
     f = random_two_layer(4, 8, rng)
@@ -112,23 +113,20 @@ def check(ctx: Context, *, law_for=tilde_lambda_law) -> Outcome:
     alpha, beta = 0.5, 2.0
     fast, e_fast = quadrature_error(lambda N: float(mixup_loss(f, Xs, ys, alpha, beta, nodes=N)), NODES)
     slow = reference.mixup_loss_loops(f, Xs, ys, alpha, beta, softplus)
-    tol = e_fast + 1e-12 * abs(slow) + 1e-13
-    out.evidence.append(Evidence(
-        "vectorised Eq. (1) = loops over pairs with QUADPACK (n = 6, tanh net, alpha=0.5, beta=2)", "exact",
-        fast, slow, tol, abs(fast - slow) <= tol,
-        "QUADPACK requested accuracy (epsrel 1e-12, epsabs 1e-13) + Gauss-Jacobi estimate |Q_N - Q_2N|",
-        role="implementation"))
+    tol = quadrature(e_fast + 1e-12 * abs(slow) + 1e-13, "Gauss-Jacobi |Q_N - Q_2N| + QUADPACK requested accuracy "
+                                                           "(epsrel 1e-12, epsabs 1e-13)")
+    out.evidence.append(close(
+        "loops-quadpack", "vectorised Eq. (1) = loops over pairs with QUADPACK (n = 6, tanh net, alpha=0.5, beta=2)",
+        fast, slow, tol, role="implementation"))
 
     # Monte Carlo second opinion: pairs and lambda sampled as a training loop would.
     for name, f in models(rng, 4, theta).items():
         alpha, beta = 5.0, 0.5
-        exact = float(mixup_loss(f, X, y, alpha, beta, nodes=NODES))
+        exact_loss = float(mixup_loss(f, X, y, alpha, beta, nodes=NODES))
         mc = mixup_loss_mc(f, X, y, alpha, beta, samples=100_000, generator=rng)
-        out.evidence.append(Evidence(
-            f"Monte Carlo Eq. (1) = exact Eq. (1), {name}, alpha=5, beta=0.5", "monte-carlo", mc.mean, exact,
-            Z_MC * mc.stderr, abs(mc.mean - exact) <= Z_MC * mc.stderr,
-            f"{Z_MC:g} standard errors of {mc.samples} samples (two-sided false-alarm rate 6e-5)",
-            role="implementation"))
+        out.evidence.append(close(
+            f"mc-{name.split()[0]}", f"Monte Carlo Eq. (1) = exact Eq. (1), {name}, alpha=5, beta=0.5", mc.mean,
+            exact_loss, monte_carlo(mc.stderr, mc.samples), kind="monte-carlo", role="implementation"))
 
     out.evidence.append(_squared_error_counterexample(f_lin, X, y_soft))
     out.figures["quadrature-convergence"] = _plot_convergence(convergence)
@@ -147,13 +145,14 @@ def _squared_error_counterexample(f, X, y) -> Evidence:
     eq9 = float(pairwise_expectation(f, X, y, lam9, w9, sq, mix_labels=False))
     e_lam = mixup_lambda_law(alpha, beta).moment(1) - mixup_lambda_law(alpha, beta).moment(2)  # E[lam(1-lam)]
     predicted = -e_lam * float(((y[:, None] - y[None, :]) ** 2).mean()) / 2
-    tol = 1e3 * EPS * max(1.0, abs(eq1))
+    tol = exact("integrand of degree 2 in lambda (exact 2-node rule)") + ulps(1e3, max(1.0, abs(eq1)),
+                                                                          of="max(1, |Eq. 1|)")
     gap = eq1 - eq9
-    return Evidence(
+    return holds(
+        "cx-squared-error",
         "outside Eq. (2): for the full squared error (y - f)^2/2, Eq. (1) - Eq. (9) = -E[lam(1-lam)] mean (y_i-y_j)^2/2, "
-        "a constant in theta", "counterexample", gap, predicted, tol, abs(gap) > tol and abs(gap - predicted) <= tol,
-        "integrand of degree 2 in lambda (exact 2-node rule); 1e3 ulp round-off", role="implementation",
-        id="cx-squared-error",
+        "a constant in theta", abs(gap) > tol.value and abs(gap - predicted) <= tol.value, tol, value=gap,
+        reference=predicted, kind="counterexample", role="implementation",
         detail="Eq. (1) minus Eq. (9) for the squared error, alpha = beta = 1, linear f, soft labels; the y^2/2 term "
                "Eq. (2) leaves out does not depend on theta")
 

@@ -25,16 +25,15 @@ from matplotlib.figure import Figure
 
 from mixverify.derivations.eq_9 import correct_posterior
 
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Outcome, Scope, at_most, close, differs
 from ..laws import Beta, expect
-from ..numerics import Z_MC
+from ..numerics import exact, monte_carlo, ulps
 
 GRID = ((0.2, 0.2), (0.5, 2.0), (1.0, 1.0), (2.0, 3.0), (5.0, 0.5))
-EPS = float(np.finfo(float).eps)
 MC_SAMPLES = 200_000
-TOL = 64 * EPS
-SRC = ("a 4-node Gauss-Jacobi rule is exact for these integrands (degree <= 4 in lambda); 64 ulp for the "
-       "round-off in its nodes and weights")
+#: a 4-node Gauss-Jacobi rule is exact for these integrands; 64 ulp for the round-off in its nodes and weights
+TOL = (exact("a 4-node Gauss-Jacobi rule is exact for these integrands (degree <= 4 in lambda)")
+       + ulps(64, 1.0, of="probabilities and moments in [0, 1]"))
 
 
 def _p_b1(alpha, beta):
@@ -72,20 +71,21 @@ def check(ctx: Context, *, posterior=correct_posterior, p_b1=_p_b1) -> Outcome:
     moments = {(a, b): _quadrature_moments(a, b) for a, b in GRID}
     grid = ", ".join(f"({a:g}, {b:g})" for a, b in GRID)
     marg, post = _deviations(moments, posterior, p_b1)
-    out.evidence.append(Evidence(
-        f"P(B=1) = alpha/(alpha+beta): largest deviation over (alpha, beta) in {grid}", "exact", marg, 0.0, TOL,
-        marg <= TOL, SRC, role="decisive", id="marginal-exact"))
-    out.evidence.append(Evidence(
+    out.evidence.append(at_most(
+        "marginal-exact", f"P(B=1) = alpha/(alpha+beta): largest deviation over (alpha, beta) in {grid}", marg, 0.0,
+        TOL, role="decisive"))
+    out.evidence.append(at_most(
+        "posterior-exact",
         f"E[lambda^k | B] = moments of Beta(alpha+B, beta+1-B), k = 1, 2, 3, B = 0, 1: largest deviation over {grid}",
-        "exact", post, 0.0, TOL, post <= TOL, SRC, role="decisive", id="posterior-exact"))
+        post, 0.0, TOL, role="decisive"))
     _, wrong_post = _deviations(moments, _swapped_posterior, p_b1)
     wrong_marg, _ = _deviations(moments, posterior, lambda a, b: b / (a + b))
-    out.evidence.append(Evidence(
-        "power: the same criterion rejects the swapped posterior Beta(alpha+1-B, beta+B)", "exact", wrong_post, 0.0,
-        TOL, wrong_post > TOL, SRC, role="power", id="power-swapped-posterior"))
-    out.evidence.append(Evidence(
-        "power: the same criterion rejects the swapped marginal beta/(alpha+beta)", "exact", wrong_marg, 0.0,
-        TOL, wrong_marg > TOL, SRC, role="power", id="power-swapped-marginal"))
+    out.evidence.append(differs(
+        "power-swapped-posterior", "power: the same criterion rejects the swapped posterior Beta(alpha+1-B, beta+B)",
+        wrong_post, 0.0, TOL, kind="exact", role="power"))
+    out.evidence.append(differs(
+        "power-swapped-marginal", "power: the same criterion rejects the swapped marginal beta/(alpha+beta)",
+        wrong_marg, 0.0, TOL, kind="exact", role="power"))
 
     rng = ctx.rng(9)
     draws = {}
@@ -93,19 +93,19 @@ def check(ctx: Context, *, posterior=correct_posterior, p_b1=_p_b1) -> Outcome:
         p1, pm = moments[(alpha, beta)]
         lam = Beta(alpha, beta).sample(MC_SAMPLES, rng)
         B = rng.uniform(size=MC_SAMPLES) < lam
-        se = np.sqrt(B.mean() * (1 - B.mean()) / MC_SAMPLES)
-        out.evidence.append(Evidence(
-            f"simulated P(B=1) = quadrature E[lambda], alpha={alpha:g}, beta={beta:g}", "monte-carlo", B.mean(), p1,
-            Z_MC * se, abs(B.mean() - p1) <= Z_MC * se, f"{Z_MC:g} binomial standard errors of {MC_SAMPLES} draws",
-            role="implementation"))
+        se = np.sqrt(B.mean() * (1 - B.mean()) / MC_SAMPLES)  # binomial standard error
+        where = f"{alpha:g}-{beta:g}"
+        out.evidence.append(close(
+            f"mc-marginal-{where}", f"simulated P(B=1) = quadrature E[lambda], alpha={alpha:g}, beta={beta:g}",
+            B.mean(), p1, monte_carlo(se, MC_SAMPLES), kind="monte-carlo", role="implementation"))
         for b in (0, 1):
             sub = lam[B == b]
             for k in (1, 2):
                 m, s = (sub**k).mean(), (sub**k).std(ddof=1) / np.sqrt(len(sub))
-                out.evidence.append(Evidence(
-                    f"simulated E[lambda^{k} | B={b}] = quadrature, alpha={alpha:g}, beta={beta:g}", "monte-carlo", m,
-                    pm[(b, k)], Z_MC * s, abs(m - pm[(b, k)]) <= Z_MC * s,
-                    f"{Z_MC:g} standard errors of the {len(sub)} draws with B={b}", role="implementation"))
+                out.evidence.append(close(
+                    f"mc-posterior-{k}-b{b}-{where}",
+                    f"simulated E[lambda^{k} | B={b}] = quadrature, alpha={alpha:g}, beta={beta:g}", m, pm[(b, k)],
+                    monte_carlo(s, len(sub)), kind="monte-carlo", role="implementation"))
         draws[(alpha, beta)] = (lam, B)
     out.figures["posterior-histograms"] = _plot(draws, posterior)
     return out

@@ -51,12 +51,12 @@ from mixverify.derivations._beta import beta as BETA
 from mixverify.derivations.lemma_3_1 import M1, M2, taylor_mixup_loss
 
 from .. import reference
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, order_evidence
+from ..claim import Claim, Context, Erratum, Outcome, Scope, close, differs, holds, order, reported
 from ..datasets import gaussian_data
 from ..laws import BetaMixture, mixup_lambda_law, tilde_lambda_law
 from ..losses import eq2_loss, mixup_loss, perturbation_loss, softplus, standard_loss
 from ..models import linear_model, random_two_layer, two_layer
-from ..numerics import Z_MC, fit_resolved_order, quadrature_error
+from ..numerics import EPS64, fit_resolved_order, monte_carlo, quadrature, quadrature_error, ulps
 from ..regularizers import mixup_regularizers
 
 SCALES = tuple(2.0 ** -np.arange(1, 13))  # s = 1/2 ... 1/4096
@@ -64,7 +64,6 @@ A_SCALES = tuple(2.0 ** -np.arange(1, 21))  # a = 1 - lambda = 1/2 ... 2^-20
 ORDER_SETTINGS = ((1.0, 1.0), (5.0, 0.5))
 MOMENT_GRID = ((0.2, 0.2), (0.5, 2.0), (1.0, 1.0), (5.0, 0.5), (2.0, 3.0))
 NODES = 32
-EPS = float(np.finfo(float).eps)
 SHORT = {"logistic regression": "logistic", "tanh two-layer net (biases)": "tanh", "bias-free ReLU net": "relu"}
 
 
@@ -91,18 +90,19 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
         for name, f in smooth.items():
             curve = _remainder_curve(f, X, y, alpha, beta, approx)
             curves[(name, alpha, beta)] = curve
-            e = order_evidence(f"remainder order in the input scale s, {name}, alpha={alpha:g}, beta={beta:g}",
-                               fit_resolved_order(curve))
-            e.role, e.id = "decisive", f"order-s-{SHORT[name]}-{alpha:g}-{beta:g}"
-            out.evidence.append(e)
+            out.evidence.append(order(
+                f"order-s-{SHORT[name]}-{alpha:g}-{beta:g}",
+                f"remainder order in the input scale s, {name}, alpha={alpha:g}, beta={beta:g}",
+                fit_resolved_order(curve), role="decisive"))
     curve = _remainder_curve(relu, X, y, 1.0, 1.0, approx)
     curves[("bias-free ReLU net, in s (homogeneous: not a test)", 1.0, 1.0)] = curve
     fit = fit_resolved_order(curve)
-    out.evidence.append(Evidence(
-        "bias-free ReLU net: order of the remainder in the input scale s (alpha=beta=1)", "order",
-        round(fit.slope, 3) if fit else None, None, None, None,
-        "reported: f(s x) = s f(x) keeps every kink at the same 1 - lambda, so s -> 0 does not send 1 - lambda to 0 "
-        "and a first-order remainder in s is what homogeneity gives; it says nothing about phi(a) -> 0 (see phi-relu)",
+    # reported, not tested: f(s x) = s f(x) keeps every kink at the same 1 - lambda, so s -> 0 does not send
+    # 1 - lambda to 0 and a first-order remainder in s is what homogeneity gives; it says nothing about phi(a) -> 0
+    # (see phi-relu)
+    out.evidence.append(reported(
+        "order-s-relu-homogeneous", "bias-free ReLU net: order of the remainder in the input scale s (alpha=beta=1)",
+        round(fit.slope, 3) if fit else None, kind="order",
         detail=("local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)) if fit else ""))
 
     # the lemma's limit itself: rho(a) = a^2 phi(a) at the data's own scale, alpha = beta = 1
@@ -121,9 +121,9 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
             curve = _phi_curve_mp(tanh_params, "tanh", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
         else:
             curve = _phi_curve(f, X, y, coeffs, a_max)
-        e = order_evidence(f"phi(a) -> 0: order of rho(a) = a^2 phi(a) in a = 1 - lambda, {name}, alpha=beta=1",
-                           fit_resolved_order(curve))
-        e.role, e.id = "decisive", f"phi-{SHORT[name]}"
+        e = order(f"phi-{SHORT[name]}",
+                  f"phi(a) -> 0: order of rho(a) = a^2 phi(a) in a = 1 - lambda, {name}, alpha=beta=1",
+                  fit_resolved_order(curve), role="decisive")
         if np.isfinite(a_max):
             e.detail += f"; only scales below the first kink along any mixing segment, a < {a_max:.3g}"
         out.evidence.append(e)
@@ -135,18 +135,15 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
             for c, label, id_ in ((wrong_half, "R2 without its 1/2", "power-r2-half"),
                                   (wrong_law, "R_i weighted by the moments of D_lambda = Beta(1, 1)",
                                    "power-plain-beta")):
-                p = order_evidence(f"power: the phi(a) -> 0 criterion rejects {label}, logistic regression",
-                                   fit_resolved_order(c))
-                p.passed, p.role, p.id = not p.passed, "power", id_
-                p.tolerance_source = "passes when the wrong version fails the decisive criterion: " + p.tolerance_source
-                out.evidence.append(p)
+                out.evidence.append(order(id_, f"power: the phi(a) -> 0 criterion rejects {label}, logistic regression",
+                                          fit_resolved_order(c), role="power", rejects=True))
 
     # Size of the remainder at the data's own scale (s = 1), relative to the loss: reported, not tested.
     for name, f in smooth.items():
         lmix = float(mixup_loss(f, X, y, 1.0, 1.0, nodes=NODES))
         rel = (lmix - approx(f, X, 1.0, 1.0)) / lmix
-        out.evidence.append(Evidence(f"relative remainder at data scale s=1, {name}, alpha=beta=1", "exact",
-                                     rel, None, None, None, "reported, not a pass/fail criterion",
+        out.evidence.append(reported(f"relative-remainder-{SHORT[name]}",
+                                     f"relative remainder at data scale s=1, {name}, alpha=beta=1", rel,
                                      detail="(L_mix - L~_mix) / L_mix"))
         out.notes.append(f"At the data's own scale the remainder is {100 * rel:+.2f}% of the Mixup loss for "
                          f"{name} (alpha = beta = 1): Lemma 3.1's lim phi(a) = 0 says nothing about its size, "
@@ -194,7 +191,7 @@ def _phi_curve_mp(params, activation: str, X, y, coeffs, a_max):
             if a >= a_max:
                 continue
             rho = P(mpmath.mpf(a)) - p0 - a * mpmath.mpf(coeffs[0]) - a**2 * mpmath.mpf(coeffs[1])
-            rows.append((a, float(rho), 64 * EPS * (abs(a * coeffs[0]) + abs(a**2 * coeffs[1])) + 1e-45))
+            rows.append((a, float(rho), 64 * EPS64 * (abs(a * coeffs[0]) + abs(a**2 * coeffs[1])) + 1e-45))
     return np.array(rows).reshape(-1, 3)
 
 
@@ -226,7 +223,7 @@ def _phi_curve(f, X, y, coeffs, a_max=np.inf):
         ta = terms(a)
         rho = float(ta.mean() - t0.mean()) - a * coeffs[0] - a**2 * coeffs[1]
         # float64 means of n^2 terms (pairwise summation) and the function evaluations: 64 ulp of the magnitudes
-        floor = 64 * EPS * (float(ta.abs().mean() + t0.abs().mean()) + abs(a * coeffs[0]) + abs(a**2 * coeffs[1]))
+        floor = 64 * EPS64 * (float(ta.abs().mean() + t0.abs().mean()) + abs(a * coeffs[0]) + abs(a**2 * coeffs[1]))
         rows.append((a, rho, floor))
     return np.array(rows).reshape(-1, 3)
 
@@ -250,10 +247,10 @@ def _moment_evidence(ctx):
             exact = float(closed.subs({ALPHA: alpha, BETA: beta}))
             quad = reference.beta_mixture_moment_one_minus(alpha, beta, k)
             value = law.moment_one_minus(k)
-            ev.append(Evidence(
-                f"E_tildeD[(1-lambda)^{k}] used by R_i = SymPy closed form, alpha={alpha:g}, beta={beta:g}", "exact",
-                value, exact, 64 * EPS, abs(value - exact) <= 64 * EPS, "64 ulp: rational arithmetic in float64",
-                role="implementation",
+            ev.append(close(
+                f"moment-{k}-sympy-{alpha:g}-{beta:g}",
+                f"E_tildeD[(1-lambda)^{k}] used by R_i = SymPy closed form, alpha={alpha:g}, beta={beta:g}", value,
+                exact, ulps(64, 1.0, of="moments in [0, 1]: rational arithmetic in float64"), role="implementation",
                 detail=f"QUADPACK integral of the mixture density: {quad:.15g}"))
     rng = ctx.rng(32)
     for alpha, beta in ((0.5, 2.0), (5.0, 0.5)):
@@ -262,9 +259,9 @@ def _moment_evidence(ctx):
             draws = (1 - lam) ** k
             m, se = draws.mean(), draws.std(ddof=1) / np.sqrt(len(draws))
             exact = float(closed.subs({ALPHA: alpha, BETA: beta}))
-            ev.append(Evidence(f"sampled E[(1-lambda)^{k}] under tilde-D, alpha={alpha:g}, beta={beta:g}",
-                               "monte-carlo", m, exact, Z_MC * se, abs(m - exact) <= Z_MC * se,
-                               f"{Z_MC:g} standard errors of 200000 draws", role="implementation"))
+            ev.append(close(f"moment-{k}-mc-{alpha:g}-{beta:g}",
+                            f"sampled E[(1-lambda)^{k}] under tilde-D, alpha={alpha:g}, beta={beta:g}", m, exact,
+                            monte_carlo(se, len(draws)), kind="monte-carlo", role="implementation"))
     return ev
 
 
@@ -289,20 +286,20 @@ def _implementation_evidence(rng):
         sym = taylor_mixup_loss(f_sym, X, y, alpha, beta)
         rs = regularizers(f, t(X), t(y), alpha, beta, law=law_for(alpha, beta))
         ours = float(standard_loss(f, t(X), t(y)) + sum(rs))
-        tol = 1e3 * EPS * max(1.0, abs(sym))
-        ev.append(Evidence(
+        tol = ulps(1e3, max(1.0, abs(sym)), of="max(1, |SymPy expansion|): both sides evaluate the same analytic "
+                                                "expression")
+        ev.append(close(
+            f"taylor-sympy-{alpha:g}-{beta:g}",
             f"torch L_std + R1 + R2 + R3 = SymPy second-order expansion of psi_ij, tanh net, alpha={alpha:g}, "
-            f"beta={beta:g}", "exact", ours, sym, tol, abs(ours - sym) <= tol,
-            "1e3 ulp of float64 round-off (both sides evaluate the same analytic expression)", role="implementation"))
+            f"beta={beta:g}", ours, sym, tol, role="implementation"))
     Xt, yt = t(X), t(y)
     law = law_for(1.0, 1.0)
     fast = [float(r) for r in regularizers(f, Xt, yt, 1.0, 1.0, law=law)]
     slow = reference.mixup_regularizers_loops(f, Xt, yt, law.moment_one_minus(1), law.moment_one_minus(2), softplus)
     for k in range(3):
-        tol = 1e3 * EPS * max(1.0, abs(slow[k]))
-        ev.append(Evidence(f"R{k + 1}: vectorised (HVPs, eigenbasis of Sigma) = loops with full Hessian",
-                           "exact", fast[k], slow[k], tol, abs(fast[k] - slow[k]) <= tol,
-                           "1e3 ulp of float64 round-off", role="implementation"))
+        ev.append(close(f"r{k + 1}-loops", f"R{k + 1}: vectorised (HVPs, eigenbasis of Sigma) = loops with full Hessian",
+                        fast[k], slow[k], ulps(1e3, max(1.0, abs(slow[k])), of="max(1, |loops|)"),
+                        role="implementation"))
     return ev
 
 
@@ -340,13 +337,12 @@ def _errata(X, y, theta):
     except RuntimeError:
         literal_fails = True
     evidence = [
-        Evidence("uniform-weight mixture in Eq. (9) differs from Eq. (1) (alpha=0.5, beta=2, logistic)",
-                 "counterexample", qu, q1, e1 + eu, abs(qu - q1) > e1 + eu,
-                 "differs by more than both Gauss-Jacobi error estimates", role="implementation",
-                 id="cx-uniform-mixture"),
-        Evidence("R_3 as printed, (r-x) H (r-x)^T with p = 2: shapes do not conform", "counterexample",
-                 "shape error" if literal_fails else "evaluated", "shape error", None, literal_fails,
-                 "literal evaluation with torch", role="implementation", id="cx-r3-shapes"),
+        differs("cx-uniform-mixture",
+                "uniform-weight mixture in Eq. (9) differs from Eq. (1) (alpha=0.5, beta=2, logistic)", qu, q1,
+                quadrature(e1 + eu, "both Gauss-Jacobi estimates |Q_N - Q_2N|"), role="implementation"),
+        holds("cx-r3-shapes", "R_3 as printed, (r-x) H (r-x)^T with p = 2: shapes do not conform", literal_fails,
+              "literal evaluation with torch", value="shape error" if literal_fails else "evaluated",
+              reference="shape error", kind="counterexample", role="implementation"),
     ]
     return errata, evidence
 

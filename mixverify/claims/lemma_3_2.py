@@ -30,14 +30,13 @@ from matplotlib.figure import Figure
 from .. import _validate
 from ..adversarial import adversarial_losses, attack_radius, taylor_adversarial_loss, taylor_adversarial_parts
 from ..attacks import pgd, project
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, order_evidence
+from ..claim import Claim, Context, Erratum, Outcome, Scope, at_most, close, differs, holds, order, reported
 from ..datasets import gaussian_data
 from ..losses import eq2_loss
 from ..models import linear_model
-from ..numerics import fit_resolved_order
+from ..numerics import EPS64, fit_resolved_order, ulps
 
 EPSILONS = tuple(2.0 ** -np.arange(1, 15))
-EPS64 = float(np.finfo(float).eps)
 
 
 def remainder_curve(f, X, y, taylor=taylor_adversarial_loss):
@@ -60,11 +59,6 @@ def _wrong_eq5(kind):
     return taylor
 
 
-def _decisive(e: Evidence, id_: str) -> Evidence:
-    e.role, e.id = "decisive", id_
-    return e
-
-
 def check(ctx: Context, *, taylor=taylor_adversarial_loss, projection=project) -> Outcome:
     """``taylor(f, X, y, eps)`` (Eq. 5) and PGD's ``projection`` can be planted wrong."""
     out = Outcome()
@@ -78,23 +72,20 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss, projection=project) -
         curves[scale] = curve
         fit = fit_resolved_order(curve)
         name = f"Taylor remainder order in eps, logistic regression, ||theta|| = {scale:g}"
-        out.evidence.append(_decisive(order_evidence(name, fit), f"order-theta-{scale:g}"))
+        out.evidence.append(order(f"order-theta-{scale:g}", name, fit, role="decisive"))
         if scale == 2.0:  # power: the same criterion on the plausible wrong versions (at ||theta|| = 1 A.2.1's
             # display coincides with Eq. (5), so the power is measured at ||theta|| = 2)
             for kind, label in (("theta-norm", "A.2.1's printed ||theta|| for ||theta||^2"),
                                 ("missing-half", "Eq. (5) without its 1/2")):
                 wrong = fit_resolved_order(remainder_curve(f, X, y, _wrong_eq5(kind)))
-                e = order_evidence(f"power: the order criterion rejects {label}, ||theta|| = 2", wrong)
-                e.passed, e.role, e.id = not e.passed, "power", f"power-{kind}"
-                e.tolerance_source = "passes when the wrong version fails the decisive order criterion: " + \
-                    e.tolerance_source
-                out.evidence.append(e)
+                out.evidence.append(order(f"power-{kind}", f"power: the order criterion rejects {label}, ||theta|| = 2",
+                                          wrong, role="power", rejects=True))
         eta = 0.5  # Figure 4's radius, eps sqrt(d) = 0.5
         exact = float(adversarial_losses(f, X, y, eta, norm=2, method="exact").mean())
         approx = float(taylor(f, X, y, eta / np.sqrt(X.shape[1])))
-        out.evidence.append(Evidence(f"relative Taylor error at eps sqrt(d) = 0.5, ||theta|| = {scale:g}", "exact",
-                                     (exact - approx) / exact, None, None, None, "reported, not a pass/fail criterion",
-                                     detail="(L_adv - mean l~_adv) / L_adv"))
+        out.evidence.append(reported(f"relative-error-theta-{scale:g}",
+                                     f"relative Taylor error at eps sqrt(d) = 0.5, ||theta|| = {scale:g}",
+                                     (exact - approx) / exact, detail="(L_adv - mean l~_adv) / L_adv"))
 
     out.evidence += _pgd_evidence(rng, projection)
     errata, evidence = _erratum_theta_power()
@@ -115,26 +106,25 @@ def _pgd_evidence(rng, projection):
     for norm in (2, "inf"):
         radius = attack_radius(0.2, X.shape[1], norm)
         exact = adversarial_losses(f, X, y, radius, norm=norm, method="exact")
-        tol = 1e3 * EPS64 * float(exact.abs().max())
+        tol = ulps(1e3, float(exact.abs().max()), of="max |exact adversarial loss|")
         # From delta = 0 the gradient direction of a linear model is constant (+/- theta, or its sign),
         # so 20 steps of 2.5 r / 20 reach the maximiser on the boundary (or vertex) exactly.
         Xa = pgd(f, X, y, radius, norm=norm, steps=20, random_start=False, projection=projection)
         found = eq2_loss(f(Xa), y)
-        ev.append(Evidence(
-            f"PGD ({norm}, from delta = 0, 20 steps) reaches the exact maximum, logistic regression", "exact",
-            float((exact - found).abs().max()), 0.0, tol, float((exact - found).abs().max()) <= tol,
-            "constant gradient direction: PGD lands on the maximiser exactly; 1e3 ulp of float64 round-off",
-            role="implementation"))
+        ev.append(at_most(
+            f"pgd-{norm}-from-zero",
+            f"PGD ({norm}, from delta = 0, 20 steps) reaches the exact maximum, logistic regression",
+            float((exact - found).abs().max()), 0.0, tol, role="implementation"))
         Xa = pgd(f, X, y, radius, norm=norm, steps=10, restarts=3, generator=gen, projection=projection)
         found = eq2_loss(f(Xa), y)
         excess = float((found - exact).max())
         size = (Xa - X).norm(dim=1) if norm == 2 else (Xa - X).abs().amax(dim=1)
-        ev.append(Evidence(
+        # the exact maximum bounds every point of the ball; the radius is checked to 1e-12 relative
+        ev.append(holds(
+            f"pgd-{norm}-random-starts",
             f"PGD ({norm}, random starts, 3 restarts) never exceeds the exact maximum and stays in the ball",
-            "exact", max(excess, float(size.max()) - radius), 0.0, tol,
-            excess <= tol and float(size.max()) <= radius * (1 + 1e-12),
-            "the exact maximum bounds every point of the ball; 1e3 ulp round-off, radius to 1e-12 relative",
-            role="implementation"))
+            excess <= tol.value and float(size.max()) <= radius * (1 + 1e-12), tol,
+            value=max(excess, float(size.max()) - radius), reference=0.0, role="implementation"))
     return ev
 
 
@@ -154,7 +144,7 @@ def _erratum_theta_power():
     eq5 = ell + eta * abs(g - y) * nrm + eta**2 / 2 * g * (1 - g) * nrm**2
     printed = ell + eta * abs(g - y) * nrm + eta**2 / 2 * g * (1 - g) * nrm
     # grid spacing h: the maximiser is an end point of the grid, so the grid max is exact up to round-off
-    tol = 1e3 * EPS64 * max(1.0, abs(brute))
+    tol = ulps(1e3, max(1.0, abs(brute)), of="max(1, |brute-force maximum|)")
     errata = [Erratum(
         location="Appendix A.2.1 (proof of Lemma 3.2), last display",
         statement="max ... = l + eta |g - y| ||theta||_2 + eta^2/2 g(1-g) ||theta||_2",
@@ -163,12 +153,10 @@ def _erratum_theta_power():
                         f"{brute:.10f} = Eq. (5) {eq5:.10f}; the printed display gives {printed:.10f}"),
         kind="typo", evidence="cx-theta-power")]
     evidence = [
-        Evidence("Eq. (5) = brute-force maximum of the quadratic expansion (theta = (3, 0), eta = 0.1)", "exact",
-                 eq5, brute, tol, abs(eq5 - brute) <= tol, "1e3 ulp round-off; the maximiser t = -eta|theta| is a grid point",
-                 role="decisive", id="max-quadratic"),
-        Evidence("A.2.1's printed ||theta||_2 (not squared) misses the maximum", "counterexample", printed, brute, tol,
-                 abs(printed - brute) > tol, "differs by more than round-off", role="implementation",
-                 id="cx-theta-power"),
+        close("max-quadratic", "Eq. (5) = brute-force maximum of the quadratic expansion (theta = (3, 0), eta = 0.1)",
+              eq5, brute, tol, role="decisive"),
+        differs("cx-theta-power", "A.2.1's printed ||theta||_2 (not squared) misses the maximum", printed, brute, tol,
+                role="implementation"),
     ]
     return errata, evidence
 

@@ -43,7 +43,7 @@ from mixverify.derivations._beta import alpha as ALPHA
 from mixverify.derivations._beta import beta as BETA
 from mixverify.derivations.lemma_3_3 import RATIO_MOMENT
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, order_evidence
+from ..claim import Claim, Context, Erratum, Outcome, Scope, at_most, close, differs, holds, order, reported
 from ..datasets import gaussian_data
 from ..glm import (
     covariate_moments,
@@ -56,10 +56,9 @@ from ..glm import (
 from ..laws import BetaMixture, tilde_lambda_law
 from ..losses import mixup_loss, softplus, standard_loss
 from ..models import linear_model
-from ..numerics import Z_MC, fit_order, fit_resolved_order, quadrature_error
+from ..numerics import EPS64, Tol, exact, fit_order, fit_resolved_order, monte_carlo, quadrature, quadrature_error, ulps
 from ..regularizers import mixup_regularizers
 
-EPS64 = float(np.finfo(float).eps)
 SCALES = tuple(2.0 ** -np.arange(0, 12))  # s = 1 ... 1/2048
 NODES = 32
 #: alpha, beta > 1 so that Eq. (7) is finite; (4, 4) has E[a^4] < inf (remainder O(s^4)), (2, 3) only E[a^2]
@@ -67,7 +66,11 @@ FINITE_SETTINGS = ((4.0, 4.0), (2.0, 3.0))
 PAPER_SETTINGS = ((1.0, 1.0, "standard Mixup"), (5.0, 0.5, "Figure 1a"))
 GRID = tuple(np.geomspace(0.1, 10.0, 41))
 MOMENT_CHECKS = ((4.0, 4.0), (2.0, 3.0), (1.5, 6.0), (10.0, 1.2), (1.01, 2.0))
-ROUND = 1e3 * EPS64  # relative round-off allowance of the exact comparisons (sums of O(n^2 K) float64 terms)
+
+
+def _round_off(x: float, what: str) -> Tol:
+    """The round-off allowance of the exact comparisons: 1e3 ulp of max(1, |x|) (sums of O(n^2 K) float64 terms)."""
+    return ulps(1e3, max(1.0, abs(x)), of=f"max(1, |{what}|)")
 
 
 def _fit(curve):
@@ -170,38 +173,38 @@ def _coefficient_evidence(ctx, law_for):
         value = ratio_moment(a, b, law_for(a, b))
         closed = float(RATIO_MOMENT.subs({ALPHA: a, BETA: b}))
         cond = max(p / (p - 2) for _, p, _ in _paper_components(a, b))  # relative error of p - 2 when p is near 2
-        tol = 64 * EPS64 * cond * abs(closed)
-        ev.append(Evidence(f"E_tildeD[(1-lambda)^2/lambda^2] = SymPy closed form, alpha={a:g}, beta={b:g}", "exact",
-                           value, closed, tol, abs(value - closed) <= tol,
-                           "64 ulp times the condition number max p/(p-2) of the factor 1/(p-2): rational arithmetic "
-                           "in float64", id=f"coef-sympy-{a:g}-{b:g}"))
+        tol = ulps(64, cond * abs(closed), of="the closed form times the condition number max p/(p-2) of the "
+                                             "factor 1/(p-2): rational arithmetic in float64")
+        ev.append(close(f"coef-sympy-{a:g}-{b:g}",
+                        f"E_tildeD[(1-lambda)^2/lambda^2] = SymPy closed form, alpha={a:g}, beta={b:g}", value, closed,
+                        tol))
         quad, qerr = _quad_ratio_moment(a, b)
-        tol = qerr + 64 * EPS64 * abs(quad)
-        ev.append(Evidence(f"E_tildeD[(1-lambda)^2/lambda^2] = QUADPACK integral of the paper's density, alpha={a:g}, "
-                           f"beta={b:g}", "exact", value, quad, tol, abs(value - quad) <= tol,
-                           "QUADPACK error estimate + 64 ulp", id=f"coef-quad-{a:g}-{b:g}"))
+        ev.append(close(f"coef-quad-{a:g}-{b:g}",
+                        f"E_tildeD[(1-lambda)^2/lambda^2] = QUADPACK integral of the paper's density, alpha={a:g}, "
+                        f"beta={b:g}", value, quad, quadrature(qerr, "QUADPACK") + ulps(64, quad, of="the integral")))
     a, b = FINITE_SETTINGS[0]
     lam = tilde_lambda_law(a, b).sample(200_000, ctx.rng(34))
     draws = ((1 - lam) / lam) ** 2
     m, se = draws.mean(), draws.std(ddof=1) / math.sqrt(len(draws))
     value = ratio_moment(a, b, law_for(a, b))
-    ev.append(Evidence(f"sampled E[(1-lambda)^2/lambda^2] under tilde-D, alpha={a:g}, beta={b:g}", "monte-carlo",
-                       value, m, Z_MC * se, abs(m - value) <= Z_MC * se,
-                       f"{Z_MC:g} standard errors of 200000 draws (finite variance: E[a^4] < inf since alpha, beta > 3)",
-                       id="coef-mc"))
+    # the standard error is meaningful: E[a^4] < inf since alpha, beta > 3
+    ev.append(close("coef-mc", f"sampled E[(1-lambda)^2/lambda^2] under tilde-D, alpha={a:g}, beta={b:g}", value, m,
+                    monte_carlo(se, len(draws)), kind="monte-carlo"))
 
     # finiteness region: finite iff alpha > 1 and beta > 1
     wrong = [(a, b) for a in GRID for b in GRID
              if math.isfinite(ratio_moment(a, b, law_for(a, b))) != (a > 1 and b > 1)]
-    ev.append(Evidence("E_tildeD[(1-lambda)^2/lambda^2] finite iff alpha > 1 and beta > 1 (41 x 41 grid on [0.1, 10]^2)",
-                       "exact", len(wrong), 0, 0, not wrong, "exact: counts settings where finiteness disagrees",
-                       detail=f"first disagreements: {wrong[:3]}", id="coef-finite-region"))
+    ev.append(close("coef-finite-region",
+                    "E_tildeD[(1-lambda)^2/lambda^2] finite iff alpha > 1 and beta > 1 (41 x 41 grid on [0.1, 10]^2)",
+                    len(wrong), 0, exact("counts settings where finiteness disagrees"),
+                    detail=f"first disagreements: {wrong[:3]}"))
     for a, b, what in PAPER_SETTINGS:
         value = ratio_moment(a, b, law_for(a, b))
-        ev.append(Evidence(f"Eq. (7)'s coefficient at the paper's alpha={a:g}, beta={b:g} ({what}) is infinite", "exact",
-                           value, math.inf, None, math.isinf(value),
-                           "exact: the Beta(beta+1, alpha) or Beta(alpha+1, beta) component has first parameter <= 2",
-                           id=f"coef-infinite-{a:g}-{b:g}"))
+        ev.append(holds(f"coef-infinite-{a:g}-{b:g}",
+                        f"Eq. (7)'s coefficient at the paper's alpha={a:g}, beta={b:g} ({what}) is infinite",
+                        math.isinf(value),
+                        "exact: the Beta(beta+1, alpha) or Beta(alpha+1, beta) component has first parameter <= 2",
+                        value=value, reference=math.inf))
         ev.append(_divergence_evidence(a, b, law_for))
     return ev
 
@@ -217,17 +220,19 @@ def _divergence_evidence(a, b, law_for):
     predicted = min(a, b) + 1 - 2
     name = (f"divergence of int_eps^1 ((1-lambda)/lambda)^2 dtilde-D at alpha={a:g}, beta={b:g}: slope of its increments "
             "per decade of eps")
+    id_ = f"coef-divergence-{a:g}-{b:g}"
     if not np.all(inc > 64 * EPS64 * np.abs(T[1:])):
-        return Evidence(name, "order", None, predicted, None, False, "increments below round-off: the moment converges",
-                        detail=f"truncated moments {T[0]:.6g} ... {T[-1]:.6g}", id=f"coef-divergence-{a:g}-{b:g}")
+        return holds(id_, name, False, "increments below round-off: the moment converges", reference=predicted,
+                     kind="order", detail=f"truncated moments {T[0]:.6g} ... {T[-1]:.6g}")
     fit = fit_order(eps[1:], inc)
     drift = abs(fit.local_slopes[-1] - fit.local_slopes[0])
-    tol = fit.half_width + drift
-    return Evidence(
-        name, "order", round(fit.slope, 4), predicted, tol, abs(fit.slope - predicted) <= tol,
-        "99% t-interval of the fitted slope + drift of the local slopes (the finite-eps bias), eps = 1e-3 ... 1e-9",
-        detail=f"predicted p - 2 with p = min(alpha, beta) + 1 (0: logarithmic); truncated moments {T[0]:.4g} ... "
-               f"{T[-1]:.4g}", id=f"coef-divergence-{a:g}-{b:g}")
+    # an order fit's own criterion (no word of the vocabulary): the slope is compared unrounded
+    tol = Tol(fit.half_width + drift, "99% t-interval of the fitted slope + drift of the local slopes (the finite-eps "
+                                      "bias), eps = 1e-3 ... 1e-9")
+    return holds(
+        id_, name, abs(fit.slope - predicted) <= tol.value, tol, value=round(fit.slope, 4), reference=predicted,
+        kind="order", detail=f"predicted p - 2 with p = min(alpha, beta) + 1 (0: logarithmic); truncated moments "
+                             f"{T[0]:.4g} ... {T[-1]:.4g}")
 
 
 def _truncated(law, eps):
@@ -247,14 +252,13 @@ def _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance):
                                                   lift=2, nodes=NODES))
         pred = float(standard_loss(linear_model(theta), Xc, y, h=half_square)
                      + regularizer(theta, Xc, a, b, A=half_square, law=law))
-        tol = ROUND * max(1.0, abs(surrogate))
-        ev.append(Evidence(
+        tol = exact("the loss on x~_i = x_i + (1-lambda)/lambda r_x is quadratic in a, so its second-order expansion is "
+                    "exact; Gauss-Jacobi with the lambda^2 lift integrates it exactly") + _round_off(surrogate, "surrogate")
+        ev.append(close(
+            f"surrogate-exact-{a:g}-{b:g}",
             f"least squares, centred: L_std(theta, S~) = L_std(theta, S) + Eq. (7) exactly, alpha={a:g}, beta={b:g}",
-            "exact", pred, surrogate, tol, abs(pred - surrogate) <= tol,
-            "1e3 ulp: the loss on x~_i = x_i + (1-lambda)/lambda r_x is quadratic in a, so its second-order expansion "
-            "is exact; Gauss-Jacobi with the lambda^2 lift integrates it exactly",
-            detail="S~ = rescaled covariates of the proof, lambda ~ tilde-D; loss by quadrature, not by the moments",
-            id=f"surrogate-exact-{a:g}-{b:g}"))
+            pred, surrogate, tol,
+            detail="S~ = rescaled covariates of the proof, lambda ~ tilde-D; loss by quadrature, not by the moments"))
 
     # beyond the centring hypothesis: the general second-order term (least squares: exact)
     a, b = FINITE_SETTINGS[0]
@@ -266,21 +270,22 @@ def _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance):
                     + 0.5 * m2 * theta @ (covariance(X) + torch.outer(mu, mu)) @ theta)
     surrogate = float(rescaled_covariate_loss(theta, X, y, a, b, A=half_square, lift=2, nodes=NODES)
                       - standard_loss(linear_model(theta), X, y, h=half_square))
-    tol = ROUND * max(1.0, abs(surrogate))
-    ev.append(Evidence(
+    tol = _round_off(surrogate, "surrogate")  # exact expansion, exact quadrature
+    ev.append(close(
+        "surrogate-uncentred",
         f"uncentred data, least squares: L_std(S~) - L_std(S) = E[a] mean_i (A'_i - y_i) theta^T mu + 1/2 E[a^2] "
-        f"theta^T (Sigma + mu mu^T) theta exactly, alpha={a:g}, beta={b:g}", "exact", general, surrogate, tol,
-        abs(general - surrogate) <= tol, "1e3 ulp (exact expansion, exact quadrature)",
-        detail=f"mean of X = {np.round(mu.numpy(), 3).tolist()}; Sigma = centred 1/n covariance", id="surrogate-uncentred"))
+        f"theta^T (Sigma + mu mu^T) theta exactly, alpha={a:g}, beta={b:g}", general, surrogate, tol,
+        detail=f"mean of X = {np.round(mu.numpy(), 3).tolist()}; Sigma = centred 1/n covariance"))
     # the hypothesis is needed: Eq. (7) (with either Sigma) misses on uncentred data
     sig_c, sig_u = empirical_covariance(X), X.T @ X / n
     a2 = 1.0
     eq7s = [float(0.5 * a2 * m2 * theta @ s @ theta) for s in (sig_c, sig_u)]
     miss = min(abs(e - surrogate) for e in eq7s)
-    ev.append(Evidence(
+    # both readings of Sigma-hat (centred, uncentred) miss the exact value by more than the tolerance
+    ev.append(holds(
+        "cx-uncentred",
         f"without centring Eq. (7) is not the second-order term: least squares, uncentred data, alpha={a:g}, beta={b:g}",
-        "counterexample", eq7s, surrogate, tol, miss > tol,
-        "both readings of Sigma-hat (centred, uncentred) miss the exact value by more than 1e3 ulp", id="cx-uncentred"))
+        miss > tol.value, tol, value=eq7s, reference=surrogate, kind="counterexample"))
     # the regularizer enforces the hypothesis, and accepts data centred in float64
     try:
         regularizer(theta, X, a, b, law=law)
@@ -292,9 +297,9 @@ def _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance):
     except ValueError:
         accepted = False
     ok = refused.startswith("hypothesis not met") and accepted
-    ev.append(Evidence("Eq. (7) refuses uncentred data ('hypothesis not met') and accepts X - mean(X)", "exact",
-                       refused, "hypothesis not met: ...", None, ok,
-                       "exact: mean within 2 n eps max|x_ij| (float64 summation bound) counts as 0", id="centring-enforced"))
+    ev.append(holds("centring-enforced", "Eq. (7) refuses uncentred data ('hypothesis not met') and accepts X - mean(X)",
+                    ok, "exact: mean within 2 n eps max|x_ij| (float64 summation bound) counts as 0", value=refused,
+                    reference="hypothesis not met: ..."))
 
     # the proof's claims about x~_i: E[x~_i - x_i] = 0 and the covariance, by enumeration + QUADPACK moments
     ev += _covariate_evidence(Xc, X, a, b)
@@ -325,31 +330,32 @@ def _covariate_evidence(Xc, X, a, b):
         covs.append(cov)
     mean0, cov0, qerr = _enumerated_moments(Xc, 0, a, b)
     shift = float(np.abs(mean0 - Xc[0].numpy()).max())
-    tol = ROUND * float(Xc.abs().max())
-    ev.append(Evidence(f"proof: E_xi[x~_i - x_i] = 0 on centred data (alpha={a:g}, beta={b:g}, exact)", "exact",
-                       shift, 0.0, tol, shift <= tol, "1e3 ulp of max|x| (mean of centred data is round-off)"))
+    ev.append(at_most("covariate-mean-centred",
+                      f"proof: E_xi[x~_i - x_i] = 0 on centred data (alpha={a:g}, beta={b:g}, exact)", shift, 0.0,
+                      ulps(1e3, float(Xc.abs().max()), of="max|x|: the mean of centred data is round-off")))
     m2 = _quad_odds(a, b, 2)[0]
     dev = float(np.abs(cov0 - m2 * sigma).max())
-    tol = ROUND * scale * m2 + qerr * scale
-    ev.append(Evidence(f"Cov_xi(x~_i) = E[(1-lambda)^2/lambda^2] Sigma-hat on centred data (alpha={a:g}, beta={b:g})",
-                       "exact", dev, 0.0, tol, dev <= tol, "1e3 ulp + QUADPACK error of the odds moments",
-                       detail="largest entry of |Cov - E[a^2] Sigma|; enumeration over r_x, QUADPACK for E[a], E[a^2]"))
+    round_off = ulps(1e3, scale * m2, of="E[a^2] max|Sigma-hat|")
+    ev.append(at_most("covariate-cov-centred",
+                      f"Cov_xi(x~_i) = E[(1-lambda)^2/lambda^2] Sigma-hat on centred data (alpha={a:g}, beta={b:g})",
+                      dev, 0.0, round_off + quadrature(qerr * scale, "of the odds moments, times max|Sigma-hat|"),
+                      detail="largest entry of |Cov - E[a^2] Sigma|; enumeration over r_x, QUADPACK for E[a], E[a^2]"))
     spread = float(max(np.abs(c - covs[0]).max() for c in covs))
-    ev.append(Evidence("Cov_xi(x~_i) is the same for every i (does not depend on x_i)", "exact", spread, 0.0,
-                       ROUND * scale * m2, spread <= ROUND * scale * m2, "1e3 ulp"))
+    ev.append(at_most("covariate-cov-every-i", "Cov_xi(x~_i) is the same for every i (does not depend on x_i)", spread,
+                      0.0, round_off))
     # unscaled x-check_i = lambda x_i + (1 - lambda) r: its covariance does depend on x_i
     law = tilde_lambda_law(a, b)
     var_lam = law.moment(2) - law.moment(1) ** 2
     Xn = Xc.numpy()
     diff = float(np.abs(var_lam * (np.outer(Xn[0], Xn[0]) - np.outer(Xn[1], Xn[1]))).max())
-    ev.append(Evidence("reported: the unscaled x_i-check = lambda x_i + (1-lambda) r_x has Cov = E[(1-lambda)^2] Sigma "
-                       "+ Var(lambda) x_i x_i^T, which depends on x_i (largest entry of Cov_1 - Cov_2)", "exact", diff,
-                       None, None, None, "reported, not a pass/fail criterion"))
+    ev.append(reported("covariate-cov-unscaled",
+                       "reported: the unscaled x_i-check = lambda x_i + (1-lambda) r_x has Cov = E[(1-lambda)^2] Sigma "
+                       "+ Var(lambda) x_i x_i^T, which depends on x_i (largest entry of Cov_1 - Cov_2)", diff))
     # uncentred data: E[x~_i - x_i] = E[a] mu != 0 and Cov = E[a^2] Sigma + Var(a) mu mu^T (mixverify.glm)
     mean_u, cov_u = covariate_moments(X, a, b, i=0)
     off = float(np.abs(mean_u.numpy() - X[0].numpy()).max())
-    ev.append(Evidence("reported: without centring E[x~_i - x_i] = E[(1-lambda)/lambda] mu (largest entry)", "exact",
-                       off, None, None, None, "reported, not a pass/fail criterion"))
+    ev.append(reported("covariate-mean-uncentred",
+                       "reported: without centring E[x~_i - x_i] = E[(1-lambda)/lambda] mu (largest entry)", off))
     return ev
 
 
@@ -368,10 +374,9 @@ def _surrogate_orders(Xc, y, theta, regularizer, law_for):
             rows.append((s, q - approx, qerr))
         curve = np.array(rows)
         curves[f"L_std(S~) - (L_std + Eq. 7), Beta({a:g}, {b:g})"] = curve
-        e = order_evidence(f"remainder order, loss on rescaled covariates - (L_std + Eq. 7), logistic, alpha={a:g}, "
-                           f"beta={b:g}", _fit(curve))
-        e.id = f"order-surrogate-{a:g}-{b:g}"
-        ev.append(e)
+        ev.append(order(f"order-surrogate-{a:g}-{b:g}",
+                        f"remainder order, loss on rescaled covariates - (L_std + Eq. 7), logistic, alpha={a:g}, "
+                        f"beta={b:g}", _fit(curve)))
     return ev, curves
 
 
@@ -385,20 +390,20 @@ def _statement_evidence(Xc, y, theta, statement):
     eq7 = float(statement(theta, Xc, y, a, b))
     r1, r2, r3 = (float(r) for r in mixup_regularizers(f, Xc, y, a, b))
     ref = r1 + r2 + r3
-    tol = ROUND * max(1.0, abs(ref))
-    ev.append(Evidence(
+    ev.append(close(
+        "eq7-vs-r123",
         f"Eq. (7) = the regularization term of the quadratic approximation (Eq. 3), R1 + R2 + R3 of Lemma 3.1, "
-        f"logistic, centred, alpha={a:g}, beta={b:g}", "exact", eq7, ref, tol, abs(eq7 - ref) <= tol,
-        "1e3 ulp (both are closed forms)", detail=f"R1 = {r1:.6g}, R2 = {r2:.6g}, R3 = {r3:.3g}; Eq. (7)/R2 = {eq7 / r2:.4g}",
-        role="decisive", id="eq7-vs-r123"))
+        f"logistic, centred, alpha={a:g}, beta={b:g}", eq7, ref,
+        _round_off(ref, "R1 + R2 + R3"),  # both are closed forms
+        detail=f"R1 = {r1:.6g}, R2 = {r2:.6g}, R3 = {r3:.3g}; Eq. (7)/R2 = {eq7 / r2:.4g}", role="decisive"))
     a1, b1 = 1.0, 1.0
     eq7_std = float(statement(theta, Xc, y, a1, b1))
     ref1 = sum(float(r) for r in mixup_regularizers(f, Xc, y, a1, b1))
-    tol1 = ROUND * max(1.0, abs(ref1))
-    ev.append(Evidence("standard Mixup (alpha = beta = 1): Eq. (7) = R1 + R2 + R3 of Lemma 3.1 (finite)", "exact",
-                       eq7_std, ref1, tol1, math.isfinite(eq7_std) and abs(eq7_std - ref1) <= tol1, "1e3 ulp",
-                       detail=f"Eq. (7) = {eq7_std}: E[(1-lambda)^2/lambda^2] diverges for alpha = beta = 1",
-                       role="decisive", id="eq7-standard-mixup"))
+    tol1 = _round_off(ref1, "R1 + R2 + R3")
+    ev.append(holds("eq7-standard-mixup", "standard Mixup (alpha = beta = 1): Eq. (7) = R1 + R2 + R3 of Lemma 3.1 (finite)",
+                    math.isfinite(eq7_std) and abs(eq7_std - ref1) <= tol1.value, tol1, value=eq7_std, reference=ref1,
+                    detail=f"Eq. (7) = {eq7_std}: E[(1-lambda)^2/lambda^2] diverges for alpha = beta = 1",
+                    role="decisive"))
 
     rows = {k: [] for k in ("eq7", "r1eq7", "r1r2")}
     for s in SCALES:
@@ -414,27 +419,24 @@ def _statement_evidence(Xc, y, theta, statement):
     curves[f"L_mix - (L_std + Eq. 7), Beta({a:g}, {b:g})"] = c["eq7"]
     curves[f"L_mix - (L_std + R1 + Eq. 7), Beta({a:g}, {b:g})"] = c["r1eq7"]
     curves[f"L_mix - (L_std + R1 + R2) [Lemma 3.1], Beta({a:g}, {b:g})"] = c["r1r2"]
-    e = order_evidence(f"Lemma 3.3 as stated: L_mix - (L_std + Eq. 7) is third order, logistic, centred, "
-                       f"alpha={a:g}, beta={b:g}", _fit(c["eq7"]))
-    e.role, e.id = "decisive", "order-stated"
-    ev.append(e)
+    ev.append(order("order-stated", f"Lemma 3.3 as stated: L_mix - (L_std + Eq. 7) is third order, logistic, centred, "
+                                    f"alpha={a:g}, beta={b:g}", _fit(c["eq7"]), role="decisive"))
     fit = _fit(c["r1eq7"])
-    ev.append(Evidence(f"reported: order of L_mix - (L_std + R1 + Eq. 7) (R1 restored), alpha={a:g}, beta={b:g}", "order",
-                       round(fit.slope, 4) if fit else None, None, None, None, "reported, not a pass/fail criterion",
-                       detail="2 means Eq. (7) is not the second-order term R2 even with R1 restored", id="order-r1-eq7"))
-    e = order_evidence(f"control: L_mix - (L_std + R1 + R2) (Lemma 3.1 for a GLM) is third order, alpha={a:g}, "
-                       f"beta={b:g}", _fit(c["r1r2"]))
-    e.id = "control-lemma-3-1"
-    ev.append(e)
+    ev.append(reported("order-r1-eq7",
+                       f"reported: order of L_mix - (L_std + R1 + Eq. 7) (R1 restored), alpha={a:g}, beta={b:g}",
+                       round(fit.slope, 4) if fit else None, kind="order",
+                       detail="2 means Eq. (7) is not the second-order term R2 even with R1 restored"))
+    ev.append(order("control-lemma-3-1", f"control: L_mix - (L_std + R1 + R2) (Lemma 3.1 for a GLM) is third order, "
+                                         f"alpha={a:g}, beta={b:g}", _fit(c["r1r2"])))
     return ev, curves
 
 
 def _statement_counterexample(out: Outcome) -> str:
-    exact, std, order = (out.by_id(i) for i in ("eq7-vs-r123", "eq7-standard-mixup", "order-stated"))
-    return (f"logistic regression, 16 centred points in R^4, alpha=beta=4: Eq. (7) = {exact.value:.6g} but "
-            f"R1 + R2 + R3 = {exact.reference:.6g} ({exact.detail}); alpha=beta=1: Eq. (7) = {std.value} but "
+    vs_r123, std, stated = (out.by_id(i) for i in ("eq7-vs-r123", "eq7-standard-mixup", "order-stated"))
+    return (f"logistic regression, 16 centred points in R^4, alpha=beta=4: Eq. (7) = {vs_r123.value:.6g} but "
+            f"R1 + R2 + R3 = {vs_r123.reference:.6g} ({vs_r123.detail}); alpha=beta=1: Eq. (7) = {std.value} but "
             f"R1 + R2 + R3 = {std.reference:.6g}; with the inputs scaled by s, L_mix - (L_std + Eq. 7) has order "
-            f"{order.value} in s (a second-order term leaves order >= 3)")
+            f"{stated.value} in s (a second-order term leaves order >= 3)")
 
 
 # --- errata --------------------------------------------------------------------------------------
@@ -455,9 +457,9 @@ def _errata(Xc, y, theta, law_for, stmt):
         correction="the second weight is beta/(alpha+beta) (as in Lemma 3.1 and Eq. 9)",
         counterexample=f"alpha=5, beta=0.5 (Figure 1a): the weights sum to {sum(w):.6f}, not 1: not a distribution",
         kind="typo", evidence="cx-weights"))
-    ev.append(Evidence("Lemma 3.3's printed mixture weights at alpha=5, beta=0.5 do not sum to 1", "counterexample",
-                       sum(w), 1.0, 0.0, abs(sum(w) - 1) > 0 and rejected != "accepted", "exact",
-                       detail=f"BetaMixture: {rejected}", id="cx-weights"))
+    ev.append(holds("cx-weights", "Lemma 3.3's printed mixture weights at alpha=5, beta=0.5 do not sum to 1",
+                    abs(sum(w) - 1) > 0 and rejected != "accepted", exact(), value=sum(w), reference=1.0,
+                    kind="counterexample", detail=f"BetaMixture: {rejected}"))
 
     # 2. Sigma-hat without the sum
     Xs = torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]], dtype=torch.float64)
@@ -471,8 +473,9 @@ def _errata(Xc, y, theta, law_for, stmt):
         counterexample=f"centred x = (1,0), (0,1), (-1,-1), theta = (0,1): theta^T (1/n) x_i x_i^T theta = "
                        f"{', '.join(f'{v:.4g}' for v in literal)} for i = 1, 2, 3; with the sum {summed:.4g}",
         kind="typo", evidence="cx-sigma-sum"))
-    ev.append(Evidence("theta^T Sigma-hat theta read literally (no sum, i = 1, 2, 3) vs with the sum", "counterexample",
-                       literal, summed, 0.0, all(abs(v - summed) > 0 for v in literal), "exact", id="cx-sigma-sum"))
+    ev.append(holds("cx-sigma-sum", "theta^T Sigma-hat theta read literally (no sum, i = 1, 2, 3) vs with the sum",
+                    all(abs(v - summed) > 0 for v in literal), exact(), value=literal, reference=summed,
+                    kind="counterexample"))
 
     # 3. "the prediction is invariant to the scaling of the training data"
     f = linear_model(theta)
@@ -481,10 +484,10 @@ def _errata(Xc, y, theta, law_for, stmt):
         lmix, e1 = quadrature_error(lambda N, a=a, b=b: float(mixup_loss(f, Xc, y, a, b, nodes=N)), NODES)
         sur, e2 = quadrature_error(lambda N, a=a, b=b: float(rescaled_covariate_loss(theta, Xc, y, a, b, nodes=N)), NODES)
         rows.append((a, b, lmix, sur, e1 + e2))
-        ev.append(Evidence(f"Mixup loss (Eq. 1) != loss on the rescaled covariates x~_i = x_i + (1-lambda)/lambda r_x, "
-                           f"logistic, centred, alpha={a:g}, beta={b:g}", "counterexample", sur, lmix, e1 + e2,
-                           abs(sur - lmix) > e1 + e2, "differ by more than both Gauss-Jacobi error estimates",
-                           id=f"cx-rescaling-{a:g}-{b:g}"))
+        ev.append(differs(f"cx-rescaling-{a:g}-{b:g}",
+                          f"Mixup loss (Eq. 1) != loss on the rescaled covariates x~_i = x_i + (1-lambda)/lambda r_x, "
+                          f"logistic, centred, alpha={a:g}, beta={b:g}", sur, lmix,
+                          quadrature(e1 + e2, "both Gauss-Jacobi estimates |Q_N - Q_2N|")))
     a, b = FINITE_SETTINGS[0]
     lam = tilde_lambda_law(a, b).sample(100_000, np.random.default_rng(0))
     rng = np.random.default_rng(1)
@@ -494,9 +497,9 @@ def _errata(Xc, y, theta, law_for, stmt):
     yy = y.numpy()[i]
     terms = (1 - yy) * np.logaddexp(0, arg) + yy * np.logaddexp(0, -arg)
     m, se = terms.mean(), terms.std(ddof=1) / math.sqrt(terms.size)
-    ev.append(Evidence(f"loss on the rescaled covariates: Gauss-Jacobi (lambda lift) = Monte Carlo, alpha={a:g}, beta={b:g}",
-                       "monte-carlo", rows[1][3], m, Z_MC * se, abs(rows[1][3] - m) <= Z_MC * se,
-                       f"{Z_MC:g} standard errors of 100000 draws of (lambda, i, j)", id="surrogate-mc"))
+    ev.append(close("surrogate-mc",  # draws of (lambda, i, j)
+                    f"loss on the rescaled covariates: Gauss-Jacobi (lambda lift) = Monte Carlo, alpha={a:g}, beta={b:g}",
+                    rows[1][3], m, monte_carlo(se, terms.size), kind="monte-carlo"))
     sq_inf = ratio_moment(1.0, 1.0, law_for(1.0, 1.0))
     errata.append(Erratum(
         location="Appendix A.3.1, proof of Lemma 3.3",
@@ -526,14 +529,13 @@ def _errata(Xc, y, theta, law_for, stmt):
         counterexample=f"alpha=beta=4: E[(1-lambda)^2/lambda^2] = {m2:.10f}, so Var(x~_i) = {m2:.4f} Sigma-hat; "
                        f"largest entry of |Var - Sigma-hat| = {dev:.4g} on the 16-point data set",
         kind="proof", evidence="cx-var"))
-    ev.append(Evidence("proof's Var_xi(x~_i) = Sigma-hat (alpha=beta=4, centred)", "counterexample", dev, 0.0,
-                       ROUND * float(np.abs(sigma).max()), dev > ROUND * float(np.abs(sigma).max()),
-                       "largest entry of |Var - Sigma-hat| exceeds 1e3 ulp", id="cx-var"))
+    ev.append(differs("cx-var", "proof's Var_xi(x~_i) = Sigma-hat (alpha=beta=4, centred)", dev, 0.0,  # largest entry
+                      ulps(1e3, float(np.abs(sigma).max()), of="max|Sigma-hat|")))
 
     # 5. the Taylor line without 1/2
     a, b = FINITE_SETTINGS[0]
-    exact = float(rescaled_covariate_loss(theta, Xc, y, a, b, A=half_square, lift=2, nodes=NODES)
-                  - standard_loss(linear_model(theta), Xc, y, h=half_square))
+    expanded = float(rescaled_covariate_loss(theta, Xc, y, a, b, A=half_square, lift=2, nodes=NODES)
+                     - standard_loss(linear_model(theta), Xc, y, h=half_square))
     u = Xc @ theta
     line = float(odds_moment(tilde_lambda_law(a, b), 2) * (u ** 2).mean())  # A'' Var(x~^T theta), A'' = 1
     errata.append(Erratum(
@@ -542,11 +544,10 @@ def _errata(Xc, y, theta, law_for, stmt):
                   "A''(x_i^T theta) Var(x~_i^T theta)]",
         correction="... + (1/2) A''(x_i^T theta) Var(x~_i^T theta) (the final formula has the 1/2)",
         counterexample=f"least squares (exact expansion), alpha=beta=4, centred data: E[A(x~^T theta) - A(x^T theta)] "
-                       f"averaged over i = {exact:.10f}; the printed right-hand side gives {line:.10f}",
+                       f"averaged over i = {expanded:.10f}; the printed right-hand side gives {line:.10f}",
         kind="proof", evidence="cx-taylor-half"))
-    tol = ROUND * max(1.0, abs(exact))
-    ev.append(Evidence("proof's Taylor line without 1/2 (least squares, alpha=beta=4, where it is exact)", "counterexample",
-                       line, exact, tol, abs(line - exact) > tol, "differs by more than 1e3 ulp", id="cx-taylor-half"))
+    ev.append(differs("cx-taylor-half", "proof's Taylor line without 1/2 (least squares, alpha=beta=4, where it is exact)",
+                      line, expanded, _round_off(expanded, "exact expansion")))
 
     # 6. the statement itself (recorded when the decisive evidence refutes it): what holds instead is another term,
     # R1 + R2 with E[(1-lambda)^2] for E[(1-lambda)^2/lambda^2], and Eq. (7) is infinite for standard Mixup: no minimal

@@ -39,7 +39,7 @@ from mixverify.derivations._beta import alpha as A
 from mixverify.derivations._beta import beta as B
 from mixverify.derivations.lemma_3_4 import RATIO
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, at_most, close, differs, holds
 from ..glm import ratio_moment
 from ..laws import Beta, tilde_lambda_law
 from ..losses import pairwise_expectation
@@ -53,11 +53,9 @@ from ..manifold import (
     rescaled_surrogate_loss,
     squared_loss,
 )
-from ..numerics import Z_MC, fit_order
+from ..numerics import Tol, fit_order, monte_carlo, quadrature, ulps
 from ..regularizers import mixup_regularizers
 
-EPS = float(np.finfo(float).eps)
-ROUND = 1e3  # ulps: every exact comparison below evaluates O(n^2) float64 terms (n = 16)
 SETTINGS = ((3.0, 3.0), (4.0, 1.5), (1.5, 4.0), (2.0, 2.0))
 SCALES = tuple(2.0 ** -np.arange(0, 9))
 N, P, K = 16, 3, 6
@@ -94,26 +92,27 @@ def check(ctx: Context, *, regularizer=manifold_mixup_regularizer, statement=Non
         lmm8 = float(manifold_mixup_loss(W, th1, th0, X, y, alpha, beta, nodes=8))
         lstd = float(squared_loss(W, th1, th0, X, y))
         closed = lstd + float(exact_manifold_regularizer(W, th1, th0, X, y, alpha, beta))
-        out.evidence.append(_close(f"exact Manifold Mixup loss (2 Gauss-Jacobi nodes) = L_std - 2m Var_n(y - f), {tag}",
-                                   lmm, closed, detail=f"8 nodes give {lmm8:.17g}: the integrand is quadratic in lambda",
-                                   id=f"closed-form-{key}"))
-        out.evidence.append(_close(f"2-node and 8-node Gauss-Jacobi agree (integrand of degree 2), {tag}", lmm, lmm8,
-                                   id=f"nodes-{key}"))
+        out.evidence.append(_close(f"closed-form-{key}",
+                                   f"exact Manifold Mixup loss (2 Gauss-Jacobi nodes) = L_std - 2m Var_n(y - f), {tag}",
+                                   lmm, closed, detail=f"8 nodes give {lmm8:.17g}: the integrand is quadratic in lambda"))
+        out.evidence.append(_close(f"nodes-{key}",
+                                   f"2-node and 8-node Gauss-Jacobi agree (integrand of degree 2), {tag}", lmm, lmm8))
 
         # Lemma 3.1 on the hidden layer: (y - f)^2 = 2 (h(f) - y f) + y^2 with h(u) = u^2/2; R3 = 0 (f linear in h)
         r1, r2, r3 = mixup_regularizers(lambda Z: Z @ th1 + th0, H, y, alpha, beta, h=_half_square)
         m = mixing_variance(alpha, beta)
         yc = y - y.mean()
         via_31 = lstd + 2 * float(r1 + r2 + r3) - 2 * m * float((yc**2).mean())
-        out.evidence.append(_close(f"L_mm = L_std + 2(R1 + R2 + R3) of Lemma 3.1 on sigma(Wx) - 2m Var_n(y), {tag}",
-                                   lmm, via_31, detail=f"R3 = {float(r3):.3g} (f is linear in the hidden features)",
-                                   id=f"lemma-3-1-{key}"))
+        out.evidence.append(_close(f"lemma-3-1-{key}",
+                                   f"L_mm = L_std + 2(R1 + R2 + R3) of Lemma 3.1 on sigma(Wx) - 2m Var_n(y), {tag}",
+                                   lmm, via_31, detail=f"R3 = {float(r3):.3g} (f is linear in the hidden features)"))
         # Eq. (9) on the hidden layer with Lemma 3.4's tilde-D (labels not mixed)
         lam, w = tilde_lambda_law(alpha, beta).quadrature(2)
         eq9 = float(pairwise_expectation(lambda Z: Z @ th1 + th0, H, y, lam, w, _sq, mix_labels=False))
         out.evidence.append(_close(
+            f"eq-9-{key}",
             f"Eq. (9) with Lemma 3.4's tilde-D (weights alpha/(alpha+beta), beta/(alpha+beta)) = L_mm + 2m Var_n(y), {tag}",
-            eq9, lmm + 2 * m * float((yc**2).mean()), id=f"eq-9-{key}"))
+            eq9, lmm + 2 * m * float((yc**2).mean())))
 
         # Eq. (8) against the surrogate the proof of A.3.1 expands
         sur = float(rescaled_surrogate_loss(W, th1, th0, X, y, alpha, beta))
@@ -121,30 +120,32 @@ def check(ctx: Context, *, regularizer=manifold_mixup_regularizer, statement=Non
         lstd_c = float(((y - th0 - Hc @ th1) ** 2).mean())
         eq8 = _value(regularizer, W, th1, X, alpha, beta)
         out.evidence.append(_close(
+            f"surrogate-{key}",
             f"Eq. (8) = exact regulariser of A.3.1's rescaled surrogate (centred features, 1/lambda), {tag}",
-            eq8, sur - lstd_c, detail="surrogate by tilted Gauss-Jacobi quadrature, Eq. (8) not used", id=f"surrogate-{key}"))
+            eq8, sur - lstd_c, detail="surrogate by tilted Gauss-Jacobi quadrature, Eq. (8) not used"))
         coef, quad = ratio_moment(alpha, beta), _ratio_by_quadpack(alpha, beta)
         closed = float(RATIO.subs({A: alpha, B: beta}))
-        out.evidence.append(Evidence(
+        qtol = quadrature(1e-10 * coef, "QUADPACK requested relative accuracy 1e-12, x 100 margin; and 64 ulp from the "
+                                        "SymPy closed form")
+        out.evidence.append(holds(
+            f"coef-{key}",
             f"E_tildeD[(1-lambda)^2/lambda^2] (glm.ratio_moment) = QUADPACK integral of the tilde-D density, {tag}",
-            "exact", coef, quad, 1e-10 * coef, abs(coef - quad) <= 1e-10 * coef and abs(coef - closed) <= 64 * EPS * closed,
-            "QUADPACK requested relative accuracy 1e-12 (x 100 margin); and 64 ulp from the SymPy closed form",
-            detail=f"SymPy closed form (derivations/lemma_3_4.py): {closed:.17g}", id=f"coef-{key}"))
+            abs(coef - quad) <= qtol.value and abs(coef - closed) <= ulps(64, closed).value, qtol, value=coef,
+            reference=quad, detail=f"SymPy closed form (derivations/lemma_3_4.py): {closed:.17g}"))
 
     alpha, beta = 3.0, 3.0
     lmc = manifold_mixup_loss_mc(W, th1, th0, X, y, alpha, beta, samples=200_000, generator=ctx.rng(342))
     lmm = float(manifold_mixup_loss(W, th1, th0, X, y, alpha, beta))
-    out.evidence.append(Evidence(
-        "sampled Manifold Mixup loss (i, j, lambda ~ Beta(3, 3)) = exact", "monte-carlo", lmc.mean, lmm,
-        Z_MC * lmc.stderr, abs(lmc.mean - lmm) <= Z_MC * lmc.stderr, f"{Z_MC:g} standard errors of 200000 draws",
-        id="loss-mc"))
+    out.evidence.append(close("loss-mc", "sampled Manifold Mixup loss (i, j, lambda ~ Beta(3, 3)) = exact", lmc.mean,
+                              lmm, monte_carlo(lmc.stderr, lmc.samples), kind="monte-carlo"))
 
     # centring step of A.3.1 is valid: shifting the features by h_bar is absorbed by theta_0
     Hc = H - H.mean(0)
     lam, w = Beta(alpha, beta).quadrature(2)
     shifted = float(pairwise_expectation(lambda Z: Z @ th1 + th0 + float(H.mean(0) @ th1), Hc, y, lam, w, _sq,
                                          mix_labels=True))
-    out.evidence.append(_close("A.3.1's centring step: L_mm on h - h_bar with theta_0 + theta_1^T h_bar = L_mm",
+    out.evidence.append(_close("centring-step",
+                               "A.3.1's centring step: L_mm on h - h_bar with theta_0 + theta_1^T h_bar = L_mm",
                                shifted, lmm))
 
     curves = _counterexamples(out, W, th1, th0, X, y, H, regularizer, statement)
@@ -166,32 +167,34 @@ def _counterexamples(out, W, th1, th0, X, y, H, regularizer, statement):
     lstd = float(squared_loss(W, th1, th0, X, y))
     true_reg = lmm - lstd
     eq8 = _value(statement, W, th1, th0, X, y, alpha, beta)
-    tol = ROUND * EPS * max(1.0, abs(lmm))
-    out.evidence.append(Evidence(
+    # the Manifold Mixup loss is exactly quadratic in lambda: no higher-order remainder, round-off only
+    tol = _round_off(lmm)
+    out.evidence.append(close(
+        "eq8-exact",
         f"Lemma 3.4 as stated: Eq. (8) = L_mm - L_std, the exact Manifold Mixup regulariser (quadratic in lambda), {tag}",
-        "exact", eq8, true_reg, tol, abs(eq8 - true_reg) <= tol,
-        "1e3 ulp of round-off (the Manifold Mixup loss is exactly quadratic: no higher-order remainder)",
-        detail=f"L_mm = {lmm:.10g}, L_std = {lstd:.10g}", role="decisive", id="eq8-exact"))
+        eq8, true_reg, tol, detail=f"L_mm = {lmm:.10g}, L_std = {lstd:.10g}", role="decisive"))
     lmm1 = float(manifold_mixup_loss(W, th1, th0, X, y, 1.0, 1.0))
     lstd1 = lstd
     eq8_1 = _value(statement, W, th1, th0, X, y, 1.0, 1.0)
-    tol1 = ROUND * EPS * max(1.0, abs(lmm1))
-    out.evidence.append(Evidence(
-        "Lemma 3.4 as stated at standard Mixup (alpha = beta = 1): Eq. (8) = L_mm - L_std (finite)", "exact", eq8_1,
-        lmm1 - lstd1, tol1, math.isfinite(eq8_1) and abs(eq8_1 - (lmm1 - lstd1)) <= tol1,
-        "1e3 ulp of round-off; the regulariser must be finite (L_mm is)",
+    tol1 = _round_off(lmm1)
+    out.evidence.append(holds(  # the regulariser must be finite (L_mm is)
+        "eq8-standard-mixup",
+        "Lemma 3.4 as stated at standard Mixup (alpha = beta = 1): Eq. (8) = L_mm - L_std (finite)",
+        math.isfinite(eq8_1) and abs(eq8_1 - (lmm1 - lstd1)) <= tol1.value, tol1, value=eq8_1,
+        reference=lmm1 - lstd1,
         detail="nan: Eq. (8) refuses alpha = beta = 1 (its coefficient E_tildeD[(1-lambda)^2/lambda^2] is infinite)",
-        role="decisive", id="eq8-standard-mixup"))
+        role="decisive"))
 
     # order in the data scale: inputs x -> s x (so sigma(Wx) -> s sigma(Wx)), label spread y - y_bar -> s (y - y_bar)
-    rows = []
+    rows, losses = [], []
     for s in SCALES:
         Xs, ys = s * X, y.mean() + s * (y - y.mean())
         l_mm = float(manifold_mixup_loss(W, th1, th0, Xs, ys, alpha, beta))
         l_std = float(squared_loss(W, th1, th0, Xs, ys))
         rows.append((s, l_mm - l_std - _value(statement, W, th1, th0, Xs, ys, alpha, beta),
                      l_mm - l_std - float(exact_manifold_regularizer(W, th1, th0, Xs, ys, alpha, beta)),
-                     ROUND * EPS * max(1.0, abs(l_mm))))
+                     _round_off(l_mm).value))
+        losses.append(l_mm)
     curve = np.array(rows)
     resolved = np.abs(curve[:, 1]) > curve[:, 3]  # above the 1e3 ulp round-off floor of the loss
     if not np.isfinite(curve[:, 1]).all():
@@ -202,18 +205,21 @@ def _counterexamples(out, W, th1, th0, X, y, H, regularizer, statement):
         fit = fit_order(curve[resolved, 0], curve[resolved, 1])
         slope, ok = round(fit.slope, 4), fit.at_least(3)
         how = f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3g}) must lie above 2.5"
-    out.evidence.append(Evidence(
+    # not order(): the fit runs on the resolved scales only, and a remainder that is round-off everywhere passes
+    out.evidence.append(holds(
+        "order-stated",
         f"Lemma 3.4 as stated: |L_mm - (L_std + Eq. 8)| under x -> s x, y - y_bar -> s (y - y_bar) is of order >= 3, {tag}",
-        "order", slope, ">= 3", 2.5, ok,
-        how + "; a second-order regulariser leaves order >= 3, a wrong one order 2",
+        ok, Tol(2.5, how + "; a second-order regulariser leaves order >= 3, a wrong one order 2"), value=slope,
+        reference=">= 3", kind="order",
         detail="for Eq. (8): the regulariser itself is O(s^2) and Eq. (8) misses it at its own order (opposite sign)",
-        role="decisive", id="order-stated"))
+        role="decisive"))
+    # each scale against 1e3 ulp of its own loss (the expansion is exact: the integrand is quadratic in lambda);
+    # the tolerance reported is the largest of them
     worst = float(np.max(np.abs(curve[:, 2]) - curve[:, 3]))
-    out.evidence.append(Evidence(
-        f"|L_mm - (L_std - 2m Var_n(y - f))| at every scale s = 1 ... 1/256 is round-off, {tag}", "exact",
-        float(np.max(np.abs(curve[:, 2]))), 0.0, float(curve[:, 3].max()), worst <= 0,
-        "1e3 ulp of the loss at each scale (the expansion is exact: the integrand is quadratic in lambda)",
-        id="closed-form-all-scales"))
+    out.evidence.append(holds(
+        "closed-form-all-scales",
+        f"|L_mm - (L_std - 2m Var_n(y - f))| at every scale s = 1 ... 1/256 is round-off, {tag}", worst <= 0,
+        _round_off(max(abs(v) for v in losses)), value=float(np.max(np.abs(curve[:, 2]))), reference=0.0))
 
     # minimisers over (theta_0, theta_1) for this first layer
     A = torch.cat([torch.ones(N, 1, dtype=H.dtype), H], dim=1)
@@ -222,31 +228,30 @@ def _counterexamples(out, W, th1, th0, X, y, H, regularizer, statement):
     loss = manifold_mixup_loss(W, t1o, t0o, X, y, alpha, beta)
     g0, g1 = torch.autograd.grad(loss, (t0o, t1o))
     gnorm = float(torch.cat([g0.reshape(1), g1]).norm())
-    gtol = ROUND * EPS * float(A.abs().max() * (y.abs().max() + A.abs().max() * sol.abs().sum()))
-    out.evidence.append(Evidence(
-        f"least squares minimises L_mm over (theta_0, theta_1): gradient at the OLS solution = 0, {tag}", "exact",
-        gnorm, 0.0, gtol, gnorm <= gtol, "1e3 ulp of |features| x |residual| (round-off of the gradient sums)",
-        id="ols-minimises-lmm"))
+    gtol = ulps(1e3, float(A.abs().max() * (y.abs().max() + A.abs().max() * sol.abs().sum())),
+                of="|features| x |residual|: round-off of the gradient sums")
+    out.evidence.append(at_most(
+        "ols-minimises-lmm",
+        f"least squares minimises L_mm over (theta_0, theta_1): gradient at the OLS solution = 0, {tag}", gnorm, 0.0,
+        gtol))
     coef = ratio_moment(alpha, beta)
     reg = squared_loss(W, t1o, t0o, X, y) + manifold_mixup_regularizer(W, t1o, X, alpha, beta)
     h0, h1 = torch.autograd.grad(reg, (t0o, t1o))
     rnorm = float(torch.cat([h0.reshape(1), h1]).norm())
-    out.evidence.append(Evidence(
-        f"least squares does not minimise L_std + Eq. (8): its gradient there is far from 0, {tag}", "counterexample",
-        rnorm, 0.0, gtol, rnorm > gtol,
-        "gradient norm exceeds the round-off tolerance of the previous line",
+    out.evidence.append(differs(  # the gradient norm exceeds the round-off tolerance of ols-minimises-lmm
+        "cx-minimiser", f"least squares does not minimise L_std + Eq. (8): its gradient there is far from 0, {tag}",
+        rnorm, 0.0, gtol,
         detail=f"L_std + Eq. (8) is minimised at theta_1 = theta_OLS / (1 + E[t^2]) = theta_OLS / {1 + coef:.4g} "
-               "(centred normal equations), a ridge-like shrinkage that Manifold Mixup does not apply", id="cx-minimiser"))
+               "(centred normal equations), a ridge-like shrinkage that Manifold Mixup does not apply"))
     shrink = 1 / (1 + coef)
     Hc = H - H.mean(0)
 
     # the proof's rescaling step: surrogate vs Manifold Mixup loss
     sur = float(rescaled_surrogate_loss(W, th1, th0, X, y, alpha, beta))
     lstd_c = float(((y - th0 - float(H.mean(0) @ th1) - Hc @ th1) ** 2).mean())
-    out.evidence.append(Evidence(
-        f"A.3.1's 1/lambda rescaling changes the loss: rescaled surrogate != L_mm, {tag}", "counterexample",
-        sur, lmm, tol, abs(sur - lmm) > tol, "differs by more than 1e3 ulp",
-        detail=f"on the same centred parametrisation L_std = {lstd_c:.10g}", id="cx-rescaling"))
+    out.evidence.append(differs(
+        "cx-rescaling", f"A.3.1's 1/lambda rescaling changes the loss: rescaled surrogate != L_mm, {tag}", sur, lmm,
+        tol, detail=f"on the same centred parametrisation L_std = {lstd_c:.10g}"))
 
     # coefficient domain: alpha = beta = 1 (uniform lambda): tilde-D = Beta(2, 1), E[(1-l)^2/l^2; l > eps] ~ 2 log(1/eps)
     eps_grid = 10.0 ** -np.arange(2, 9)
@@ -255,15 +260,16 @@ def _counterexamples(out, W, th1, th0, X, y, H, regularizer, statement):
                                      epsabs=0, epsrel=1e-12, limit=200)[0] for e in eps_grid])
     steps = np.diff(trunc)
     exact_steps = 2 * math.log(10) - 3.6 * eps_grid[:-1] + 0.99 * eps_grid[:-1] ** 2
-    qtol = 1e-12 * 4 * float(trunc.max())  # QUADPACK relative accuracy on two integrals, with a factor 2 margin
-    out.evidence.append(Evidence(
+    # increments I(eps/10) - I(eps) of the QUADPACK integral for eps = 1e-2 ... 1e-7 against the exact
+    # 2 ln 10 - 3.6 eps + 0.99 eps^2 (tilde-D = Beta(2, 1) for alpha = beta = 1): a logarithmic divergence
+    qtol = quadrature(1e-12 * 4 * float(trunc.max()), "QUADPACK relative accuracy 1e-12 on two integrals, with a "
+                                                      "factor 2 margin")
+    out.evidence.append(holds(
+        "cx-coef-divergence",
         "alpha = beta = 1: E_tildeD[(1-lambda)^2/lambda^2 ; lambda > eps] grows by 2 ln 10 per decade of eps (diverges)",
-        "counterexample", [round(float(v), 9) for v in steps], [round(float(v), 9) for v in exact_steps], qtol,
-        bool(np.all(np.abs(steps - exact_steps) <= qtol)),
-        "increments I(eps/10) - I(eps) of the QUADPACK integral (relative accuracy 1e-12) for eps = 1e-2 ... 1e-7 "
-        "against the exact 2 ln 10 - 3.6 eps + 0.99 eps^2 (tilde-D = Beta(2, 1) for alpha = beta = 1): a logarithmic "
-        "divergence",
-        detail="truncated values " + ", ".join(f"{v:.6g}" for v in trunc), id="cx-coef-divergence"))
+        bool(np.all(np.abs(steps - exact_steps) <= qtol.value)), qtol, value=[round(float(v), 9) for v in steps],
+        reference=[round(float(v), 9) for v in exact_steps], kind="counterexample",
+        detail="truncated values " + ", ".join(f"{v:.6g}" for v in trunc)))
     try:
         manifold_mixup_regularizer(W, th1, X, 1.0, 1.0)
         refused = False
@@ -280,10 +286,10 @@ def _counterexamples(out, W, th1, th0, X, y, H, regularizer, statement):
             fn()
         except RuntimeError:
             errors.append(what)
-    out.evidence.append(Evidence(
-        "Section 3.3's shapes with x in R^p, W in R^{p x d}, theta_1 in R^d (p = 3, d = 5): products undefined",
-        "counterexample", errors, ["W x", "theta_1^T sigma(W x'), x' in R^d"], None, len(errors) == 2,
-        "literal evaluation with torch: both raise a shape error", id="cx-shapes"))
+    out.evidence.append(holds(
+        "cx-shapes", "Section 3.3's shapes with x in R^p, W in R^{p x d}, theta_1 in R^d (p = 3, d = 5): products undefined",
+        len(errors) == 2, "literal evaluation with torch: both raise a shape error", value=errors,
+        reference=["W x", "theta_1^T sigma(W x'), x' in R^d"], kind="counterexample"))
 
     # Eq. (8) and its coefficient are recorded as errata when the decisive evidence refutes them: what holds instead
     # has the opposite sign, and the coefficient is infinite at standard Mixup (kind "conclusion", docs/verdicts.md)
@@ -354,10 +360,14 @@ def _plot(curve) -> Figure:
     return fig
 
 
-def _close(name, value, reference, *, detail="", id="") -> Evidence:
-    tol = ROUND * EPS * max(1.0, abs(reference))
-    return Evidence(name, "exact", value, reference, tol, abs(value - reference) <= tol,
-                    "1e3 ulp of float64 round-off (sums of O(n^2) terms, n = 16)", detail=detail, id=id)
+def _round_off(scale) -> Tol:
+    """1e3 ulp of max(1, |scale|): every exact comparison here evaluates O(n^2) float64 terms (n = 16)."""
+    return ulps(1e3, max(1.0, abs(scale)), of="max(1, |loss|), sums of O(n^2) terms, n = 16")
+
+
+def _close(id_, name, value, reference, *, detail="") -> Evidence:
+    """An exact identity, up to the round-off of the reference's sums (implementation)."""
+    return close(id_, name, value, reference, _round_off(reference), detail=detail)
 
 
 def _value(fn, *args) -> float:

@@ -26,15 +26,15 @@ from matplotlib.figure import Figure
 
 from ..adversarial import adversarial_losses
 from ..attacks import pgd
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Outcome, Scope, at_most, close, holds, reported
 from ..datasets import gaussian_data
 from ..losses import eq2_loss
 from ..models import ReLUMLP, linear_model, seeded
+from ..numerics import EPS64, ulps
 
-EPS64 = float(np.finfo(float).eps)
 EPSILONS = (0.02, 0.05, 0.1, 0.2)
-TOL = 1e3 * EPS64
-TOL_SRC = "largest relative excess of the l-inf maximum over the l2 maximum; 1e3 ulp of float64 round-off"
+#: on the largest relative excess of the l-inf maximum over the l2 maximum
+TOL = ulps(1e3, 1.0, of="the l2 maximum: the excess is relative")
 
 
 def l2_radius(eps: float, d: int) -> float:
@@ -63,28 +63,29 @@ def check(ctx: Context, *, radius=l2_radius) -> Outcome:
         X, y, theta = gaussian_data(20, int(rng.integers(2, 12)), rng)
         sets.append((X, y, linear_model(theta)))
     worst, ratio = _linear_excess(radius, sets)
-    out.evidence.append(Evidence(
+    out.evidence.append(at_most(
+        "linear-exact",
         "linear models: per-example exact max over l-inf(eps) <= exact max over l2(eps sqrt d), 50 data sets x 4 eps",
-        "exact", worst, 0.0, TOL, worst <= TOL, TOL_SRC, role="decisive", id="linear-exact",
+        worst, 0.0, TOL, role="decisive",
         tightness={"bound_over_measured": ratio, "trivial_bound": float("inf")},
         detail="bound_over_measured: the smallest per-example ratio l2 maximum / l-inf maximum (1 = tight); the "
                "logistic loss is unbounded, so a bound that says nothing is infinite"))
     no_sqrt, _ = _linear_excess(lambda eps, d: eps, sets)
-    out.evidence.append(Evidence(
-        "power: the same criterion rejects radius eps (sqrt(d) forgotten)", "exact", no_sqrt, 0.0, TOL,
-        no_sqrt > TOL, TOL_SRC, role="power", id="power-no-sqrt-d"))
+    out.evidence.append(holds(
+        "power-no-sqrt-d", "power: the same criterion rejects radius eps (sqrt(d) forgotten)", no_sqrt > TOL.value,
+        TOL, value=no_sqrt, reference=0.0, role="power"))
 
     # tightness: theta with equal |theta_j| makes ||theta||_1 = sqrt(d) ||theta||_2, so the two maxima coincide
     X, y, _ = gaussian_data(20, 6, rng)
     equal = [(X, y, linear_model(torch.tensor([1.0, -1.0, 1.0, 1.0, -1.0, 1.0], dtype=X.dtype) * 0.7))]
     tight, _ = _linear_excess(l2_radius, equal)
-    out.evidence.append(Evidence(
-        "the constant sqrt(d) is tight: equal |theta_j| give equal maxima (d = 6)", "exact", abs(tight), 0.0, TOL,
-        abs(tight) <= TOL, "1e3 ulp of float64 round-off, relative", role="implementation"))
+    out.evidence.append(close(
+        "sqrt-d-tight", "the constant sqrt(d) is tight: equal |theta_j| give equal maxima (d = 6)", abs(tight), 0.0,
+        TOL, role="implementation"))
     below, _ = _linear_excess(lambda eps, d: 0.9 * l2_radius(eps, d), equal)
-    out.evidence.append(Evidence(
-        "power: the same criterion rejects the constant 0.9 sqrt(d) (equal |theta_j|, d = 6)", "exact", below, 0.0,
-        TOL, below > TOL, TOL_SRC, role="power", id="power-constant-below-sqrt-d"))
+    out.evidence.append(holds(
+        "power-constant-below-sqrt-d", "power: the same criterion rejects the constant 0.9 sqrt(d) (equal |theta_j|, "
+        "d = 6)", below > TOL.value, TOL, value=below, reference=0.0, role="power"))
 
     gen = torch.Generator().manual_seed(ctx.seed)
     comparisons, sizes = {}, []
@@ -101,17 +102,17 @@ def check(ctx: Context, *, radius=l2_radius) -> Outcome:
                 l2_loss = eq2_loss(net(X2), y)
             frac = float((l2_loss >= linf_loss - 1e3 * EPS64).to(torch.float64).mean())
             comparisons[(str(width), eps)] = (float(linf_loss.mean()), float(l2_loss.mean()))
-            out.evidence.append(Evidence(
-                f"ReLU net {width}, eps = {eps:g}: fraction of examples with PGD l2 loss >= PGD l-inf loss", "exact",
-                frac, None, None, None, "reported: PGD lower-bounds each maximum, so this is not a test",
+            # reported, not tested: PGD lower-bounds each maximum
+            out.evidence.append(reported(
+                f"pgd-l2-vs-linf-{'x'.join(map(str, width))}-{eps:g}",
+                f"ReLU net {width}, eps = {eps:g}: fraction of examples with PGD l2 loss >= PGD l-inf loss", frac,
                 detail=f"mean losses: l-inf {comparisons[(str(width), eps)][0]:.5g}, "
                        f"l2 {comparisons[(str(width), eps)][1]:.5g}"))
     size = max(sizes)
-    out.evidence.append(Evidence(
-        "ReLU nets (16, 16) and (32,), d = 8, eps = 0.05, 0.2: every PGD l-inf(eps) point lies in the l2 ball of "
-        "radius eps sqrt(d)", "exact", size, 1.0, 1e-12, size <= 1 + 1e-12,
-        "largest ||delta||_2 / radius over 4 x 64 examples; 1e-12 relative round-off", role="decisive",
-        id="pgd-inclusion"))
+    out.evidence.append(at_most(
+        "pgd-inclusion", "ReLU nets (16, 16) and (32,), d = 8, eps = 0.05, 0.2: every PGD l-inf(eps) point lies in the "
+        "l2 ball of radius eps sqrt(d)", size, 1.0,
+        ulps(1e-12 / EPS64, 1.0, of="the largest ||delta||_2 / radius over 4 x 64 examples: 1e-12"), role="decisive"))
     out.figures["pgd-l2-vs-linf"] = _plot(comparisons)
     return out
 
