@@ -339,6 +339,16 @@ def theorem_3_4_bound(gamma, rho, rank, n) -> float:
     return math.sqrt(relaxation_radius(gamma, rho)) * math.sqrt(rank / n)
 
 
+def printed_last_line(gamma, rho, rank, n) -> float:
+    r"""The last display of Appendix A.3.2 as printed: :math:`\frac1{\sqrt n}\max\{(\gamma/\rho)^{1/4},
+    (\gamma/\rho)^{1/2}\}\,\mathrm{rank}(\Sigma_X)`. It has rank where the line before it gives
+    :math:`\frac1n R\sqrt{n\,\mathrm{rank}} = R\sqrt{\mathrm{rank}/n}` (:func:`theorem_3_4_bound`): valid, since
+    rank >= sqrt(rank), but weaker than the theorem (an erratum of theorem-3.4)."""
+    rank = _validate.positive_int("rank", rank)
+    n = _validate.positive_int("n", n)
+    return math.sqrt(relaxation_radius(gamma, rho)) * rank / math.sqrt(n)
+
+
 def remark_3_2_bound(gamma, rho, p, n) -> float:
     r"""Remark 3.2 as printed, for the ridge class: :math:`\max\{(\gamma/\rho)^{1/4},(\gamma/\rho)^{1/2}\}\sqrt{p/n}`."""
     return theorem_3_4_bound(gamma, rho, p, n)
@@ -359,6 +369,27 @@ def softplus_second(u):
     return e / (1.0 + e) ** 2
 
 
+def logistic_retentive_rho(B, r_x) -> float:
+    r""":math:`\rho = A''(BR_x)^2` for logistic regression (:math:`A = \mathrm{softplus}`) with
+    :math:`\|x\|\le R_x`, on :math:`\Theta = \{\|v\|\le B\}` (Section 3.3, :math:`\rho`-retentive, "satisfied by
+    general GLMs when :math:`\theta` has bounded :math:`\ell_2` norm"): :math:`A''` is even and decreasing in
+    :math:`|u|` and :math:`|x^\top v|\le BR_x`, so :math:`[\mathbb E_xA''(x^\top v)]^2\ge A''(BR_x)^2\ge
+    \rho\min\{1,\mathbb E(v^\top x)^2\}` for every such v."""
+    B, r_x = _validate.positive("B", B), _validate.positive("r_x", r_x)
+    return float(softplus_second(B * r_x)) ** 2
+
+
+def mean_curvature(points, V, a2: Callable = softplus_second) -> np.ndarray:
+    r""":math:`a(v) = \mathbb E_xA''(x^\top v)` for each row v of V, x uniform on ``points``: the factor of
+    :math:`\theta^\top\Sigma_X\theta` in :math:`\mathcal W_\gamma = \{a(\theta)\,\theta^\top\Sigma_X\theta\le\gamma\}`
+    (Section 3.3), whose square :math:`\rho`-retentiveness bounds from below."""
+    P = _array("points", points, 2)
+    V = _array("V", V, 2)
+    if V.shape[1] != P.shape[1]:
+        raise ValueError(f"V must have {P.shape[1]} columns (the dimension of x), got shape {V.shape}")
+    return np.asarray(a2(P @ V.T)).mean(0)
+
+
 def retentive_ratio(points, V, a2: Callable = softplus_second) -> np.ndarray:
     r""":math:`[\mathbb E_x A''(x^\top v)]^2/\min\{1,\mathbb E_x(v^\top x)^2\}` for each row v of V, x uniform on
     ``points``: the law is :math:`\rho`-retentive (Section 3.3) iff every ratio is :math:`\ge\rho`."""
@@ -366,11 +397,10 @@ def retentive_ratio(points, V, a2: Callable = softplus_second) -> np.ndarray:
     V = _array("V", V, 2)
     if V.shape[1] != P.shape[1]:
         raise ValueError(f"V must have {P.shape[1]} columns (the dimension of x), got shape {V.shape}")
-    Z = P @ V.T  # (N, k): x^T v
-    second = (Z**2).mean(0)
+    second = ((P @ V.T) ** 2).mean(0)  # E(v^T x)^2 per row v
     if (second == 0).any():
         raise ValueError("V must not contain directions with E(v^T x)^2 = 0 (v orthogonal to the data)")
-    return np.asarray(a2(Z)).mean(0) ** 2 / np.minimum(1.0, second)
+    return mean_curvature(P, V, a2) ** 2 / np.minimum(1.0, second)
 
 
 # --- populations ----------------------------------------------------------------------------------

@@ -10,9 +10,12 @@ from mixverify.numerics import Z_MC
 from mixverify.rademacher import (
     ellipsoid_support,
     expected_rademacher,
+    logistic_retentive_rho,
     low_rank_population,
+    mean_curvature,
     mixup_covariance,
     population_second_moment,
+    printed_last_line,
     psd_geometry,
     rademacher_complexity,
     rademacher_complexity_exact,
@@ -172,6 +175,31 @@ def test_bounds_and_radii():
             assert sharp_relaxation_radius(gamma, rho) <= relaxation_radius(gamma, rho) * (1 + 1e-12)
 
 
+def test_printed_last_line_has_rank_where_the_theorem_has_its_square_root():
+    assert printed_last_line(1.0, 0.5, 4, 16) == pytest.approx(math.sqrt(2) * 4 / 4)
+    assert printed_last_line(0.3, 0.2, 1, 50) == pytest.approx(theorem_3_4_bound(0.3, 0.2, 1, 50))
+    assert printed_last_line(0.3, 0.2, 9, 50) == pytest.approx(3 * theorem_3_4_bound(0.3, 0.2, 9, 50))
+
+
+def test_logistic_retentive_rho_is_a_certified_lower_bound():
+    s = 1 / (1 + math.exp(-3.0))  # A''(u) = sigma(u) (1 - sigma(u)) at u = B R_x = 3
+    assert logistic_retentive_rho(2.0, 1.5) == pytest.approx((s * (1 - s)) ** 2, rel=1e-14)
+    rng = np.random.default_rng(9)
+    points = rng.normal(size=(300, 3))
+    B, r_x = 1.5, float(np.linalg.norm(points, axis=1).max())
+    V = rng.normal(size=(200, 3))
+    V *= B * rng.uniform(0.01, 1.0, size=(200, 1)) / np.linalg.norm(V, axis=1, keepdims=True)  # ||v|| <= B
+    assert (retentive_ratio(points, V) >= logistic_retentive_rho(B, r_x)).all()
+
+
+def test_mean_curvature():
+    pop = np.array([[1.0], [-1.0]])
+    assert mean_curvature(pop, np.array([[2.0], [-2.0]])) == pytest.approx([softplus_second(2.0)] * 2, rel=1e-15)
+    assert mean_curvature(pop, np.array([[0.5], [3.0]]), a2=np.ones_like) == pytest.approx([1.0, 1.0])
+    X, V = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]]), np.array([[0.2, -0.4]])
+    assert mean_curvature(X, V)[0] == pytest.approx(np.mean([softplus_second(float(x @ V[0])) for x in X]), rel=1e-15)
+
+
 def test_ridge_bound_uses_the_uncentred_second_moment():
     X = np.array([[1.0, 2.0], [3.0, 2.0]])
     assert ridge_bound(X, 4.0) == pytest.approx(math.sqrt(4 * (5 + 13) / 2 / 2))
@@ -208,6 +236,11 @@ def test_retentive_ratio():
     (lambda: low_rank_population(4, 5, 100, np.random.default_rng()), "r <= p"),
     (lambda: low_rank_population(4, 4, 100, np.random.default_rng(), offset=1.0), "offset"),
     (lambda: retentive_ratio(np.ones((3, 2)), np.array([[1.0, -1.0]])), "orthogonal"),
+    (lambda: mean_curvature(np.ones((3, 2)), np.ones((1, 3))), "V must have 2 columns"),
+    (lambda: logistic_retentive_rho(0.0, 1.0), "B"),
+    (lambda: logistic_retentive_rho(1.0, -1.0), "r_x"),
+    (lambda: printed_last_line(1.0, 0.5, 0, 10), "rank"),
+    (lambda: printed_last_line(1.0, 0.7, 4, 10), "rho must lie in"),
 ])
 def test_bad_input_is_a_one_line_value_error(call, match):
     with pytest.raises(ValueError, match=match) as info:

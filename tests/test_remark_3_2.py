@@ -1,7 +1,7 @@
 """remark-3.2: the ridge class against Theorem 3.4's, for two normalisations of low-rank data."""
 
 import pytest
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from matplotlib.figure import Figure
 from mixverify.derivations import remark_3_2 as derivation
 
@@ -20,13 +20,9 @@ def outcome():
 DECISIVE = {"bound-holds-isometric", "bound-holds-coordinates", "exponent-p-ridge", "exponent-p-mixup"}
 
 
-def failed_ids(out):
-    return {e.id or e.name for e in out.evidence if e.passed is False}
-
-
 def test_claim_is_verified_with_erratum():
     r = run_claim_cached(remark_3_2.CLAIM, CTX)
-    assert r.status == "verified-with-erratum", (r.error, r.outcome.failed())
+    assert r.status == "verified-with-erratum", (r.error, failed(r.outcome))
     assert {e.id for e in r.outcome.decisive()} == DECISIVE
     assert [(x.kind, x.evidence) for x in r.outcome.errata] == [("hypothesis", "cx-scale")]
     assert r.scope.setting == "instances"
@@ -49,7 +45,7 @@ def test_exponents_in_p_depend_on_the_normalisation(outcome):
     assert all(outcome.by_id(i).passed for i in remark_3_2.WRONG_VERSIONS)  # each wrong version rejected
     t = outcome.by_id("bound-holds-coordinates").tightness
     assert 1 < t["bound_over_measured"] < t["trivial_bound"]
-    assert not outcome.failed()
+    assert not failed(outcome)
     assert isinstance(outcome.figures["ridge-vs-mixup"], Figure)
 
 
@@ -64,11 +60,11 @@ def test_planted_wrong_statement_is_refuted_by_its_decisive_evidence(key, decisi
 
 def test_centred_second_moment_is_rejected():
     out = remark_3_2.check(CTX, moment=mixup_covariance)
-    assert "technique-second-moment" in failed_ids(out)
+    assert "technique-second-moment" in failed(out)
     assert out.status() == "error"
 
 
 def test_gamma_instead_of_sqrt_gamma_is_rejected():
     out = remark_3_2.check(CTX, support=lambda U, M, g: ellipsoid_support(U, M, g**2))
-    assert "support-closed-form" in failed_ids(out)
+    assert "support-closed-form" in failed(out)
     assert out.status() == "error"

@@ -1,15 +1,13 @@
 """theorem-3.4: passes with its errata, and rejects each planted wrong formula."""
 
-import math
-
 import pytest
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from matplotlib.figure import Figure
 from mixverify.derivations import theorem_3_4 as derivation
 
 from mixverify.claim import Context, decide
 from mixverify.claims import theorem_3_4
-from mixverify.rademacher import ellipsoid_support, relaxation_radius, second_moment, theorem_3_4_bound
+from mixverify.rademacher import ellipsoid_support, printed_last_line, second_moment, theorem_3_4_bound
 
 CTX = Context(seed=0)
 DECISIVE = {"bound-holds", "bound-holds-exact", "bound-holds-logistic", "exponent-rank", "exponent-n"}
@@ -21,13 +19,9 @@ def outcome():
     return theorem_3_4.check(CTX)
 
 
-def failed_ids(out):
-    return {e.id or e.name for e in out.evidence if e.passed is False}
-
-
 def test_claim_is_verified_with_errata():
     r = run_claim_cached(theorem_3_4.CLAIM, CTX)
-    assert r.status == "verified-with-erratum", (r.error, r.outcome.failed())
+    assert r.status == "verified-with-erratum", (r.error, failed(r.outcome))
     assert any(e.kind == "symbolic" for e in r.outcome.evidence)
     assert {e.id for e in r.outcome.decisive()} == DECISIVE
     assert {e.id for e in r.outcome.evidence if e.role == "power"} == POWER
@@ -60,7 +54,7 @@ def test_measured_exponents_tightness_and_errata(outcome):
     counter = [e for e in outcome.evidence if e.kind == "counterexample"]
     assert len(counter) == 5 and all(e.passed for e in counter)
     assert all(outcome.by_id(i).passed for i in POWER)  # every wrong version is rejected at this size
-    assert not outcome.failed() and decide(outcome.evidence, outcome.errata) == "verified-with-erratum"
+    assert not failed(outcome) and decide(outcome.evidence, outcome.errata) == "verified-with-erratum"
     assert isinstance(outcome.figures["rademacher-scaling"], Figure)
 
 
@@ -69,7 +63,7 @@ def _sqrt_p(g, rho, n, rank, p):
 
 
 def _printed_last_line(g, rho, n, rank, p):
-    return math.sqrt(relaxation_radius(g, rho)) * rank / math.sqrt(n)
+    return printed_last_line(g, rho, rank, n)
 
 
 @pytest.mark.parametrize("planted,decisive", [
@@ -85,7 +79,7 @@ def test_planted_wrong_statement_is_refuted_by_its_decisive_evidence(planted, de
 
 def test_uncentred_sigma_hat_is_rejected():
     out = theorem_3_4.check(CTX, covariance=second_moment)
-    assert {"rank-intrinsic", "sigma-centred", "r2-centred"} <= failed_ids(out)
+    assert {"rank-intrinsic", "sigma-centred", "r2-centred"} <= failed(out)
     assert out.status() == "error"
 
 
@@ -94,5 +88,5 @@ def test_wrong_closed_form_of_the_supremum_is_rejected_by_the_bruteforce(power):
     def wrong(U, M, gamma):
         return ellipsoid_support(U, M, gamma ** (2 * power))
     out = theorem_3_4.check(CTX, support=wrong)
-    assert {"support-closed-form", "line-4"} <= failed_ids(out)
+    assert {"support-closed-form", "line-4"} <= failed(out)
     assert out.status() == "error"

@@ -32,10 +32,10 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Evidence, Outcome, Scope, at_most, holds
 from ..homogeneity import affine_pieces, identity_residuals, input_gradients, rounding_bound
 from ..models import ReLUCNN, ReLUMLP, seeded
-from ..numerics import fit_order
+from ..numerics import Tol, exact, fit_order
 
 N_POINTS = 64
 D, WIDTHS, SIDE = 10, (50, 50), 8
@@ -95,6 +95,11 @@ def _label(name: str) -> str:
 _BOUND_SOURCE = ("per point: 2 gamma_K M(x), M(x) = |W_L| D_{L-1} ... D_1 |W_1| |x| on the active pattern, "
                  "gamma_K = K u/(1 - K u) (Higham, Sec. 3.5: forward and backward pass evaluate the same product "
                  "of matrices; mixverify.homogeneity.rounding_bound); passes when every ratio residual/bound <= 1")
+#: The tolerance of a residual measured in units of its round-off bound (value: the largest ratio residual/bound).
+_ROUNDING = Tol(1.0, _BOUND_SOURCE)
+#: Autograd differentiates the 0/1 masks of ReLU and max-pooling to exact zeros.
+_MASKS = exact("off the kinks the Hessian of each ReLU/max-pool layer is the derivative of a 0/1 mask, which autograd "
+               "evaluates as an exact 0; no rounding can produce a non-zero entry")
 
 
 def _ratio(r, bound) -> float:
@@ -110,25 +115,22 @@ def _claimed(name, net_X, measured) -> list[Evidence]:
     r1, r2, bound = measured
     i = int(torch.argmax(r1))
     ev = [
-        Evidence(f"f(x) = grad f(x)^T x, {_label(name)}: max |f - grad f^T x| / round-off bound", "exact",
-                 _ratio(r1, bound), 0.0, 1.0, _ratio(r1, bound) <= 1, _BOUND_SOURCE,
-                 detail=f"max |f - grad f^T x| = {float(r1.max()):.3e} at point {i} (bound there {float(bound[i]):.3e}; "
-                        f"bounds range {float(bound.min()):.2e} .. {float(bound.max()):.2e})", role="decisive",
-                 id=f"euler-{_short(name)}"),
-        Evidence(f"Hess f(x) = 0, {_label(name)}: max |Hessian entry| over {len(X)} points (autograd)", "exact",
-                 float(r2.max()), 0.0, 0.0, bool((r2 == 0).all()),
-                 "exact: off the kinks the Hessian of each ReLU/max-pool layer is the derivative of a 0/1 mask, which "
-                 "autograd evaluates as an exact 0; no rounding can produce a non-zero entry", role="decisive",
-                 id=f"hess-{_short(name)}"),
+        at_most(f"euler-{_short(name)}", f"f(x) = grad f(x)^T x, {_label(name)}: max |f - grad f^T x| / round-off bound",
+                _ratio(r1, bound), 0.0, _ROUNDING, role="decisive",
+                detail=f"max |f - grad f^T x| = {float(r1.max()):.3e} at point {i} (bound there {float(bound[i]):.3e}; "
+                       f"bounds range {float(bound.min()):.2e} .. {float(bound.max()):.2e})"),
+        holds(f"hess-{_short(name)}", f"Hess f(x) = 0, {_label(name)}: max |Hessian entry| over {len(X)} points "
+              "(autograd)", bool((r2 == 0).all()), _MASKS, value=float(r2.max()), reference=0.0, role="decisive"),
     ]
     for t in POWERS_OF_TWO:
         with torch.no_grad():
             gap = float((net(t * X) - t * net(X)).abs().max())
-        ev.append(Evidence(
-            f"positive homogeneity f(t x) = t f(x), t = {t:g}, {_label(name)} (no autograd)", "exact", gap, 0.0, 0.0,
-            gap == 0.0, "exact: scaling by a power of two is exact in binary floating point and commutes with every "
-            "rounding, so every intermediate value scales exactly (Euler: homogeneity <=> f = grad f^T x a.e.)",
-            role="decisive", id=f"homogeneity-{_short(name)}-{t:g}"))
+        ev.append(holds(
+            f"homogeneity-{_short(name)}-{t:g}", f"positive homogeneity f(t x) = t f(x), t = {t:g}, {_label(name)} (no "
+            "autograd)", gap == 0.0, exact("scaling by a power of two is exact in binary floating point and commutes "
+                                           "with every rounding, so every intermediate value scales exactly (Euler: "
+                                           "homogeneity <=> f = grad f^T x a.e.)"),
+            value=gap, reference=0.0, role="decisive"))
     return ev
 
 
@@ -141,21 +143,21 @@ def _with_biases(name, net_X, measured) -> list[Evidence]:
     gx = float((g * X[i:i + 1].flatten(1)).sum())
     point = ", ".join(f"{v:.4f}" for v in X[i].flatten()[:4].tolist())
     gap = (r1 - intercept.abs()).abs()
+    short = name.split()[1].lower()
     return [
-        Evidence(f"without 'bias-free': {name}, f(x) != grad f(x)^T x", "counterexample", float(r1.max()), "0 claimed",
-                 float(bound[i]), bool((r1 > bound).any()),
-                 "the residual must exceed the round-off bound 2 gamma_K M(x) at some point (tolerance: the bound there)",
-                 detail=f"point {i}: x = ({point}, ...), |x| = {float(X[i].norm()):.4f}, f(x) = {float(fx):.6f}, "
-                        f"grad f(x)^T x = {gx:.6f}; {int((r1 > bound).sum())} of {len(X)} points exceed the bound",
-                 id=f"cx-bias-{name.split()[1].lower()}"),
-        Evidence(f"{name}: |f - grad f^T x| = |intercept of the active affine piece| (w^T D b terms)", "exact",
-                 _ratio(gap, bound), 0.0, 1.0, _ratio(gap, bound) <= 1, _BOUND_SOURCE,
-                 detail=f"largest intercept |c(x)| = {float(intercept.abs().max()):.4f} "
-                        "(mixverify.homogeneity.affine_pieces; derivations/identity_b2.py, item 4)",
-                 id=f"intercept-{name.split()[1].lower()}"),
-        Evidence(f"{name}: Hess f(x) = 0 still holds (biases break only the first identity)", "exact",
-                 float(r2.max()), 0.0, 0.0, bool((r2 == 0).all()),
-                 "exact: autograd differentiates the 0/1 masks to exact zeros"),
+        holds(f"cx-bias-{short}", f"without 'bias-free': {name}, f(x) != grad f(x)^T x", bool((r1 > bound).any()),
+              Tol(float(bound[i]), "the residual must exceed the round-off bound 2 gamma_K M(x) at some point "
+                                   "(tolerance: the bound there)"),
+              value=float(r1.max()), reference="0 claimed", kind="counterexample",
+              detail=f"point {i}: x = ({point}, ...), |x| = {float(X[i].norm()):.4f}, f(x) = {float(fx):.6f}, "
+                     f"grad f(x)^T x = {gx:.6f}; {int((r1 > bound).sum())} of {len(X)} points exceed the bound"),
+        at_most(f"intercept-{short}", f"{name}: |f - grad f^T x| = |intercept of the active affine piece| (w^T D b "
+                "terms)", _ratio(gap, bound), 0.0, _ROUNDING,
+                detail=f"largest intercept |c(x)| = {float(intercept.abs().max()):.4f} "
+                       "(mixverify.homogeneity.affine_pieces; derivations/identity_b2.py, item 4)"),
+        holds(f"hess-bias-{short}", f"{name}: Hess f(x) = 0 still holds (biases break only the first identity)",
+              bool((r2 == 0).all()), exact("autograd differentiates the 0/1 masks to exact zeros"),
+              value=float(r2.max()), reference=0.0),
     ]
 
 
@@ -163,17 +165,20 @@ def _smooth(name, net_X, measured) -> list[Evidence]:
     _, X = net_X
     r1, r2, bound = measured
     scale = X.flatten(1).norm(dim=1) ** 2
+    largest = float(bound.max())
     return [
-        Evidence(f"without piecewise-linear activations: bias-free {name}, f(x) != grad f(x)^T x", "counterexample",
-                 float(r1.max()), "0 claimed", float(bound.max()), bool((r1 > bound).any()),
-                 "the residual must exceed the round-off bound 2 gamma_K M(x) (no masks, 1-Lipschitz activations) at "
-                 "some point; tolerance: the largest bound",
-                 detail=f"median |f - grad f^T x| = {float(r1.median()):.3e}", id=f"cx-euler-{name.split()[0]}"),
-        Evidence(f"without piecewise-linear activations: bias-free {name}, Hess f(x) != 0", "counterexample",
-                 float(r2.max()), "0 claimed", float(bound.max()), bool((r2 * scale > bound).any()),
-                 "some Hessian entry H_jk must change f across the scale of x by more than round-off: "
-                 "max|H_jk| |x|^2 > 2 gamma_K M(x) at some point",
-                 detail=f"median max|H_jk| = {float(r2.median()):.3e}", id=f"cx-hess-{name.split()[0]}"),
+        holds(f"cx-euler-{name.split()[0]}", f"without piecewise-linear activations: bias-free {name}, f(x) != grad "
+              "f(x)^T x", bool((r1 > bound).any()),
+              Tol(largest, "the residual must exceed the round-off bound 2 gamma_K M(x) (no masks, 1-Lipschitz "
+                           "activations) at some point; tolerance: the largest bound"),
+              value=float(r1.max()), reference="0 claimed", kind="counterexample",
+              detail=f"median |f - grad f^T x| = {float(r1.median()):.3e}"),
+        holds(f"cx-hess-{name.split()[0]}", f"without piecewise-linear activations: bias-free {name}, Hess f(x) != 0",
+              bool((r2 * scale > bound).any()),
+              Tol(largest, "some Hessian entry H_jk must change f across the scale of x by more than round-off: "
+                           "max|H_jk| |x|^2 > 2 gamma_K M(x) at some point"),
+              value=float(r2.max()), reference="0 claimed", kind="counterexample",
+              detail=f"median max|H_jk| = {float(r2.median()):.3e}"),
     ]
 
 
@@ -194,17 +199,18 @@ def _almost_everywhere(fractions) -> list[Evidence]:
     fit = fit_order(steps[ok], relu[ok]) if ok.sum() >= 3 else None
     counts = ", ".join(f"h={h:.1e}: {f:.4f}" for h, f in zip(steps, relu))
     return [
-        Evidence(f"Hess f = 0 almost everywhere, {_label('ReLU MLP')}: P(grad f changes on [x, x + h v]) ~ h^p",
-                 "order", None if fit is None else round(fit.slope, 4), 1, 0.5,
-                 fit is not None and fit.lower > 0.5 and fit.slope + fit.half_width < 1.5,
-                 "99% t-interval of the fitted log-log slope must lie in (0.5, 1.5): the kinks are hypersurfaces, "
-                 "met by a segment of length h with probability ~ h (slope 0 would mean a non-zero Hessian on a set "
-                 f"of positive measure); {AE_POINTS} points per step",
-                 detail="fractions " + counts, role="decisive", id="ae-order"),
-        Evidence("without piecewise-linear activations: tanh MLP, grad f changes at every point, however small h",
-                 "counterexample", float(smooth[-1]), "-> 0 claimed", float(relu[-1]), bool(smooth[-1] > relu[-1]),
-                 f"at the smallest step h = {steps[-1]:.0e} the fraction must exceed the ReLU net's",
-                 detail="fractions " + ", ".join(f"{f:.4f}" for f in smooth), id="cx-ae-tanh"),
+        holds("ae-order", f"Hess f = 0 almost everywhere, {_label('ReLU MLP')}: P(grad f changes on [x, x + h v]) ~ h^p",
+              fit is not None and fit.lower > 0.5 and fit.slope + fit.half_width < 1.5,
+              Tol(0.5, "99% t-interval of the fitted log-log slope must lie in (0.5, 1.5): the kinks are hypersurfaces, "
+                       "met by a segment of length h with probability ~ h (slope 0 would mean a non-zero Hessian on a "
+                       f"set of positive measure); {AE_POINTS} points per step"),
+              value=None if fit is None else round(fit.slope, 4), reference=1, kind="order", role="decisive",
+              detail="fractions " + counts),
+        holds("cx-ae-tanh", "without piecewise-linear activations: tanh MLP, grad f changes at every point, however "
+              "small h", bool(smooth[-1] > relu[-1]),
+              Tol(float(relu[-1]), f"at the smallest step h = {steps[-1]:.0e} the fraction must exceed the ReLU net's"),
+              value=float(smooth[-1]), reference="-> 0 claimed", kind="counterexample",
+              detail="fractions " + ", ".join(f"{f:.4f}" for f in smooth)),
     ]
 
 

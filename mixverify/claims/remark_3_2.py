@@ -36,8 +36,8 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
-from ..numerics import Z_MC, fit_order
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, at_least, at_most, close, holds, reported
+from ..numerics import Z_MC, Tol, exact, fit_order, monte_carlo, ulps
 from ..rademacher import (
     ellipsoid_support,
     expected_rademacher,
@@ -52,8 +52,6 @@ from ..rademacher import (
 )
 from .theorem_3_4 import exponent_evidence, support_evidence
 
-EPS64 = float(np.finfo(float).eps)
-ULP = 1e3 * EPS64
 PS = (8, 16, 32, 64, 128)
 R_LOW, N, POP = 4, 128, 4096
 GAMMA, RHO = 1.0, 0.5
@@ -125,20 +123,18 @@ def _technique(rng, support, moment) -> list[Evidence]:
     ridge_iso = rademacher_complexity_exact(Xi, np.eye(64), GAMMA, support=support)
     mix_iso = rademacher_complexity_exact(Xi, population_second_moment(pop), GAMMA, support=support)
     return [
-        Evidence(f"isometric embedding (rank {R_LOW} in R^64): Rad(ridge, S) = Rad(W_gamma, S) on a sample "
-                 "(Sigma_X is the projector onto the subspace)", "exact", ridge_iso, mix_iso, ULP * mix_iso,
-                 abs(ridge_iso - mix_iso) <= ULP * mix_iso, "exact enumeration; 1e3 ulp of float64 round-off"),
-        Evidence("ridge: Rad(S) = (sqrt(gamma)/n) E_xi ||sum xi_i x_i|| (sup over the ball, closed form, gamma = 2)",
-                 "exact", rad,
-                 line, ULP * line, abs(rad - line) <= ULP * line, "1e3 ulp of float64 round-off"),
-        Evidence("ridge: Jensen, (sqrt(gamma)/n) E||.|| <= (sqrt(gamma)/n) sqrt(E||.||^2)", "exact", line,
-                 math.sqrt(gamma * second) / n, 0.0, line <= math.sqrt(gamma * second) / n, "exact"),
-        Evidence("ridge: E_xi ||sum xi_i x_i||^2 = n tr(Sigma_hat) on an uncentred sample (Sigma_hat = moment(S))",
-                 "exact", second, n * tr, ULP * second, abs(second - n * tr) <= ULP * second,
-                 "1e3 ulp of float64 round-off", detail=f"n = {n}, p = {p}, data mean of norm 2",
-                 id="technique-second-moment"),
-        Evidence("ridge: Rad(S) <= sqrt(gamma tr(Sigma_hat)/n) (what the technique gives; no rho)", "exact", rad,
-                 technique, 0.0, rad <= technique, "exact"),
+        close("isometric-equal", f"isometric embedding (rank {R_LOW} in R^64): Rad(ridge, S) = Rad(W_gamma, S) on a "
+              "sample (Sigma_X is the projector onto the subspace)", ridge_iso, mix_iso,
+              ulps(1e3, mix_iso, of="Rad(W_gamma, S), by exact enumeration")),
+        close("technique-sup", "ridge: Rad(S) = (sqrt(gamma)/n) E_xi ||sum xi_i x_i|| (sup over the ball, closed form, "
+              "gamma = 2)", rad, line, ulps(1e3, line, of="(sqrt(gamma)/n) E_xi ||sum xi_i x_i||")),
+        at_most("technique-jensen", "ridge: Jensen, (sqrt(gamma)/n) E||.|| <= (sqrt(gamma)/n) sqrt(E||.||^2)", line,
+                math.sqrt(gamma * second) / n, exact()),
+        close("technique-second-moment", "ridge: E_xi ||sum xi_i x_i||^2 = n tr(Sigma_hat) on an uncentred sample "
+              "(Sigma_hat = moment(S))", second, n * tr, ulps(1e3, second, of="E_xi ||sum xi_i x_i||^2"),
+              detail=f"n = {n}, p = {p}, data mean of norm 2"),
+        at_most("technique-bound", "ridge: Rad(S) <= sqrt(gamma tr(Sigma_hat)/n) (what the technique gives; no rho)", rad,
+                technique, exact()),
     ]
 
 
@@ -163,62 +159,66 @@ def _sweeps(rng, support, moment, thorough, bound):
     return {k: np.array(v, dtype=float) for k, v in rows.items()}
 
 
-def _criterion(d, remark):
+def _criterion(d, remark, *, role=None):
     """The decisive criterion on one embedding's rows ``d`` for the Remark's bound with values ``remark``: E_S Rad(ridge)
     <= the bound at every p (within Z_MC standard errors); returns (holds, largest ratio, exponent evidence)."""
-    holds = bool((d[:, 1] - Z_MC * d[:, 2] <= remark).all())
+    bound_holds = bool((d[:, 1] - Z_MC * d[:, 2] <= remark).all())
     exp = exponent_evidence(
-        f"coordinates embedding (tr Sigma_X = p): exponent in p of E_S Rad(ridge) = that of Remark 3.2's bound "
-        f"(rank {R_LOW}, n = {N})", d[:, 0], d[:, 1], remark, "1/2 (Remark 3.2)")
-    return holds, float((d[:, 1] / remark).max()), exp
+        "exponent-p-ridge", f"coordinates embedding (tr Sigma_X = p): exponent in p of E_S Rad(ridge) = that of Remark "
+        f"3.2's bound (rank {R_LOW}, n = {N})", d[:, 0], d[:, 1], remark, "1/2 (Remark 3.2)", role=role)
+    return bound_holds, float((d[:, 1] / remark).max()), exp
+
+
+#: The Monte Carlo criterion of a bound over a sweep in p: per p, est - Z_MC se <= bound (no single tolerance).
+SWEEP_SOURCE = f"{Z_MC:g} standard errors of each p's two-stage estimate; value: the largest ratio"
 
 
 def _sweep_evidence(sweeps) -> list[Evidence]:
     ev = []
     for emb, d in sweeps.items():
-        holds, worst, _ = _criterion(d, d[:, 7])
+        bound_holds, worst, _ = _criterion(d, d[:, 7])
         k = int(np.argmax(d[:, 1] / d[:, 7]))
-        ev.append(Evidence(
-            f"{emb} embedding: E_S Rad(ridge) <= Remark 3.2's bound at all {len(d)} p", "monte-carlo", worst, 1.0,
-            f"{Z_MC:g} SE", holds, f"{Z_MC:g} standard errors of the two-stage estimate; value: the largest ratio",
-            role="decisive", id=f"bound-holds-{emb}",
+        ev.append(holds(
+            f"bound-holds-{emb}", f"{emb} embedding: E_S Rad(ridge) <= Remark 3.2's bound at all {len(d)} p", bound_holds,
+            SWEEP_SOURCE, value=worst, reference=1.0, kind="monte-carlo", role="decisive",
             tightness={"bound_over_measured": 1 / worst, "trivial_bound": float(d[k, 8]),
                        "note": f"at p = {int(d[k, 0])}: bound {d[k, 7]:.4g}; trivial: sqrt(gamma) max ||x|| over the "
                                "population"}))
-        e = exponent_evidence(
-            f"{emb} embedding (tr Sigma_X = {'r' if emb == 'isometric' else 'p'}): exponent in p of E_S Rad(ridge) = "
-            f"that of sqrt(gamma tr(Sigma_X)/n) (rank {R_LOW}, n = {N})", d[:, 0], d[:, 1], d[:, 3], "technique",
-            id=f"exponent-p-technique-{emb}")
-        ev.append(e)
+        ev.append(exponent_evidence(
+            f"exponent-p-technique-{emb}", f"{emb} embedding (tr Sigma_X = {'r' if emb == 'isometric' else 'p'}): "
+            f"exponent in p of E_S Rad(ridge) = that of sqrt(gamma tr(Sigma_X)/n) (rank {R_LOW}, n = {N})", d[:, 0],
+            d[:, 1], d[:, 3], "technique"))
         for col, se, ref, what in ((1, 2, 3, "sqrt(gamma tr(Sigma_X)/n)"), (4, 5, 6, "Theorem 3.4's bound (Mixup class)")):
             cls = "ridge" if col == 1 else "W_gamma"
             slack = d[:, col] - Z_MC * d[:, se] - d[:, ref]
-            ev.append(Evidence(
-                f"{emb} embedding: E_S Rad({cls}) <= {what} at all {len(d)} p", "monte-carlo",
-                float((d[:, col] / d[:, ref]).max()), 1.0, f"{Z_MC:g} SE", bool((slack <= 0).all()),
-                f"{Z_MC:g} standard errors of the two-stage estimate; value: the largest ratio",
-                id=f"{'technique' if col == 1 else 'theorem-3-4'}-holds-{emb}"))
+            ev.append(holds(
+                f"{'technique' if col == 1 else 'theorem-3-4'}-holds-{emb}",
+                f"{emb} embedding: E_S Rad({cls}) <= {what} at all {len(d)} p", bool((slack <= 0).all()), SWEEP_SOURCE,
+                value=float((d[:, col] / d[:, ref]).max()), reference=1.0, kind="monte-carlo"))
     iso, coo = sweeps["isometric"], sweeps["coordinates"]
-    _, _, e = _criterion(coo, coo[:, 7])
-    e.role, e.id = "decisive", "exponent-p-ridge"
-    ev.append(e)
+    ev.append(_criterion(coo, coo[:, 7], role="decisive")[2])
     ev.append(exponent_evidence(
+        "exponent-p-mixup",
         "coordinates embedding: exponent in p of E_S Rad(W_gamma) (Theorem 3.4's class) = the bound's (rank fixed)",
-        coo[:, 0], coo[:, 4], coo[:, 6], "0", role="decisive", id="exponent-p-mixup"))
+        coo[:, 0], coo[:, 4], coo[:, 6], "0", role="decisive"))
     ev.append(exponent_evidence(
+        "exponent-p-mixup-isometric",
         "isometric embedding: exponent in p of E_S Rad(W_gamma) (Theorem 3.4's class) = the bound's (rank fixed)",
-        iso[:, 0], iso[:, 4], iso[:, 6], "0", id="exponent-p-mixup-isometric"))
+        iso[:, 0], iso[:, 4], iso[:, 6], "0"))
     fit = fit_order(iso[:, 0], iso[:, 1])
-    ev.append(Evidence(
+    ev.append(holds(
+        "cx-isometric",
         "isometric embedding: the ridge class does not grow like sqrt(p) (the Remark's exponent 1/2 is excluded)",
-        "counterexample", round(fit.slope, 4), 0.5, EXPONENT_HALF, abs(fit.slope - 0.5) - fit.half_width > EXPONENT_HALF,
-        f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) lies more than 1/4 from 1/2",
-        id="cx-isometric"))
+        abs(fit.slope - 0.5) - fit.half_width > EXPONENT_HALF,
+        Tol(EXPONENT_HALF, f"99% t-interval of the fitted slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) lies more "
+                           "than 1/4 from 1/2"),
+        value=round(fit.slope, 4), reference=0.5, kind="counterexample"))
     ratio = coo[:, 1] / coo[:, 4]
-    ev.append(Evidence(
+    # the reference is the ratio of the technique's rates, sqrt(tr Sigma_X / rank) = sqrt(p/r)
+    ev.append(reported(
+        "ratio-ridge-mixup",
         "coordinate-normalised embedding: E_S Rad(ridge) / E_S Rad(W_gamma) at p = " + ", ".join(map(str, PS)),
-        "monte-carlo", [round(float(x), 4) for x in ratio], [round(math.sqrt(p / R_LOW), 4) for p in PS], None, None,
-        "reported: the ratio of the technique's rates is sqrt(tr Sigma_X / rank) = sqrt(p/r)"))
+        [round(float(x), 4) for x in ratio], kind="monte-carlo", reference=[round(math.sqrt(p / R_LOW), 4) for p in PS]))
     return ev
 
 
@@ -230,14 +230,14 @@ def _power_evidence(sweeps) -> list[Evidence]:
         verdicts = {}
         for emb, d in sweeps.items():
             values = np.array([formula(GAMMA, RHO, int(p), N, R_LOW) for p in d[:, 0]])
-            holds, worst, exp = _criterion(d, values)
-            verdicts[emb] = (holds, round(worst, 4), exp.passed if emb == "coordinates" else True)
-        rejected = not all(h and x for h, _, x in verdicts.values())
-        ev.append(Evidence(
-            f"power: the decisive criterion rejects the wrong bound '{what}'", "monte-carlo",
-            {emb: {"holds": h, "largest ratio": w, "exponent ok": x} for emb, (h, w, x) in verdicts.items()}, "rejected",
-            EXPONENT_HALF, rejected, "the decisive criterion: holds at all p in both embeddings and the ridge exponent in p",
-            role="power", id=key))
+            ok, worst, exp = _criterion(d, values)
+            verdicts[emb] = (ok, round(worst, 4), exp.passed if emb == "coordinates" else True)
+        ev.append(holds(
+            key, f"power: the decisive criterion rejects the wrong bound '{what}'",
+            not all(h and x for h, _, x in verdicts.values()),
+            Tol(EXPONENT_HALF, "the decisive criterion: holds at all p in both embeddings and the ridge exponent in p"),
+            value={emb: {"holds": h, "largest ratio": w, "exponent ok": x} for emb, (h, w, x) in verdicts.items()},
+            reference="rejected", kind="monte-carlo", role="power"))
     return ev
 
 
@@ -249,20 +249,19 @@ def _remark_bound(rng, support, out: Outcome, bound) -> list[Evidence]:
     rhos = np.linspace(1e-3, 0.5, 50)
     G, R = np.meshgrid(gammas, rhos)
     const = np.maximum((G / R) ** 0.25, (G / R) ** 0.5) / np.sqrt(2 * G)
-    ev = [Evidence("Remark 3.2's constant max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)} >= sqrt(2 gamma) for rho <= 1/2 "
-                   "(grid of 3050 (gamma, rho))", "exact", float(const.min()), 1.0, 64 * EPS64,
-                   const.min() >= 1 - 64 * EPS64, "64 ulp")]
+    ev = [at_least("remark-constant", "Remark 3.2's constant max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)} >= sqrt(2 gamma) "
+                   "for rho <= 1/2 (grid of 3050 (gamma, rho))", float(const.min()), 1.0,
+                   ulps(64, of="1: value is the smallest ratio constant / sqrt(2 gamma)"))]
     p = 16
     pop, _ = low_rank_population(p, R_LOW, POP, rng, embedding="coordinates")
     pop = SCALE * pop
     est, se = expected_rademacher(pop, np.eye(p), GAMMA, N, samples=24, draws=256, generator=rng, support=support)
     b = bound(GAMMA, RHO, p, N, R_LOW)
-    ev.append(Evidence(
-        f"Remark 3.2's bound fails for data of scale {SCALE:g} (coordinates of second moment {SCALE**2:g}, p = {p}, "
-        f"n = {N}, gamma = {GAMMA:g}, rho = 1/2)", "counterexample", est, b, Z_MC * se, est - Z_MC * se > b,
-        f"exceeds the bound by more than {Z_MC:g} standard errors",
-        detail=f"sqrt(gamma tr(Sigma_X)/n) = {math.sqrt(GAMMA * float(np.trace(pop.T @ pop)) / POP / N):.4f}",
-        id="cx-scale"))
+    ev.append(holds(
+        "cx-scale", f"Remark 3.2's bound fails for data of scale {SCALE:g} (coordinates of second moment {SCALE**2:g}, "
+        f"p = {p}, n = {N}, gamma = {GAMMA:g}, rho = 1/2)", est - Z_MC * se > b, monte_carlo(se, 24),
+        value=est, reference=b, kind="counterexample",
+        detail=f"sqrt(gamma tr(Sigma_X)/n) = {math.sqrt(GAMMA * float(np.trace(pop.T @ pop)) / POP / N):.4f}"))
     out.errata.append(Erratum(
         location="Remark 3.2",
         statement="for W^ridge_gamma = {x -> theta^T x, ||theta||^2 <= gamma} the similar technique would yield "

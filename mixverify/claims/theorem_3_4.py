@@ -38,21 +38,26 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import NamedTuple
 
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, at_least, at_most, close, holds, reported
 from ..laws import tilde_lambda_law
 from ..models import linear_model
-from ..numerics import Z_MC, fit_order
+from ..numerics import Z_MC, Tol, exact, fit_order, monte_carlo, ulps
 from ..rademacher import (
+    PSDGeometry,
     ellipsoid_support,
     expected_rademacher,
+    logistic_retentive_rho,
     low_rank_population,
+    mean_curvature,
     mixup_covariance,
     population_second_moment,
+    printed_last_line,
     psd_geometry,
     rademacher_complexity_exact,
     relaxation_radius,
@@ -65,8 +70,6 @@ from ..rademacher import (
 )
 from ..regularizers import mixup_regularizers
 
-EPS64 = float(np.finfo(float).eps)
-ULP = 1e3 * EPS64  # "1e3 ulp of float64 round-off", as in the other claims
 P_DIM = 64
 RANKS = (2, 4, 8, 16, 32)
 N_FIXED = 128
@@ -98,18 +101,26 @@ def check(ctx: Context, *, support=ellipsoid_support, bound=claimed_bound, covar
     """Injectable: ``support(U, M, gamma)`` (closed-form supremum over the ellipsoid), ``bound(gamma, rho, n,
     rank, p)`` (the theorem's right-hand side), ``covariance(X)`` (the matrix of Mixup's quadratic form)."""
     out = Outcome()
-    thorough = ctx.thorough
     out.evidence += support_evidence(ctx.rng(41), support)
     out.evidence += _mixup_class_evidence(ctx.rng(42), covariance)
-    rho_cert, rho_hat, logistic_ev = _logistic_retentive(ctx.rng(43), support, bound, out)
-    out.evidence += logistic_ev
+    rng = ctx.rng(43)
+    logistic = _retentiveness(rng, out)
+    out.evidence += logistic.evidence
+    out.evidence += _relaxation(logistic)
+    out.evidence += _logistic_class(rng, logistic, support, bound)
     out.evidence += _line_by_line(ctx.rng(44), support, bound, covariance)
-    sweeps = _sweeps(ctx.rng(45), support, bound, covariance, thorough)
+    sweeps = _sweeps(ctx.rng(45), support, bound, covariance, ctx.thorough)
     out.evidence += _sweep_evidence(sweeps)
     out.evidence += _empirical_counterexample(out, bound)
     _final_line_erratum(sweeps, out)
     _typo_erratum(out)
-    out.notes += [
+    out.notes += _notes(logistic.rho_cert, logistic.rho_hat)
+    out.figures["rademacher-scaling"] = _plot(sweeps)
+    return out
+
+
+def _notes(rho_cert, rho_hat) -> list[str]:
+    return [
         "W_gamma's definition is followed by 'where alpha > 0': alpha appears nowhere in W_gamma (a leftover).",
         f"A.3.2's relaxation max{{(gamma/rho)^(1/2), gamma/rho}} is valid but not sharp: a(theta)^2 >= rho min{{1, s}} "
         f"and a s <= gamma give s <= (gamma^2/rho)^(1/3) (s < 1) or gamma/sqrt(rho) (s >= 1); A.3.2's radius is "
@@ -129,8 +140,6 @@ def check(ctx: Context, *, support=ellipsoid_support, bound=claimed_bound, covar
         f"through rho; the sqrt(rank) rate is at fixed rho. Here rho = {rho_cert:.3g} (certified, R_x = max ||x||) vs "
         f"{rho_hat:.4f} (smallest ratio over the tested directions).",
     ]
-    out.figures["rademacher-scaling"] = _plot(sweeps)
-    return out
 
 
 # --- the closed form of the supremum --------------------------------------------------------------
@@ -158,13 +167,16 @@ def support_evidence(rng, support, *, ball: bool = False) -> list[Evidence]:
         worst_high = max(worst_high, (closed - low) / err)  # closed - L within the grid's gap bound
         rows.append(f"{closed:.10g} vs {low:.10g}")
     name = "ball" if ball else "ellipsoid"
-    ev = [Evidence(
-        f"closed-form sup over the {name} = brute-force maximum over its boundary ({len(cases)} planar cases"
-        + ("" if ball else ", 2 singular M") + ")", "exact", [worst_low, worst_high], [0.0, 1.0], [64 * EPS64, 1.0],
-        worst_low >= -64 * EPS64 and worst_high <= 1.0,
-        "the grid maximum L is attained by feasible boundary points, so closed >= L - 64 ulp; and closed - L must "
-        "not exceed the second-order bound on the gap within a grid cell (value: the largest ratio)",
-        detail="; ".join(rows), id="support-closed-form")]
+    floor = ulps(64).value
+    # two criteria (a relative round-off floor below, a ratio to the grid's gap bound above): no single tolerance
+    ev = [holds(
+        "support-closed-form", f"closed-form sup over the {name} = brute-force maximum over its boundary "
+        f"({len(cases)} planar cases" + ("" if ball else ", 2 singular M") + ")",
+        worst_low >= -floor and worst_high <= 1.0,
+        f"the grid maximum L is attained by feasible boundary points, so closed >= L - 64 ulp (relative, {floor:.3g}); "
+        "and closed - L must not exceed the second-order bound on the gap within a grid cell (ratio <= 1); value: the "
+        "smallest relative difference and the largest ratio", value=[worst_low, worst_high], reference=[0.0, 1.0],
+        detail="; ".join(rows))]
     if not ball:
         a = rng.normal(size=2)
         M, nvec = np.outer(a, a), np.array([-a[1], a[0]]) / np.linalg.norm(a)
@@ -172,11 +184,12 @@ def support_evidence(rng, support, *, ball: bool = False) -> list[Evidence]:
         closed = float(np.asarray(support(u[None], M, 1.0))[0])
         t = 1e6
         theta = t * nvec
-        feasible = float(theta @ M @ theta) <= 64 * EPS64 * t**2 * float(np.abs(M).max())
-        ev.append(Evidence(
-            "u outside range(M): closed form = +inf; the ray theta = t n (n in the null space) is feasible with "
-            "theta^T u = t n^T u", "exact", closed, math.inf, 0.0, math.isinf(closed) and feasible,
-            "exact (the ray's constraint value is round-off only)", detail=f"t = {t:g}: theta^T u = {theta @ u:.6g}"))
+        feasible = float(theta @ M @ theta) <= ulps(64, t**2 * float(np.abs(M).max())).value
+        ev.append(holds(
+            "support-off-range", "u outside range(M): closed form = +inf; the ray theta = t n (n in the null space) is "
+            "feasible with theta^T u = t n^T u", math.isinf(closed) and feasible,
+            exact("the ray's constraint value is round-off only"), value=closed, reference=math.inf,
+            detail=f"t = {t:g}: theta^T u = {theta @ u:.6g}"))
     return ev
 
 
@@ -192,19 +205,18 @@ def _mixup_class_evidence(rng, covariance) -> list[Evidence]:
     for r in RANKS:
         raw, _ = low_rank_population(P_DIM, r, POP, rng, offset=OFFSET)
         ranks[r] = psd_geometry(covariance(raw)).rank
-    ev.append(Evidence(
-        f"rank(Sigma_X) = intrinsic dimension r of the data (p = {P_DIM}, raw data with a mean of norm {OFFSET:g} "
-        "off the subspace)", "exact", list(ranks.values()), list(ranks), 0, all(k == v for k, v in ranks.items()),
-        "exact integer (eigenvalues below p eps lambda_max count as 0)", id="rank-intrinsic"))
+    ev.append(holds(
+        "rank-intrinsic", f"rank(Sigma_X) = intrinsic dimension r of the data (p = {P_DIM}, raw data with a mean of norm "
+        f"{OFFSET:g} off the subspace)", all(k == v for k, v in ranks.items()),
+        exact("integer ranks (eigenvalues below p eps lambda_max count as 0)"), value=list(ranks.values()),
+        reference=list(ranks)))
     raw, _ = low_rank_population(P_DIM, R_FIXED, POP, rng, offset=OFFSET)
     pop = raw - raw.mean(0)
     sig_theorem = population_second_moment(pop)
     sig = covariance(raw)
     diff = float(np.abs(sig - sig_theorem).max())
-    tol = ULP * float(np.abs(sig_theorem).max())
-    ev.append(Evidence(
-        "Theorem's Sigma_X = E[x x^T] of the centred data (Lemma 3.3) = covariance(raw data)", "exact", diff, 0.0, tol,
-        diff <= tol, "1e3 ulp of float64 round-off", id="sigma-centred"))
+    ev.append(at_most("sigma-centred", "Theorem's Sigma_X = E[x x^T] of the centred data (Lemma 3.3) = covariance(raw "
+                      "data)", diff, 0.0, ulps(1e3, float(np.abs(sig_theorem).max()), of="max |Sigma_X|")))
 
     # Lemma 3.1's R2 for the squared-loss GLM (A'' = 1) is E[(1-lambda)^2] theta^T Sigma_hat theta
     X = raw[rng.integers(0, POP, size=N_EXACT)]
@@ -217,20 +229,21 @@ def _mixup_class_evidence(rng, covariance) -> list[Evidence]:
         r2 = float(mixup_regularizers(linear_model(torch.as_tensor(theta)), Xt, torch.zeros(N_EXACT, dtype=Xt.dtype),
                                       1.0, 1.0, h=_square_half)[1])
         worst = max(worst, abs(r2 - m2 * float(theta @ S_hat @ theta)) / abs(r2))
-    ev.append(Evidence(
-        "Mixup's R2 (Lemma 3.1, A'' = 1, alpha = beta = 1) = E[(1-lambda)^2] theta^T Sigma_hat theta with "
-        "Sigma_hat = covariance(S), on uncentred S (8 random theta)", "exact", worst, 0.0, ULP, worst <= ULP,
-        "largest relative difference; 1e3 ulp of float64 round-off",
+    ev.append(at_most(
+        "r2-centred", "Mixup's R2 (Lemma 3.1, A'' = 1, alpha = beta = 1) = E[(1-lambda)^2] theta^T Sigma_hat theta with "
+        "Sigma_hat = covariance(S), on uncentred S (8 random theta)", worst, 0.0,
+        ulps(1e3, of="|R2|: value is the largest relative difference"),
         detail="R2 = m2/(2n) sum_i theta^T (Sigma_c + (mu - x_i)(mu - x_i)^T) theta = m2 theta^T Sigma_c theta: "
-               "the centred covariance", id="r2-centred"))
+               "the centred covariance"))
     M = covariance(X)
     raw_rad = rademacher_complexity_exact(X, M, GAMMA)
     centred_rad = rademacher_complexity_exact(X - X.mean(0), M, GAMMA)
-    ev.append(Evidence(
-        "without 'centred data': Mixup's class {theta^T Sigma_hat theta <= gamma} on the uncentred sample has "
-        "Rad = +inf (the mean direction is unconstrained)", "counterexample", [raw_rad, centred_rad], [math.inf, "finite"],
-        None, math.isinf(raw_rad) and math.isfinite(centred_rad), "exact enumeration of the 2^(n-1) sign vectors",
-        detail=f"n = {N_EXACT}; after centring the sample: {centred_rad:.6g}", id="cx-uncentred"))
+    ev.append(holds(
+        "cx-uncentred", "without 'centred data': Mixup's class {theta^T Sigma_hat theta <= gamma} on the uncentred "
+        "sample has Rad = +inf (the mean direction is unconstrained)",
+        math.isinf(raw_rad) and math.isfinite(centred_rad), "exact enumeration of the 2^(n-1) sign vectors",
+        value=[raw_rad, centred_rad], reference=[math.inf, "finite"], kind="counterexample",
+        detail=f"n = {N_EXACT}; after centring the sample: {centred_rad:.6g}"))
     return ev
 
 
@@ -242,34 +255,44 @@ def _directions(rng, p, count, magnitudes):
     return (d[:, None, :] * np.asarray(magnitudes)[None, :, None]).reshape(-1, p)
 
 
-def _logistic_retentive(rng, support, bound, out: Outcome):
+class _Logistic(NamedTuple):
+    """The logistic population of the retentiveness checks, shared by the relaxation and the class's bound."""
+
+    pop: np.ndarray
+    geo: PSDGeometry
+    V: np.ndarray  # the tested directions
+    rho_cert: float  # A''(B R_x)^2
+    rho_hat: float  # the smallest ratio over V
+    evidence: list
+
+
+def _retentiveness(rng, out: Outcome) -> _Logistic:
+    """rho-retentiveness: the squared GLM (A'' = 1), logistic regression on a bounded Theta, and its failure for
+    unbounded v (erratum)."""
     ev = []
-    # squared loss: A'' = 1
     pop_sq, _ = low_rank_population(P_DIM, R_FIXED, 1024, rng)
     V = _directions(rng, P_DIM, 200, np.geomspace(1e-3, 1e3, 7))
     ratio_sq = retentive_ratio(pop_sq, V, a2=np.ones_like)
-    ev.append(Evidence(
-        "squared-loss GLM (A'' = 1) is rho-retentive with rho = 1/2: min over 1400 directions v of "
-        "[E A'']^2 / min{1, E(v^T x)^2}", "exact", float(ratio_sq.min()), RHO_SQUARED, 0.0,
-        ratio_sq.min() >= RHO_SQUARED, "exact (ratio >= 1 >= 1/2)"))
+    ev.append(at_least(
+        "retentive-squared", "squared-loss GLM (A'' = 1) is rho-retentive with rho = 1/2: min over 1400 directions v of "
+        "[E A'']^2 / min{1, E(v^T x)^2}", float(ratio_sq.min()), RHO_SQUARED, exact("ratio >= 1 >= 1/2")))
 
     # logistic regression on a bounded population, Theta = {||theta|| <= B}
     pop, basis = low_rank_population(LOG_P, LOG_R, LOG_POP, rng)
     geo = psd_geometry(population_second_moment(pop))
     r_x = float(np.linalg.norm(pop, axis=1).max())
-    rho_cert = float(softplus_second(LOG_B * r_x)) ** 2
+    rho_cert = logistic_retentive_rho(LOG_B, r_x)
     V = _directions(rng, LOG_P, 400, np.geomspace(1e-3, LOG_B, 16))
-    ratio = retentive_ratio(pop, V)
-    rho_hat = float(ratio.min())
-    ev.append(Evidence(
-        f"logistic GLM, ||x|| <= R_x = {r_x:.4f}, ||v|| <= B = {LOG_B:g}: rho = A''(B R_x)^2 is retentive over 6400 "
-        "directions and magnitudes", "exact", rho_hat, rho_cert, 0.0, rho_hat >= rho_cert,
-        "exact population expectations; value: the smallest ratio", detail=f"certified rho = {rho_cert:.4g}"))
+    rho_hat = float(retentive_ratio(pop, V).min())
+    ev.append(at_least(
+        "retentive-logistic", f"logistic GLM, ||x|| <= R_x = {r_x:.4f}, ||v|| <= B = {LOG_B:g}: rho = A''(B R_x)^2 is "
+        "retentive over 6400 directions and magnitudes", rho_hat, rho_cert,
+        exact("population expectations; value: the smallest ratio"), detail=f"certified rho = {rho_cert:.4g}"))
     big = [float(retentive_ratio(pop, (m * basis[:, 0])[None])[0]) for m in (10.0, 100.0, 1000.0)]
-    ev.append(Evidence(
-        "'for any non-zero v' fails for logistic regression: the ratio at ||v|| = 10, 100, 1000 falls below the "
-        "certified rho (and tends to 0)", "counterexample", big, rho_cert, None, min(big) < rho_cert and big[0] > big[-1],
-        "exact population expectations", id="cx-retentive-unbounded"))
+    ev.append(holds(
+        "cx-retentive-unbounded", "'for any non-zero v' fails for logistic regression: the ratio at ||v|| = 10, 100, "
+        "1000 falls below the certified rho (and tends to 0)", min(big) < rho_cert and big[0] > big[-1],
+        "exact population expectations", value=big, reference=rho_cert, kind="counterexample"))
     out.errata.append(Erratum(
         location="Section 3.3, definition of rho-retentive (and the hypothesis of Theorem 3.4)",
         statement="for any non-zero vector v, [E_x A''(x^T v)]^2 >= rho min{1, E_x (v^T x)^2} -- 'satisfied by general "
@@ -280,24 +303,31 @@ def _logistic_retentive(rng, support, bound, out: Outcome):
         counterexample=f"x uniform on {LOG_POP} bounded points in a {LOG_R}-dim subspace of R^{LOG_P} (whitened): "
                        f"ratio {big[0]:.3g}, {big[1]:.3g}, {big[2]:.3g} at ||v|| = 10, 100, 1000, below rho = {rho_cert:.3g} "
                        f"that holds for ||v|| <= {LOG_B:g}", kind="hypothesis", evidence="cx-retentive-unbounded"))
+    return _Logistic(pop, geo, V, rho_cert, rho_hat, ev)
 
-    # A.3.2's relaxation on the tested points: a(theta) s <= gamma  =>  s <= max{(gamma/rho)^(1/2), gamma/rho}
-    S = geo.matrix
-    a = softplus_second(pop @ V.T).mean(0)
-    s = np.einsum("ki,ij,kj->k", V, S, V)
+
+def _relaxation(logistic: _Logistic) -> list[Evidence]:
+    """A.3.2's relaxation on the tested points: a(theta) s <= gamma  =>  s <= max{(gamma/rho)^(1/2), gamma/rho}."""
+    pop, geo, V, rho_hat = logistic.pop, logistic.geo, logistic.V, logistic.rho_hat
+    a = mean_curvature(pop, V)
+    s = np.einsum("ki,ij,kj->k", V, geo.matrix, V)
     feasible = a * s <= SMALL_GAMMA
     s_max = float(s[feasible].max())
     c_hat, c_sharp = relaxation_radius(SMALL_GAMMA, rho_hat), sharp_relaxation_radius(SMALL_GAMMA, rho_hat)
-    ev.append(Evidence(
-        f"relaxation (A.3.2): every tested theta with a(theta) theta^T Sigma theta <= gamma = {SMALL_GAMMA} has "
-        "theta^T Sigma theta <= max{(gamma/rho)^(1/2), gamma/rho} (rho: smallest ratio over the same thetas)",
-        "exact", s_max, c_hat, 0.0, s_max <= c_hat, "exact",
-        detail=f"largest feasible s = {s_max:.5g}; sharp radius {c_sharp:.5g}; A.3.2's radius {c_hat:.5g}; "
-               f"{int(feasible.sum())} feasible of {len(s)}"))
-    ev.append(Evidence("... and <= the sharp radius max{(gamma^2/rho)^(1/3), gamma/sqrt(rho)} (derivation)", "exact",
-                       s_max, c_sharp, 0.0, s_max <= c_sharp, "exact"))
+    return [
+        at_most("relaxation", f"relaxation (A.3.2): every tested theta with a(theta) theta^T Sigma theta <= gamma = "
+                f"{SMALL_GAMMA} has theta^T Sigma theta <= max{{(gamma/rho)^(1/2), gamma/rho}} (rho: smallest ratio over "
+                "the same thetas)", s_max, c_hat, exact(),
+                detail=f"largest feasible s = {s_max:.5g}; sharp radius {c_sharp:.5g}; A.3.2's radius {c_hat:.5g}; "
+                       f"{int(feasible.sum())} feasible of {len(s)}"),
+        at_most("relaxation-sharp", "... and <= the sharp radius max{(gamma^2/rho)^(1/3), gamma/sqrt(rho)} (derivation)",
+                s_max, c_sharp, exact()),
+    ]
 
-    # Rad of W_gamma cap Theta: rays (lower) <= A.3.2's ellipsoid (upper); E_S upper <= the theorem's bound
+
+def _logistic_class(rng, logistic: _Logistic, support, bound) -> list[Evidence]:
+    """Rad of W_gamma cap Theta: rays (lower) <= A.3.2's ellipsoid (upper); E_S upper <= the theorem's bound."""
+    pop, geo, rho_cert = logistic.pop, logistic.geo, logistic.rho_cert
     c = relaxation_radius(LOG_GAMMA, rho_cert)
     lows, ups, gaps = [], [], []
     for _ in range(6):
@@ -312,20 +342,19 @@ def _logistic_retentive(rng, support, bound, out: Outcome):
     b = bound(LOG_GAMMA, rho_cert, LOG_N, geo.rank, LOG_P)
     up_m, up_se = float(np.mean(ups)), float(np.std(ups, ddof=1) / math.sqrt(len(ups)))
     low_m = float(np.mean(lows))
-    ev.append(Evidence(
-        f"logistic W_gamma cap Theta (gamma = {LOG_GAMMA}, n = {LOG_N}): for every sign vector the feasible ray point's "
-        "value <= the relaxed ellipsoid's supremum", "exact", max(gaps), 0.0, 64 * EPS64, max(gaps) <= 64 * EPS64,
-        "exact per draw (768 draws); 64 ulp", detail=f"E_S Rad: lower {low_m:.4g} <= upper {up_m:.4g}"))
-    ev.append(Evidence(
-        "logistic: E_S Rad(relaxed ellipsoid) <= Theorem 3.4's bound (certified rho)", "monte-carlo", up_m, b,
-        Z_MC * up_se, up_m - Z_MC * up_se <= b, f"{Z_MC:g} standard errors over 6 samples x 128 sign vectors",
-        detail=f"lower bound on Rad(W_gamma cap Theta) {low_m:.4g}: the bound is {b / low_m:.1f} times larger; the relaxed "
-               "ellipsoid contains the class, so its complexity bounds the class's from above",
-        role="decisive", id="bound-holds-logistic",
-        tightness={"bound_over_measured": [b / up_m, b / low_m], "trivial_bound": math.sqrt(c) * _max_whitened(pop, geo),
-                   "note": "measured: E_S Rad bracketed between the ray lower bound and the relaxed ellipsoid; trivial: "
-                           "sup of |theta^T x| over the relaxed class and the population"}))
-    return rho_cert, rho_hat, ev
+    return [
+        at_most("ray-below-ellipsoid", f"logistic W_gamma cap Theta (gamma = {LOG_GAMMA}, n = {LOG_N}): for every sign "
+                "vector the feasible ray point's value <= the relaxed ellipsoid's supremum", max(gaps), 0.0,
+                ulps(64, of="1, absolute, per sign vector of 768"), detail=f"E_S Rad: lower {low_m:.4g} <= upper {up_m:.4g}"),
+        at_most("bound-holds-logistic", "logistic: E_S Rad(relaxed ellipsoid) <= Theorem 3.4's bound (certified rho)",
+                up_m, b, monte_carlo(up_se, len(ups)), kind="monte-carlo", role="decisive",
+                detail=f"lower bound on Rad(W_gamma cap Theta) {low_m:.4g}: the bound is {b / low_m:.1f} times larger; the "
+                       "relaxed ellipsoid contains the class, so its complexity bounds the class's from above",
+                tightness={"bound_over_measured": [b / up_m, b / low_m],
+                           "trivial_bound": math.sqrt(c) * _max_whitened(pop, geo),
+                           "note": "measured: E_S Rad bracketed between the ray lower bound and the relaxed ellipsoid; "
+                                   "trivial: sup of |theta^T x| over the relaxed class and the population"}),
+    ]
 
 
 def _ray_lower(U, pop, geo, gamma, B, grid: int = 24):
@@ -357,32 +386,30 @@ def _line_by_line(rng, support, bound, covariance) -> list[Evidence]:
     theta = rng.normal(size=(P_DIM, 5))
     v = geo.sqrt() @ theta
     err = float(np.abs(X @ theta - Xt @ v).max())
-    tol = ULP * float(np.abs(X @ theta).max())
-    ev.append(Evidence("A.3.2 line 2: theta^T x_i = v^T x~_i (v = Sigma^(1/2) theta, x~ = Sigma^(+/2) x)", "exact", err,
-                       0.0, tol, err <= tol, "1e3 ulp of float64 round-off"))
+    ev.append(at_most("line-2", "A.3.2 line 2: theta^T x_i = v^T x~_i (v = Sigma^(1/2) theta, x~ = Sigma^(+/2) x)", err,
+                      0.0, ulps(1e3, float(np.abs(X @ theta).max()), of="max |theta^T x_i|")))
     rad = rademacher_complexity_exact(X, geo, GAMMA, support=support)
     c = relaxation_radius(GAMMA, RHO_SQUARED)
     relaxed = rademacher_complexity_exact(X, geo, c, support=support)
-    ev.append(Evidence(f"A.3.2 line 3: Rad(W_gamma, S) <= Rad over ||v||^2 <= {c:g} (squared GLM, gamma = {GAMMA:g}, "
-                       "rho = 1/2)", "exact", rad, relaxed, 0.0, rad <= relaxed, "exact enumeration, 2048 sign vectors"))
+    ev.append(at_most("line-3", f"A.3.2 line 3: Rad(W_gamma, S) <= Rad over ||v||^2 <= {c:g} (squared GLM, gamma = "
+                      f"{GAMMA:g}, rho = 1/2)", rad, relaxed, exact("enumeration, 2048 sign vectors")))
     norms = np.linalg.norm(sign_vectors(n) @ Xt, axis=1)
     line4 = math.sqrt(c) / n * float(norms.mean())
-    ev.append(Evidence("A.3.2 line 4: Rad over the ball = (1/n) sqrt(c) E_xi ||sum xi_i x~_i|| (Cauchy-Schwarz, "
-                       "attained)", "exact", relaxed, line4, ULP * line4, abs(relaxed - line4) <= ULP * line4,
-                       "1e3 ulp of float64 round-off", id="line-4"))
+    ev.append(close("line-4", "A.3.2 line 4: Rad over the ball = (1/n) sqrt(c) E_xi ||sum xi_i x~_i|| (Cauchy-Schwarz, "
+                    "attained)", relaxed, line4, ulps(1e3, line4, of="line 4")))
     second = float((norms**2).mean())
     line5 = math.sqrt(c) / n * math.sqrt(second)
-    ev.append(Evidence("A.3.2 line 5 (Jensen): (1/n) sqrt(c) E||.|| <= (1/n) sqrt(c) sqrt(E||.||^2)", "exact", line4,
-                       line5, 0.0, line4 <= line5, "exact"))
+    ev.append(at_most("line-5", "A.3.2 line 5 (Jensen): (1/n) sqrt(c) E||.|| <= (1/n) sqrt(c) sqrt(E||.||^2)", line4,
+                      line5, exact()))
     sq = float((Xt**2).sum())
-    ev.append(Evidence("A.3.2 line 6: E_xi ||sum xi_i x~_i||^2 = sum_i x~_i^T x~_i", "exact", second, sq, ULP * sq,
-                       abs(second - sq) <= ULP * sq, "1e3 ulp of float64 round-off"))
+    ev.append(close("line-6", "A.3.2 line 6: E_xi ||sum xi_i x~_i||^2 = sum_i x~_i^T x~_i", second, sq,
+                    ulps(1e3, sq, of="sum_i x~_i^T x~_i")))
     mean_sq = float((pop_t**2).sum(1).mean())
-    ev.append(Evidence("A.3.2 'Consequently': E_x x~^T x~ = rank(Sigma_X) (population)", "exact", mean_sq, geo.rank,
-                       ULP * geo.rank, abs(mean_sq - geo.rank) <= ULP * geo.rank, "1e3 ulp of float64 round-off"))
+    ev.append(close("line-rank", "A.3.2 'Consequently': E_x x~^T x~ = rank(Sigma_X) (population)", mean_sq, geo.rank,
+                    ulps(1e3, geo.rank, of="rank(Sigma_X)")))
     b = bound(GAMMA, RHO_SQUARED, n, geo.rank, P_DIM)
-    ev.append(Evidence(f"this sample: Rad(W_gamma, S) vs the bound (n = {n}; reported: the statement is about "
-                       "E_S, see the erratum)", "exact", rad, b, None, None, "reported"))
+    ev.append(reported("sample-vs-bound", f"this sample: Rad(W_gamma, S) vs the bound (n = {n}; reported: the statement "
+                       "is about E_S, see the erratum)", rad, reference=b))
     return ev
 
 
@@ -417,33 +444,40 @@ def _sweeps(rng, support, bound, covariance, thorough):
     return {k: np.array(v, dtype=float) for k, v in rows.items()}
 
 
-def exponent_evidence(name, xs, est, formula, claimed, *, kind="order", role=None, id="") -> Evidence:
+def exponent_evidence(id, name, xs, est, formula, claimed, *, kind="order", role=None) -> Evidence:
     """The fitted exponent of ``est`` in ``xs`` must match the exponent of ``formula`` (fitted on the same xs)."""
     fit = fit_order(xs, est)
     target = fit_order(xs, formula).slope
-    ok = abs(fit.slope - target) + fit.half_width < EXPONENT_BIN
-    return Evidence(
-        name, kind, round(fit.slope, 4), round(target, 4), EXPONENT_BIN, ok,
-        f"99% t-interval of the fitted log-log slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must lie within "
-        f"{EXPONENT_BIN} of the formula's exponent (midway to the next half-integer alternative)",
+    return holds(
+        id, name, abs(fit.slope - target) + fit.half_width < EXPONENT_BIN,
+        Tol(EXPONENT_BIN, f"99% t-interval of the fitted log-log slope ({fit.slope:.3f} +/- {fit.half_width:.3f}) must "
+                          f"lie within {EXPONENT_BIN} of the formula's exponent (midway to the next half-integer "
+                          "alternative)"),
+        value=round(fit.slope, 4), reference=round(target, 4), kind=kind, role=role,
         detail=f"claimed {claimed}; standard error {fit.stderr:.4f}; local slopes "
-               + ", ".join(f"{s:.3f}" for s in fit.local_slopes), role=role, id=id)
+               + ", ".join(f"{s:.3f}" for s in fit.local_slopes))
 
 
-def _criterion(sweeps, values):
+#: The Monte Carlo criterion of a bound over a sweep: per point, est - Z_MC se <= bound.
+SWEEP_SOURCE = (f"{Z_MC:g} standard errors of each point's two-stage (samples x sign vectors) estimate; value: largest "
+                "ratio est/bound")
+
+
+def _criterion(sweeps, values, *, role=None):
     """The decisive criterion on the sweeps for a bound whose values at the sweep points are ``values`` (rank rows,
     n rows): E_S Rad <= bound at every point (within Z_MC standard errors), and the exponents in rank and in n of
     E_S Rad equal the bound's. Returns (holds, largest est/bound, rank exponent evidence, n exponent evidence)."""
     rk, ns = sweeps["rank"], sweeps["n"]
     both = np.concatenate([rk, ns])
     b = np.concatenate(values)
-    holds = bool((both[:, 1] - Z_MC * both[:, 2] <= b).all())
+    bound_holds = bool((both[:, 1] - Z_MC * both[:, 2] <= b).all())
     e_rank = exponent_evidence(
+        "exponent-rank",
         f"exponent of E_S Rad(W_gamma, S) in rank(Sigma_X) at p = {P_DIM}, n = {N_FIXED} (squared GLM) = the bound's",
-        rk[:, 0], rk[:, 1], values[0], "1/2")
-    e_n = exponent_evidence(f"exponent of E_S Rad(W_gamma, S) in n at rank {R_FIXED}, p = {P_DIM} = the bound's",
-                            ns[:, 0], ns[:, 1], values[1], "-1/2")
-    return holds, float((both[:, 1] / b).max()), e_rank, e_n
+        rk[:, 0], rk[:, 1], values[0], "1/2", role=role)
+    e_n = exponent_evidence("exponent-n", f"exponent of E_S Rad(W_gamma, S) in n at rank {R_FIXED}, p = {P_DIM} = the "
+                            "bound's", ns[:, 0], ns[:, 1], values[1], "-1/2", role=role)
+    return bound_holds, float((both[:, 1] / b).max()), e_rank, e_n
 
 
 def _version(sweeps, formula):
@@ -455,8 +489,7 @@ def _version(sweeps, formula):
 #: printed last line R rank / sqrt(n), a missing square root in n, and the constant off by a factor 2.
 WRONG_VERSIONS = {
     "power-sqrt-p": ("sqrt(p) for sqrt(rank)", lambda g, r, n, k, p: theorem_3_4_bound(g, r, p, n)),
-    "power-last-line": ("A.3.2's printed last line R rank / sqrt(n)",
-                        lambda g, r, n, k, p: math.sqrt(relaxation_radius(g, r)) * k / math.sqrt(n)),
+    "power-last-line": ("A.3.2's printed last line R rank / sqrt(n)", lambda g, r, n, k, p: printed_last_line(g, r, k, n)),
     "power-sqrt-rank-over-n": ("R sqrt(rank) / n (square root missing on n)",
                                lambda g, r, n, k, p: math.sqrt(relaxation_radius(g, r)) * math.sqrt(k) / n),
     "power-half-constant": ("the constant halved", lambda g, r, n, k, p: theorem_3_4_bound(g, r, k, n) / 2),
@@ -466,27 +499,26 @@ WRONG_VERSIONS = {
 def _sweep_evidence(sweeps) -> list[Evidence]:
     ev = []
     rk, ns = sweeps["rank"], sweeps["n"]
-    holds, worst, e_rank, e_n = _criterion(sweeps, [rk[:, 3], ns[:, 3]])
-    e_rank.role, e_rank.id, e_n.role, e_n.id = "decisive", "exponent-rank", "decisive", "exponent-n"
+    bound_holds, worst, e_rank, e_n = _criterion(sweeps, [rk[:, 3], ns[:, 3]], role="decisive")
     ev += [e_rank, e_n]
     both = np.concatenate([rk, ns])
     k = int(np.argmax(both[:, 1] / both[:, 3]))
-    ev.append(Evidence(
-        f"E_S Rad(W_gamma, S) <= the bound at all {len(both)} (rank, n) points", "monte-carlo", worst, 1.0, f"{Z_MC:g} SE",
-        holds, f"{Z_MC:g} standard errors of the two-stage (samples x sign vectors) estimate; value: largest ratio est/bound",
-        role="decisive", id="bound-holds",
+    # the Monte Carlo allowance is per point (its own standard error): no single tolerance
+    ev.append(holds(
+        "bound-holds", f"E_S Rad(W_gamma, S) <= the bound at all {len(both)} (rank, n) points", bound_holds, SWEEP_SOURCE,
+        value=worst, reference=1.0, kind="monte-carlo", role="decisive",
         tightness={"bound_over_measured": 1 / worst, "trivial_bound": float(both[k, 6]),
                    "note": f"at the tightest point (rank {int(both[k, 4])}, n = {int(both[k, 5])}), bound {both[k, 3]:.4g}; "
                            "trivial: sup of |theta^T x| over the relaxed class and the population"}))
     for key, (what, formula) in WRONG_VERSIONS.items():
         holds_w, worst_w, er, en = _criterion(sweeps, _version(sweeps, formula))
-        rejected = not (holds_w and er.passed and en.passed)
-        ev.append(Evidence(
-            f"power: the decisive criterion rejects the wrong bound '{what}'", "monte-carlo",
-            {"holds": holds_w, "largest est/bound": round(worst_w, 4), "exponent rank": [er.value, er.reference],
-             "exponent n": [en.value, en.reference]}, "rejected", EXPONENT_BIN, rejected,
-            "the same criterion as the decisive evidence: bound holds at all points and both exponents within 1/4",
-            role="power", id=key))
+        ev.append(holds(
+            key, f"power: the decisive criterion rejects the wrong bound '{what}'",
+            not (holds_w and er.passed and en.passed),
+            Tol(EXPONENT_BIN, "the same criterion as the decisive evidence: bound holds at all points and both exponents "
+                              "within 1/4"),
+            value={"holds": holds_w, "largest est/bound": round(worst_w, 4), "exponent rank": [er.value, er.reference],
+                   "exponent n": [en.value, en.reference]}, reference="rejected", kind="monte-carlo", role="power"))
     return ev
 
 
@@ -501,27 +533,27 @@ def _empirical_counterexample(out: Outcome, bound) -> list[Evidence]:
     geo = psd_geometry(sigma)
     gamma, rho, n = 0.5, 0.5, 4
     b = bound(gamma, rho, n, geo.rank, 2)
+    tol = ulps(1e3, b, of="the bound")
     expected, p_bad, worst = 0.0, 0.0, (0.0, None)  # exact over all 4^n ordered samples
     for idx in itertools.product(range(4), repeat=n):
         X = values[list(idx)][:, None] * q
         rad = rademacher_complexity_exact(X, geo, gamma)
         w = float(np.prod(probs[list(idx)]))
         expected += w * rad
-        p_bad += w * (rad > b * (1 + ULP))
+        p_bad += w * (rad > b + tol.value)
         if rad > worst[0]:
             worst = (rad, [float(z) for z in values[list(idx)]])
     S = np.full(n, 3.0)[:, None] * q  # four copies of the largest point
     rad_s = rademacher_complexity_exact(S, geo, gamma)
     ev = [
-        Evidence(f"E_S Rad(W_gamma, S) <= the bound, exactly (all 4^{n} samples, n = {n}, rank 1, squared GLM, "
-                 "gamma = rho = 1/2)", "exact", expected, b, ULP * b, expected <= b * (1 + ULP),
-                 "exact enumeration of samples and sign vectors; 1e3 ulp", role="decisive", id="bound-holds-exact",
-                 tightness={"bound_over_measured": b / expected, "trivial_bound": math.sqrt(relaxation_radius(gamma, rho))
-                            * 3.0 / math.sqrt(sigma[0, 0] * 2)}),
-        Evidence("the empirical Rad(W_gamma, S) exceeds the bound on samples of positive probability", "counterexample",
-                 rad_s, b, ULP * b, rad_s > b * (1 + ULP) and p_bad > 0, "exact enumeration; 1e3 ulp",
-                 detail=f"S = 4 copies of 3 (1, 1)/sqrt(2) (probability 0.05^4); P(Rad(W_gamma, S) > bound) = {p_bad:.6g}; "
-                        f"largest Rad over all samples {worst[0]:.6g}", id="cx-empirical"),
+        at_most("bound-holds-exact", f"E_S Rad(W_gamma, S) <= the bound, exactly (all 4^{n} samples, n = {n}, rank 1, "
+                "squared GLM, gamma = rho = 1/2)", expected, b, tol, role="decisive",
+                tightness={"bound_over_measured": b / expected, "trivial_bound": math.sqrt(relaxation_radius(gamma, rho))
+                           * 3.0 / math.sqrt(sigma[0, 0] * 2)}),
+        holds("cx-empirical", "the empirical Rad(W_gamma, S) exceeds the bound on samples of positive probability",
+              rad_s > b + tol.value and p_bad > 0, tol, value=rad_s, reference=b, kind="counterexample",
+              detail=f"S = 4 copies of 3 (1, 1)/sqrt(2) (probability 0.05^4); P(Rad(W_gamma, S) > bound) = {p_bad:.6g}; "
+                     f"largest Rad over all samples {worst[0]:.6g}"),
     ]
     out.errata.append(Erratum(
         location="Theorem 3.4 (statement) and Appendix A.3.2 ('Rad(W_gamma, S) = E_S[Rad(W_gamma, S)]')",
@@ -540,14 +572,14 @@ def _empirical_counterexample(out: Outcome, bound) -> list[Evidence]:
 def _final_line_erratum(sweeps, out: Outcome):
     rk = sweeps["rank"]
     fit = fit_order(rk[:, 0], rk[:, 1])
-    excluded = abs(fit.slope - 1.0) - fit.half_width > EXPONENT_BIN
     r = int(rk[-1, 0])
     i = len(rk) - 1
-    printed = math.sqrt(relaxation_radius(GAMMA, RHO_SQUARED)) * r / math.sqrt(N_FIXED)
-    out.evidence.append(Evidence(
-        "A.3.2's printed last line, (1/sqrt n) R rank(Sigma_X), has exponent 1 in rank: the measured exponent excludes it",
-        "counterexample", round(fit.slope, 4), 1.0, EXPONENT_BIN, excluded,
-        "99% t-interval of the fitted slope lies more than 1/4 away from 1", id="cx-last-line"))
+    printed = printed_last_line(GAMMA, RHO_SQUARED, r, N_FIXED)
+    out.evidence.append(holds(
+        "cx-last-line", "A.3.2's printed last line, (1/sqrt n) R rank(Sigma_X), has exponent 1 in rank: the measured "
+        "exponent excludes it", abs(fit.slope - 1.0) - fit.half_width > EXPONENT_BIN,
+        Tol(EXPONENT_BIN, "99% t-interval of the fitted slope lies more than 1/4 away from 1"),
+        value=round(fit.slope, 4), reference=1.0, kind="counterexample"))
     out.errata.append(Erratum(
         location="Appendix A.3.2, last display",
         statement="<= (1/sqrt(n)) (gamma/rho)^(1/4) v (gamma/rho)^(1/2) rank(Sigma_X)",
@@ -566,9 +598,9 @@ def _typo_erratum(out: Outcome):
         fails = False
     except ValueError:
         fails = True
-    out.evidence.append(Evidence("rho-retentive as printed, v in R^d with x in R^p: v^T x for d = 2, p = 3",
-                                 "counterexample", "shape error" if fails else "evaluated", "shape error", None, fails,
-                                 "literal evaluation with numpy", id="cx-shape"))
+    out.evidence.append(holds("cx-shape", "rho-retentive as printed, v in R^d with x in R^p: v^T x for d = 2, p = 3",
+                              fails, "literal evaluation with numpy", value="shape error" if fails else "evaluated",
+                              reference="shape error", kind="counterexample"))
     out.errata.append(Erratum(
         location="Section 3.3, definition of rho-retentive",
         statement="for any non-zero vector v in R^d",
@@ -586,7 +618,8 @@ def _plot(sweeps) -> Figure:
         ax.loglog(d[:, 0], d[:, 3], "k-", label="Theorem 3.4 bound")
         R = math.sqrt(relaxation_radius(GAMMA, RHO_SQUARED))
         if key == "rank":
-            ax.loglog(d[:, 0], R * d[:, 0] / math.sqrt(N_FIXED), "r--", label="A.3.2 printed last line (rank)")
+            ax.loglog(d[:, 0], [printed_last_line(GAMMA, RHO_SQUARED, int(r), N_FIXED) for r in d[:, 0]], "r--",
+                      label="A.3.2 printed last line (rank)")
             ax.loglog(d[:, 0], R * np.full(len(d), math.sqrt(P_DIM / N_FIXED)), "g:", label="sqrt(p/n) (no adaptation)")
         ax.set_xscale("log")
         ax.set_yscale("log")
