@@ -36,9 +36,7 @@ from torch.func import grad, vmap
 from . import _validate
 from .laws import Beta, BetaMixture, Law, tilde_lambda_law
 from .losses import eq2_loss, softplus
-
-EPS64 = float(np.finfo(float).eps)
-
+from .numerics import EPS64
 
 # --- the coefficient of Eq. (7) -----------------------------------------------------------------
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate
+from .numerics import EPS64
 
-EPS = float(np.finfo(float).eps)
 #: Safety factor on the float64 round-off bounds below (a bound of k ulp is used as 64 k ulp).
 ULP_SAFETY = 64.0
 #: Largest n for which :func:`rademacher_complexity_exact` enumerates the 2^(n-1) sign vectors.
@@ -115,16 +115,16 @@ def psd_geometry(M) -> PSDGeometry:
     if M.shape != (p, p):
         raise ValueError(f"M must be square, got shape {M.shape}")
     scale = float(np.abs(M).max())
-    if np.abs(M - M.T).max() > ULP_SAFETY * p * EPS * max(scale, 1e-300):
+    if np.abs(M - M.T).max() > ULP_SAFETY * p * EPS64 * max(scale, 1e-300):
         raise ValueError("M must be symmetric")
     w, V = np.linalg.eigh((M + M.T) / 2)
     top = max(float(w.max()), 0.0)
-    cut = top * p * EPS
+    cut = top * p * EPS64
     if w.min() < -ULP_SAFETY * cut:
         raise ValueError(f"M must be positive semi-definite, its smallest eigenvalue is {w.min():.3g}")
     keep = w > cut
     kappa = top / float(w[keep].min()) if keep.any() else 1.0
-    return PSDGeometry(M, w[keep], V[:, keep], V[:, ~keep], ULP_SAFETY * EPS * (p * kappa + 1.0))
+    return PSDGeometry(M, w[keep], V[:, keep], V[:, ~keep], ULP_SAFETY * EPS64 * (p * kappa + 1.0))
 
 
 def psd_rank(M) -> int:
@@ -156,7 +156,7 @@ def population_second_moment(points) -> np.ndarray:
     P = _array("points", points, 2)
     N = P.shape[0]
     mean = P.mean(0)
-    tol = 4 * N * EPS * float(np.linalg.norm(P, axis=1).max())  # recursive-summation bound N eps max|x|
+    tol = 4 * N * EPS64 * float(np.linalg.norm(P, axis=1).max())  # recursive-summation bound N eps max|x|
     if np.linalg.norm(mean) > tol:
         raise ValueError(f"hypothesis not met: the population is not centred (|mean| = {np.linalg.norm(mean):.3g}); "
                          "Lemma 3.3 / Theorem 3.4 need centred x -- subtract the mean first")
@@ -210,7 +210,7 @@ def support_bruteforce(u, M, gamma, *, points: int = 4096) -> tuple[float, float
     with np.errstate(divide="ignore", invalid="ignore"):
         pos = q > 0
         g = np.where(pos, np.sqrt(gamma) * lin / np.sqrt(np.where(pos, q, 1.0)), -np.inf)
-        rel = ULP_SAFETY * EPS * (1.0 + np.abs(M).sum() / np.where(pos, q, 1.0) + np.abs(u).sum() / np.abs(lin))
+        rel = ULP_SAFETY * EPS64 * (1.0 + np.abs(M).sum() / np.where(pos, q, 1.0) + np.abs(u).sum() / np.abs(lin))
     low = np.where(pos, g - np.abs(g) * rel, -np.inf)
     k = int(np.argmax(low))
     second = abs(g[k - 1] - 2 * g[k] + g[(k + 1) % points])
