@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from mixverify._validate import positive_int
 from mixverify.datasets import FASHION_MNIST_ROOT, DatasetError, read_fashion_mnist
 
 DATASETS = ("fashion-mnist", "kmnist", "svhn", "cifar10", "cifar100")
@@ -140,8 +141,8 @@ def _torchvision(name: str, data_root, train: bool):
 
 
 def _check_limit(limit, what):
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit <= 0):
-        raise ValueError(f"{what} must be a positive integer, got {limit!r}")
+    if limit is not None:
+        positive_int(what, limit)
 
 
 def _subset(x, y, limit, seed, what):

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from mixverify._validate import positive_int
 from mixverify.attacks import fgsm
 
 #: The attack sizes of our Figure 1a, in units of one grey level (1/255): 0 is the clean accuracy.
@@ -30,8 +31,7 @@ def cross_entropy(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 def attack_subset(n_test: int, size: int, seed: int) -> np.ndarray:
     """``size`` distinct test indices drawn with ``numpy.random.default_rng(seed)``, sorted."""
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size <= 0:
-        raise ValueError(f"the attack subset size must be a positive integer, got {size!r}")
+    size = positive_int("the attack subset size", size)
     if size > n_test:
         raise ValueError(f"cannot attack {size} test images: the test set has {n_test}")
     return np.sort(np.random.default_rng([seed, 1]).choice(n_test, size=int(size), replace=False))

@@ -34,6 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from mixverify._validate import positive_int
+
 from .train import CheckpointError, RunConfig, _read_checkpoint, is_locked, read_owner
 
 #: What :func:`state` can say of a run.
@@ -170,8 +172,7 @@ def train_missing(runs: list[PlannedRun], runs_dir, *, workers: int = 1, executo
     Slurm executor (e.g. ``{"slurm_partition": "gpu", "timeout_min": 600, "gpus_per_node": 1}``)."""
     if executor not in EXECUTORS:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, got {workers!r}")
+    workers = positive_int("workers", workers)
     runs_dir = Path(runs_dir)
     states = {r.key: state(r, runs_dir)["state"] for r in runs}
     for r in runs:  # a corrupt checkpoint stops everything before any worker starts, with its one-line error

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import _validate
+
 FASHION_MNIST_ROOT = "/usr/share/datasets/fashion-mnist"
 FASHION_MNIST_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
@@ -80,8 +82,7 @@ def fashion_mnist(split: str = "train", *, root: str | os.PathLike = FASHION_MNI
         a, b = _two_classes(classes)
         keep = np.flatnonzero((labels == a) | (labels == b))
     if limit is not None:
-        if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit <= 0:
-            raise ValueError(f"limit must be a positive integer, got {limit!r}")
+        limit = _validate.positive_int("limit", limit)
         if seed is None:
             raise ValueError("limit needs a seed (the subset is drawn at random)")
         if limit > len(keep):
