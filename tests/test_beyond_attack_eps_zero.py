@@ -2,7 +2,7 @@
 
 import torch
 import torch.nn.functional as F
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +60,7 @@ def test_perturbation_never_leaves_the_ball(seed, opts, eps, dtype):
 
 def test_claim_verified():
     r = run_claim_cached(claim.CLAIM, CTX)
-    assert r.status == "verified", (r.error, r.outcome.failed())
+    assert r.status == "verified", (r.error, failed(r.outcome))
     assert r.claim.section == "beyond"
     for id_ in ("eps0-identity", "within-ball", "cx-train-mode"):
         assert r.outcome.by_id(id_).role == "decisive" and r.outcome.by_id(id_).passed

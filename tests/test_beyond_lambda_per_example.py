@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 import torch
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import beyond_lambda_per_example as derivation
 
 from mixverify.claim import Context
@@ -23,7 +23,7 @@ def result():
 
 
 def test_verified(result):
-    assert result.status == "verified", (result.error, result.outcome.failed())
+    assert result.status == "verified", (result.error, failed(result.outcome))
     assert result.claim.section == "beyond"
     for id_ in ("unbiased", "variance-formula", "neither-dominates", "cx-reversed-biased"):
         assert result.outcome.by_id(id_).passed

@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 import torch
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import beyond_soft_target_ce as derivation
 
 from mixverify.claim import Context
@@ -19,7 +19,7 @@ def result():
 
 
 def test_verified(result):
-    assert result.status == "verified", (result.error, result.outcome.failed())
+    assert result.status == "verified", (result.error, failed(result.outcome))
     assert result.claim.section == "beyond" and result.scope.setting == "general"
     for id_ in ("soft-equals-two-ce", "grad-soft-equals-two-ce", "cx-focal", "cx-squared-prob"):
         assert result.outcome.by_id(id_).role == "decisive" and result.outcome.by_id(id_).passed

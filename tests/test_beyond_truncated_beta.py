@@ -3,7 +3,7 @@ lambda are rejected."""
 
 import numpy as np
 import pytest
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from mixverify.derivations import beyond_truncated_beta as derivation
 from scipy import special
 
@@ -20,7 +20,7 @@ def result():
 
 
 def test_verified(result):
-    assert result.status == "verified", (result.error, result.outcome.failed())
+    assert result.status == "verified", (result.error, failed(result.outcome))
     assert result.claim.section == "beyond" and result.scope.setting == "general"
     for id_ in ("equal-all-pairs", "equal-reversed", "gap-formula-roll", "cx-roll"):
         assert result.outcome.by_id(id_).role == "decisive" and result.outcome.by_id(id_).passed

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import sympy as sp
 import torch
-from conftest import run_claim_cached
+from conftest import failed, run_claim_cached
 from matplotlib.figure import Figure
 from mixverify.derivations import figure_3 as derivation
 from scipy.stats import binom
@@ -33,7 +33,7 @@ def test_figure_3_is_decided_by_majorities_over_k_draws(cached):
     r = cached[0]
     assert r.claim.id == "figure-3" and r.claim.derivation == "derivations.figure_3"
     assert {"symbolic", "exact", "figure"} <= {e.kind for e in r.outcome.evidence}
-    assert all(e.passed for e in r.outcome.evidence if e.role == "implementation"), r.outcome.failed()
+    assert not failed(r.outcome) & {e.id for e in r.outcome.evidence if e.role == "implementation"}, failed(r.outcome)
     assert {e.id for e in r.outcome.decisive()} == TENDENCIES
     K = figure_3.DRAWS
     for e in r.outcome.decisive():
@@ -43,7 +43,7 @@ def test_figure_3_is_decided_by_majorities_over_k_draws(cached):
     plotted = [e for e in r.outcome.evidence if e.id and e.id.endswith("-plotted")]
     assert {e.id for e in plotted} == {t + "-plotted" for t in TENDENCIES} and all(e.role == "context" for e in plotted)
     expected = "verified" if all(e.passed for e in r.outcome.decisive()) else "refuted"
-    assert r.status == expected, (r.error, r.outcome.failed())
+    assert r.status == expected, (r.error, failed(r.outcome))
     assert r.claim.scope.setting == "paper" and f"K = {K} draws" in r.claim.scope.detail
 
 
@@ -88,8 +88,8 @@ def test_trend_is_spearman_over_the_steps_after_100_percent():
 
 
 def test_paper_numbers_are_reported_not_tested(cached):
-    paper = [e for e in cached[0].outcome.evidence if "(paper:" in e.name]
-    assert len(paper) == 3 and all(e.passed is None for e in paper)
+    paper = [cached[0].outcome.by_id(i) for i in ("paper-r-initial", "paper-r-final", "paper-ri-high")]
+    assert all(e.passed is None and e.role == "context" for e in paper)
     assert {e.reference for e in paper} == {2.27e-5, 6.11e-2, "several"}
     assert any("0.0611" in n for n in cached[0].outcome.notes)
 
@@ -179,31 +179,33 @@ def signed_cosines(model, X):
 
 
 def identity_failures(outcome):
-    return [n for n in outcome.failed() if "|f(x_i)| = ||grad f(x_i)|| ||x_i|| R_i" in n]
+    """Failed checks of |f(x_i)| = ||grad f(x_i)|| ||x_i|| R_i (one per model)."""
+    return {i for i in failed(outcome) if i.startswith("identity-")}
 
 
 def cosine_failures(outcome):
-    return [n for n in outcome.failed() if "recorded R_i = r_fn's R_i" in n]
+    """Failed checks of the recorded R_i against r_fn's (one per model)."""
+    return {i for i in failed(outcome) if i.startswith("cosines-")}
 
 
 def test_short_run_with_the_right_formulas_passes_the_implementation_checks():
     out = figure_3.check(CTX, steps=SHORT, cache=False)
     assert not identity_failures(out)
-    assert all(e.passed for e in out.evidence if e.kind == "exact")
+    assert not failed(out) & {e.id for e in out.evidence if e.kind == "exact"}
 
 
 def test_rejects_cosine_with_first_layer_weights():
     out = figure_3.check(CTX, r_fn=first_layer_cosines, steps=SHORT)
     # For the linear model the first layer *is* theta = grad f, so only the network is caught.
-    assert identity_failures(out) == [
-        "ANN: |f(x_i)| = ||grad f(x_i)|| ||x_i|| R_i at the trained weights (max relative residual)"]
-    assert [n.split(":")[0] for n in cosine_failures(out)] == ["ANN"]
+    assert identity_failures(out) == {"identity-ANN"}
+    assert cosine_failures(out) == {"cosines-ANN"}
     assert decide(out.evidence, out.errata) == "error"  # an implementation check failed: the numbers are not trusted
 
 
 def test_rejects_cosine_without_absolute_value():
     out = figure_3.check(CTX, r_fn=signed_cosines, steps=SHORT)
-    assert len(identity_failures(out)) == 2 and len(cosine_failures(out)) == 2
+    assert identity_failures(out) == {"identity-linear", "identity-ANN"}
+    assert cosine_failures(out) == {"cosines-linear", "cosines-ANN"}
     assert decide(out.evidence, out.errata) == "error"
 
 

@@ -78,10 +78,11 @@ import torch
 from torch.nn import functional as F
 
 from ..attacks import fgsm
-from ..claim import Context, Evidence, Outcome, Scope
+from ..claim import Context, Evidence, Outcome, Scope, at_most, holds
 from ..numerics import Z_MC as Z  # = empirical.figures.Z
+from ..numerics import Tol
 
-#: float32 unit round-off.
+#: float32 unit round-off (the vocabulary's ulps are float64's: the checkpoints are float32).
 U32 = 2.0 ** -24
 
 #: The data sets' names as the paper writes them.
@@ -125,21 +126,20 @@ def check(ctx: Context, fig_id: str, *, attack=fgsm, loss=None, swap: bool = Fal
                 continue
             passed, detail = verdict(c["difference"] >= -Z * c["se"],
                                      f"ERM {c['erm']:.3f}, Mixup {c['mixup']:.3f}; strictly above: {c['mixup_above']}")
-            out.evidence.append(Evidence(
-                f"Mixup's FGSM robust accuracy not below ERM's at eps = {c['eps_255']:g}/255", "figure",
-                round(c["difference"], 6), 0.0, round(Z * c["se"], 6), passed,
-                f"{Z:g} paired standard errors of the difference of accuracies on the same {s['attack_images']} "
-                f"images x {len(s['training_seeds'])} training seed(s) (value = Mixup's accuracy minus ERM's)",
-                detail, role=role, id=f"fgsm-eps-{c['eps_255']:g}"))
+            band = Tol(round(Z * c["se"], 6), f"{Z:g} paired standard errors of the difference of accuracies on the "
+                       f"same {s['attack_images']} images x {len(s['training_seeds'])} training seed(s) (value = Mixup's "
+                       "accuracy minus ERM's)")
+            out.evidence.append(holds(
+                f"fgsm-eps-{c['eps_255']:g}", f"Mixup's FGSM robust accuracy not below ERM's at eps = {c['eps_255']:g}/255",
+                passed, band, value=round(c["difference"], 6), reference=0.0, kind="figure", role=role, detail=detail))
         m = s["mean_over_eps"]
         passed, detail = verdict(m["difference"] > 0, (
             f"difference {m['difference']:+.3f} +/- {m['se']:.3f} (paired standard error); per training seed: "
             + ", ".join(f"{p['seed']}: {p['difference']:+.3f}" for p in s["per_seed"])))
-        out.evidence.append(Evidence(
-            "Mixup's FGSM robust accuracy above ERM's, mean over eps > 0", "figure", round(m["mixup"], 6),
-            round(m["erm"], 6), None, passed,
-            "an ordering (no tolerance): value = Mixup's mean accuracy, reference = ERM's", detail,
-            role=role, id="fgsm-mean"))
+        out.evidence.append(holds(
+            "fgsm-mean", "Mixup's FGSM robust accuracy above ERM's, mean over eps > 0", passed,
+            "an ordering (no tolerance): value = Mixup's mean accuracy, reference = ERM's", value=round(m["mixup"], 6),
+            reference=round(m["erm"], 6), kind="figure", role=role, detail=detail))
     else:
         for t, images, runs in result.groups:
             for label, r in runs.items():
@@ -151,12 +151,12 @@ def check(ctx: Context, fig_id: str, *, attack=fgsm, loss=None, swap: bool = Fal
                 f"final test accuracy ERM {c['test_acc_erm']:.3f}, Mixup {c['test_acc_mixup']:.3f}; gap ERM - Mixup "
                 "per training seed: " + ", ".join(f"{p['seed']}: {p['gap_erm'] - p['gap_mixup']:+.3f}"
                                                   for p in c["per_seed"])))
-            out.evidence.append(Evidence(
-                f"Mixup's generalization gap below ERM's, {aug} augmentation", "figure",
-                round(c["gap_mixup"], 6), round(c["gap_erm"], 6), None, passed,
-                "an ordering (no tolerance): value = Mixup's gap, reference = ERM's; test loss - train loss, "
+            out.evidence.append(holds(
+                "gap-aug" if c["augment"] else "gap-no-aug", f"Mixup's generalization gap below ERM's, {aug} augmentation",
+                passed, "an ordering (no tolerance): value = Mixup's gap, reference = ERM's; test loss - train loss, "
                 f"mean of the last {c['epochs_averaged']} epochs and of {len(c['per_seed'])} training seed(s)",
-                detail, role=role, id="gap-aug" if c["augment"] else "gap-no-aug"))
+                value=round(c["gap_mixup"], 6), reference=round(c["gap_erm"], 6), kind="figure", role=role,
+                detail=detail))
     out.notes += _notes(result, decides)
     return out
 
@@ -280,12 +280,12 @@ def _fgsm_identity(result, attack) -> Evidence:
     rhs = eps * g.flatten(1).abs().sum(1)
     d = x[0].numel()
     rel = float(((lhs - rhs).abs() / rhs.clamp_min(torch.finfo(torch.float32).tiny)).max())
-    tol = 64 * U32 * d
-    return Evidence("FGSM attains the linearised loss's maximum over the l-inf ball: g^T delta = eps ||g||_1", "exact",
-                    rel, 0.0, tol, rel <= tol,
-                    f"64 float32 ulp x d = {d} coordinates (round-off of a float32 dot product of length d)",
-                    "largest relative difference over 32 test images, Mixup model, eps = 2/255",
-                    role="implementation", id="fgsm-identity")
+    return at_most("fgsm-identity", "FGSM attains the linearised loss's maximum over the l-inf ball: g^T delta = eps "
+                   "||g||_1", rel, 0.0,
+                   Tol(64 * U32 * d, f"64 float32 ulp x d = {d} coordinates (round-off of a float32 dot product of "
+                       "length d)"),
+                   role="implementation", detail="largest relative difference over 32 test images, Mixup model, "
+                                                 "eps = 2/255")
 
 
 def _recomputed_loss(label, r, images, loss, id_: str) -> Evidence:
@@ -302,12 +302,11 @@ def _recomputed_loss(label, r, images, loss, id_: str) -> Evidence:
     recomputed, logged = total / n, r.metrics[-1]["test_loss"]
     rel = abs(recomputed - logged) / max(abs(logged), 1e-30)
     cuda = device.type == "cuda"
-    tol = 2.0 ** -10 if cuda else 1e-5
-    return Evidence(f"{label}: test loss recomputed from the checkpoint = the logged one", "exact",
-                    round(recomputed, 9), round(logged, 9), tol, rel <= tol and math.isfinite(recomputed),
-                    "relative; CUDA: TF32 convolutions (10-bit mantissa) with possibly another algorithm"
-                    if cuda else "relative; float32 sums of the same batches, in another order (about sqrt(n) ulp)",
-                    role="implementation", id=id_)
+    tol = Tol(2.0 ** -10, "relative; CUDA: TF32 convolutions (10-bit mantissa) with possibly another algorithm") if cuda \
+        else Tol(1e-5, "relative; float32 sums of the same batches, in another order (about sqrt(n) ulp)")
+    return holds(id_, f"{label}: test loss recomputed from the checkpoint = the logged one",
+                 rel <= tol.value and math.isfinite(recomputed), tol, value=round(recomputed, 9),
+                 reference=round(logged, 9), role="implementation")
 
 
 def _swapped(result):

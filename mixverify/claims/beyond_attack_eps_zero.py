@@ -33,9 +33,10 @@ import torch
 import torch.nn.functional as F
 
 from ..attacks import fgsm, pgd, project
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Evidence, Outcome, Scope, holds
 from ..mixup_practice import ball_rounding_slack, perturbation_norms
 from ..models import linear_model
+from ..numerics import Tol, exact
 
 N, D, K = 32, 12, 10
 EPSILONS = (1e-3, 0.03, 0.3, 1.0)
@@ -114,23 +115,26 @@ def check(ctx: Context, *, projection=project) -> Outcome:
                     bad = attack(f, X, y, eps, kw.get("loss", _default_loss()), lambda d, e, n: d)
                     bn = perturbation_norms(X, bad, norm)
                     power_ratio = max(power_ratio, float(((bn - eps) / slack).max()))
-    out.evidence.append(Evidence(
+    out.evidence.append(holds(
+        "eps0-identity",
         f"eps = 0: x_adv = x bit for bit and predictions = clean predictions ({n_runs} attack settings), eval mode kept",
-        "exact", worst_move, 0.0, 0.0, worst_move == 0.0 and not mismatched and mode_ok,
-        "exact equality (no tolerance: an attack of size 0 must not move x at all)",
+        worst_move == 0.0 and not mismatched and mode_ok,
+        exact("equality, no tolerance: an attack of size 0 must not move x at all"), value=worst_move, reference=0.0,
         detail=("prediction changed: " + "; ".join(mismatched)) if mismatched else "clean accuracy reproduced exactly",
-        role="decisive", id="eps0-identity"))
-    out.evidence.append(Evidence(
-        f"||x_adv - x|| <= eps + rounding slack, eps in {EPSILONS}, both norms, every setting", "exact", worst_ratio,
-        "<= 1", 1.0, worst_ratio <= 1.0,
-        "slack = half an ulp of |x| + eps per coordinate (storing x + delta) + 8 ulp of eps (mixup_practice)",
-        role="decisive", id="within-ball",
+        role="decisive"))
+    # the criterion is a ratio to the rounding slack: value (||delta|| - eps) / slack, at most 1
+    within = Tol(1.0, "slack = half an ulp of |x| + eps per coordinate (storing x + delta) + 8 ulp of eps "
+                      "(mixup_practice)")
+    out.evidence.append(holds(
+        "within-ball", f"||x_adv - x|| <= eps + rounding slack, eps in {EPSILONS}, both norms, every setting",
+        worst_ratio <= 1.0, within, value=worst_ratio, reference="<= 1", role="decisive",
         tightness={"bound_over_measured": tightness, "trivial_bound": "none (a ball constraint, not an estimate)"}))
     if projection is project:
-        out.evidence.append(Evidence(
-            "power: PGD without its projection step leaves the ball (rejected by the within-ball criterion)", "exact",
-            power_ratio, "> 1", 1.0, power_ratio > 1.0, "same criterion as within-ball", role="power",
-            id="power-no-projection"))
+        out.evidence.append(holds(
+            "power-no-projection",
+            "power: PGD without its projection step leaves the ball (rejected by the within-ball criterion)",
+            power_ratio > 1.0, Tol(within.value, "same criterion as within-ball"), value=power_ratio, reference="> 1",
+            role="power"))
     out.evidence.append(_train_mode(net, X, ctx.seed))
     return out
 
@@ -152,11 +156,12 @@ def _train_mode(net, X, seed) -> Evidence:
             net.eval()
     diff = float((a - b).abs().max())
     changed = int((a.argmax(1) != b.argmax(1)).sum())
-    return Evidence(
+    return holds(
+        "cx-train-mode",
         "counterexample: in train mode (dropout) two passes over the same, unattacked inputs give different outputs",
-        "counterexample", diff, "> 0", 0.0, diff > 0.0, "largest |logit difference| between the two passes",
-        detail=f"{changed} of {X.shape[0]} predicted classes differ between the two passes",
-        role="decisive", id="cx-train-mode")
+        diff > 0.0, exact("the largest |logit difference| between the two passes is > 0"), value=diff,
+        reference="> 0", kind="counterexample", role="decisive",
+        detail=f"{changed} of {X.shape[0]} predicted classes differ between the two passes")
 
 
 CLAIM = Claim(

@@ -56,22 +56,23 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Evidence, Outcome, Scope, at_most, differs, holds, reported
 from ..datasets import gaussian_data
 from ..laws import Beta
 from ..losses import mixup_loss
 from ..mixup_practice import estimator_variances, pair_values
 from ..models import linear_model, two_layer
-from ..numerics import Z_MC
+from ..numerics import EPS64, Z_MC, Tol, quadrature, ulps
 
 BATCHES = (32, 64, 128, 256)
 ALPHA = 1.0  # mixup-cifar10's default
 NODES = 8  # Gauss-Jacobi nodes; the error estimate compares with 2 * NODES
-EPS = float(np.finfo(float).eps)
 WIDTH, D = 4, 4
 #: The instance of the cancellation of item 2 of the derivation: output weights v/10 and output bias 1, so that
 #: l_kj(lam) ~ softplus(1) - (lam y_k + (1-lam) y_j), affine and separable in lambda (a net near initialisation).
 NEAR_CONSTANT = "tanh net near a constant output (v/10, c = 1)"
+#: The models' names in evidence ids.
+SHORT = {"logistic regression": "logistic", "tanh two-layer net": "tanh", NEAR_CONSTANT: "near-constant"}
 
 
 def _models(rng):
@@ -148,6 +149,7 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
     lam0, w0 = law.quadrature(k0)
     X0, y0 = X[:m0], y[:m0]
     unbiased_ok, formula_ok, power_ok, details, worst = True, True, False, [], 0.0
+    scales = {"loss": 1.0, "all": 1.0}  # the largest max|value|^2 of the cases each criterion compares
     for name, (f, loss, grad) in list(models.items())[:2]:
         eq1 = float(mixup_loss(f, X0, y0, ALPHA, ALPHA, nodes=k0))
         fns = [("loss", loss)] + ([("gradient", grad)] if name == "logistic regression" else [])
@@ -157,8 +159,10 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
             mb, vb, me, ve = _brute_force(vals4.numpy(), np.asarray(w0))
             res = variances(vals, m0, w0)
             scale = max(1.0, float(np.abs(vals4.numpy()).max())) ** 2
-            tol = 1e3 * EPS * scale  # round-off of sums of m! * K^m terms of size <= scale
+            tol = ulps(1e3, scale).value  # round-off of sums of m! * K^m terms of size <= scale
+            scales["all"] = max(scales["all"], scale)
             if what == "loss":
+                scales["loss"] = max(scales["loss"], scale)
                 unbiased_ok &= abs(mb[0] - eq1) <= tol and abs(me[0] - eq1) <= tol
                 details.append(f"{name}: Eq.(1) {eq1:.12g}, batch mean {mb[0]:.12g}, example mean {me[0]:.12g}")
             err = max(abs(res.var_batch - vb), abs(res.var_example - ve))
@@ -168,26 +172,28 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
             power_ok |= max(abs(bad.var_batch - vb), abs(bad.var_example - ve)) > tol  # any case fails the AND
             details.append(f"{name} {what}: Var_B {vb:.6g} (formula {res.var_batch:.6g}), "
                            f"Var_E {ve:.6g} (formula {res.var_example:.6g})")
-    out.evidence.append(Evidence(
-        "both estimators unbiased for Eq. (1) of the batch (random permutation), m = 5, both models", "exact",
-        None, "Eq. (1) of the batch", "1e3 ulp", unbiased_ok,
-        "all 120 pairings and the 4-node product rule (4^5 lambda tuples) are exact for the 4-node rule that "
-        "Eq. (1) uses; 1e3 ulp of float64 round-off", detail="; ".join(details[::2]), role="decisive",
-        id="unbiased"))
-    out.evidence.append(Evidence(
+    # all 120 pairings and the 4-node product rule (4^5 lambda tuples) are exact for the 4-node rule that Eq. (1)
+    # uses: only round-off separates the two sides
+    out.evidence.append(holds(
+        "unbiased", "both estimators unbiased for Eq. (1) of the batch (random permutation), m = 5, both models",
+        unbiased_ok, ulps(1e3, scales["loss"], of="max|pair loss|^2, the largest of the cases compared"),
+        reference="Eq. (1) of the batch", detail="; ".join(details[::2]), role="decisive"))
+    out.evidence.append(holds(
+        "variance-formula",
         "exact variances (total variance + Hoeffding) = brute force over all pairings and lambda tuples, m = 5",
-        "exact", worst, "<= 1", 1.0, formula_ok,
-        "|formula - brute force| / (1e3 ulp x max|value|^2); both use the same 4-node rule, so only round-off "
-        "separates them", detail="; ".join(details), role="decisive", id="variance-formula"))
-    out.evidence.append(Evidence(
+        formula_ok, Tol(1.0, "|formula - brute force| / (1e3 ulp x max|value|^2); both use the same 4-node rule, so "
+                        "only round-off separates them"), value=worst, reference="<= 1", detail="; ".join(details),
+        role="decisive"))
+    out.evidence.append(holds(
+        "power-iid-partners",
         "power: the formula with independent partners (1/m for 1/(m-1)) is rejected by the same comparison",
-        "exact", None, "rejected", "1e3 ulp", power_ok, "same criterion as variance-formula", role="power",
-        id="power-iid-partners"))
+        power_ok, ulps(1e3, scales["all"], of="max|value|^2, the largest of the cases compared; same criterion as "
+                                            "variance-formula"), reference="rejected", role="power"))
 
     # --- m = 32..256: exact variances, loss and gradient ------------------------------------------------------
     lam, w = law.quadrature(NODES)
     lam2, w2 = law.quadrature(2 * NODES)
-    ratios, lower_b, lower_e = [], [], []
+    ratios, lower_b, lower_e, qerrs = [], [], [], []
     for name, (_, loss, grad) in models.items():
         for what, fn in (("loss", loss), ("gradient", grad)):
             if fn is None:
@@ -198,29 +204,34 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
                 r1 = variances(_rows(fn, Xm, ym, lam), m, w, chunk_rows=chunk)
                 r2 = variances(_rows(fn, Xm, ym, lam2), m, w2, chunk_rows=max(1, chunk // 2))
                 qerr = abs(r1.var_batch - r2.var_batch) + abs(r1.var_example - r2.var_example) \
-                    + 64 * EPS * max(r2.var_batch, r2.var_example)
+                    + 64 * EPS64 * max(r2.var_batch, r2.var_example)
                 gap = r2.var_batch - r2.var_example
                 ratios.append(f"{name} {what} m={m}: {r2.reduction:.3g}")
+                if what == "loss" and name in (NEAR_CONSTANT, "logistic regression"):
+                    qerrs.append(qerr)
                 if what == "loss" and name == NEAR_CONSTANT:
                     lower_b.append((gap < -qerr, f"m={m}: Var_B {r2.var_batch:.3g}, Var_E {r2.var_example:.3g}"))
                 if what == "loss" and name == "logistic regression":
                     lower_e.append((gap > qerr, f"m={m}: Var_E {r2.var_example:.3g}, Var_B {r2.var_batch:.3g}"))
-                out.evidence.append(Evidence(
-                    f"Var_B / Var_E, {name}, {what}, m = {m}, alpha = {ALPHA:g}", "exact", r2.reduction, None, None,
-                    None, "reported: > 1 means one lambda per example has the lower variance",
+                # > 1 means one lambda per example has the lower variance
+                out.evidence.append(reported(
+                    f"ratio-{SHORT[name]}-{what}-m{m}", f"Var_B / Var_E, {name}, {what}, m = {m}, alpha = {ALPHA:g}",
+                    r2.reduction,
                     detail=f"Var_B {r2.var_batch:.6g} (lambda {r2.var_batch_lam:.3g} + pairing "
                            f"{r2.var_batch_pairing:.3g}), Var_E {r2.var_example:.6g} (lambda {r2.var_example_lam:.3g}"
                            f" + pairing {r2.var_example_pairing:.3g}); quadrature error {qerr:.2g}"))
     ok_b, ok_e = all(ok for ok, _ in lower_b), all(ok for ok, _ in lower_e)
-    out.evidence.append(Evidence(
+    # each direction must hold at every batch size, beyond the Gauss-Jacobi error estimate of both variances
+    out.evidence.append(holds(
+        "neither-dominates",
         "neither dominates at every m = 32..256 (loss): one lambda per batch lower for a net near a constant output, "
-        "one per example lower for logistic regression at its teacher", "exact",
-        [sum(ok for ok, _ in lower_b), sum(ok for ok, _ in lower_e)], [len(batches), len(batches)],
-        "quadrature error |Q_8 - Q_16| + 64 ulp", ok_b and ok_e,
-        "each direction must hold at every batch size, beyond the Gauss-Jacobi error estimate of both variances",
+        "one per example lower for logistic regression at its teacher", ok_b and ok_e,
+        quadrature(max(qerrs), "|Q_8 - Q_16| of both variances + 64 ulp, per batch size and model; the largest "
+                               "shown"),
+        value=[sum(ok for ok, _ in lower_b), sum(ok for ok, _ in lower_e)], reference=[len(batches), len(batches)],
         detail=f"{NEAR_CONSTANT}, Var_B < Var_E: " + "; ".join(d for _, d in lower_b)
         + " | logistic regression, Var_E < Var_B: " + "; ".join(d for _, d in lower_e),
-        role="decisive", id="neither-dominates"))
+        role="decisive"))
 
     # --- the batch reversed: a fixed pairing, biased for Eq. (1) of the batch ----------------------------------
     m = 32
@@ -229,13 +240,13 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
     rev = estimator_variances(pair_values(loss, Xm, ym, lam2), m, w2, pairing=np.arange(m)[::-1])
     eq1 = float(mixup_loss(f, Xm, ym, ALPHA, ALPHA, nodes=2 * NODES))
     q1 = float(mixup_loss(f, Xm, ym, ALPHA, ALPHA, nodes=NODES))
-    tol = abs(eq1 - q1) + 64 * EPS * max(1.0, abs(eq1))
-    out.evidence.append(Evidence(
+    out.evidence.append(differs(
+        "cx-reversed-biased",
         "counterexample: the batch reversed (timm flip) is not unbiased for Eq. (1) of the batch, m = 32, logistic",
-        "counterexample", rev.mean - eq1, 0.0, tol, abs(rev.mean - eq1) > tol,
-        "quadrature error |Q_8 - Q_16| + 64 ulp", role="decisive",
+        rev.mean - eq1, 0.0, quadrature(abs(eq1 - q1), "|Q_8 - Q_16|") + ulps(64, max(1.0, abs(eq1)), of="max(1, Eq. (1))"),
+        role="decisive",
         detail=f"reversed-pairing mean {rev.mean:.10g} vs Eq. (1) {eq1:.10g}; variances per batch {rev.var_batch:.4g}, "
-               f"per example {rev.var_example:.4g}", id="cx-reversed-biased"))
+               f"per example {rev.var_example:.4g}"))
 
     # --- Monte Carlo second opinion at m = 32 --------------------------------------------------------------
     out.evidence.extend(_monte_carlo(models, X, y, law, lam2, w2, rng, variances))
@@ -266,10 +277,14 @@ def _monte_carlo(models, X, y, law, lam, w, rng, variances, m=32, reps=4000):
             se_mean = est.std(ddof=1) / np.sqrt(reps)
             se_var = np.std((est - mean) ** 2, ddof=1) / np.sqrt(reps)
             ok = abs(mean - exact.mean) <= Z_MC * se_mean and abs(s2 - var) <= Z_MC * se_var
-            ev.append(Evidence(
-                f"Monte Carlo mean and variance, lambda {label}, {name}, m = {m}", "monte-carlo", [mean, s2],
-                [exact.mean, var], [Z_MC * se_mean, Z_MC * se_var], ok,
-                f"{Z_MC:g} standard errors of {reps} simulated batches (random permutation, Beta lambda)"))
+            # two numbers, each against its own band: the tolerance is in units of their standard errors
+            ev.append(holds(
+                f"mc-{SHORT[name]}-{label.replace(' ', '-')}",
+                f"Monte Carlo mean and variance, lambda {label}, {name}, m = {m}", ok,
+                Tol(Z_MC, f"{Z_MC:g} standard errors of {reps} simulated batches (random permutation, Beta lambda), "
+                          f"in units of each number's own: mean +/- {Z_MC * se_mean:.3g}, variance +/- "
+                          f"{Z_MC * se_var:.3g}"),
+                value=[mean, s2], reference=[exact.mean, var], kind="monte-carlo"))
     return ev
 
 
@@ -285,9 +300,8 @@ def _grad_vs_autograd(models, X, params) -> Evidence:
     auto = torch.stack(rows)
     analytic = models["tanh two-layer net"][2](xs, ys)
     err = float((auto - analytic).abs().max())
-    tol = 1e3 * EPS * max(1.0, float(auto.abs().max()))
-    return Evidence("analytic per-example gradient of the tanh net = autograd", "exact", err, 0.0, tol, err <= tol,
-                    "1e3 ulp of float64")
+    return at_most("grad-autograd", "analytic per-example gradient of the tanh net = autograd", err, 0.0,
+                   ulps(1e3, max(1.0, float(auto.abs().max())), of="max(1, the largest gradient entry)"))
 
 
 CLAIM = Claim(

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Outcome, Scope, at_most, close, holds
 from ..laws import Beta
 from ..mixup_practice import (
     mixed_soft_target,
@@ -41,11 +41,10 @@ from ..mixup_practice import (
     squared_error_gap,
     two_cross_entropies,
 )
-from ..numerics import Z_MC
+from ..numerics import EPS64, Tol, monte_carlo, quadrature, ulps
 
 K, D, WIDTH, M = 10, 8, 32, 16
 NODES = 8
-U = float(np.finfo(float).eps)
 
 
 def _net(rng):
@@ -92,7 +91,7 @@ def check(ctx: Context, *, two_losses=_two_ce) -> Outcome:
                 soft = soft_target_cross_entropy(z, t)
                 two = two_losses(z, ya, yb, lw, smoothing)
                 # float64 error bound of a K-term dot product (gamma_K sum |t_k l_k|) on each side, plus log-softmax
-                bound = 8 * (K + 2) * U * ((t * lp).sum(-1) + two.abs() + soft.abs())
+                bound = 8 * (K + 2) * EPS64 * ((t * lp).sum(-1) + two.abs() + soft.abs())
                 ratio = float(((soft - two).abs() / bound).max())
                 worst = max(worst, ratio)
                 swapped = (1 - lw) * two_cross_entropies(z, ya, yb, torch.ones_like(lw), smoothing) \
@@ -100,15 +99,16 @@ def check(ctx: Context, *, two_losses=_two_ce) -> Outcome:
                 worst_power = max(worst_power, float(((soft - swapped).abs() / bound).max()))
                 rows.append(f"Beta({alpha:g},{alpha:g}), smoothing {smoothing:g}: max |soft - two| "
                             f"{float((soft - two).abs().max()):.2g}, max/bound {ratio:.3g}")
-    out.evidence.append(Evidence(
-        f"CE(f(x~), mixed soft target) = lam CE(f(x~), y_a) + (1-lam) CE(f(x~), y_b), ReLU MLP logits, "
-        f"{M}x{M} pairs x {NODES} nodes x 2 laws x smoothing 0, 0.1", "exact", worst, "<= 1", 1.0, worst <= 1.0,
-        "float64 forward error bound 8 (K+2) u (sum_k |t_k log p_k| + |CE| values) per example",
-        detail="; ".join(rows), role="decisive", id="soft-equals-two-ce"))
-    out.evidence.append(Evidence(
-        "power: (1-lam) CE_a + lam CE_b (swapped weights) is rejected by the same bound", "exact", worst_power,
-        "> 1", 1.0, worst_power > 1.0, "same criterion as soft-equals-two-ce", role="power",
-        id="power-swapped-weights"))
+    # value: the largest |soft - two| in units of the error bound, which must be at most 1
+    bound_units = Tol(1.0, "float64 forward error bound 8 (K+2) u (sum_k |t_k log p_k| + |CE| values) per example")
+    out.evidence.append(holds(
+        "soft-equals-two-ce", f"CE(f(x~), mixed soft target) = lam CE(f(x~), y_a) + (1-lam) CE(f(x~), y_b), ReLU MLP "
+        f"logits, {M}x{M} pairs x {NODES} nodes x 2 laws x smoothing 0, 0.1", worst <= 1.0, bound_units, value=worst,
+        reference="<= 1", detail="; ".join(rows), role="decisive"))
+    out.evidence.append(holds(
+        "power-swapped-weights", "power: (1-lam) CE_a + lam CE_b (swapped weights) is rejected by the same bound",
+        worst_power > 1.0, Tol(bound_units.value, "same criterion as soft-equals-two-ce"), value=worst_power,
+        reference="> 1", role="power"))
     out.evidence.extend(_gradients(net, X, y, rng, two_losses))
     out.evidence.extend(_counterexamples(net, X, y, rng))
     out.evidence.append(_monte_carlo(net, X, y, rng))
@@ -133,12 +133,12 @@ def _gradients(net, X, y, rng, two_losses):
                             lambda z, ya, yb: soft_target_cross_entropy(z, mixed_soft_target(ya, yb, lam, K, eps)))
     g_two = _training_step(net, X, y, lam, eps, lambda z, ya, yb: two_losses(z, ya, yb, lam, eps))
     scale = float(g_soft.abs().max())
-    tol = 1e3 * U * max(1.0, scale)
     err = float((g_soft - g_two).abs().max())
-    return [Evidence(
+    # float64 backprop round-off
+    return [at_most(
+        "grad-soft-equals-two-ce",
         f"one training step (batch reversed, lam = {lam:.3f}, smoothing 0.1): grad of soft-target CE = grad of two CEs",
-        "exact", err, 0.0, tol, err <= tol, "1e3 ulp of the largest gradient entry (float64 backprop round-off)",
-        role="decisive", id="grad-soft-equals-two-ce")]
+        err, 0.0, ulps(1e3, max(1.0, scale), of="max(1, the largest gradient entry)"), role="decisive")]
 
 
 def _counterexamples(net, X, y, rng):
@@ -153,15 +153,16 @@ def _counterexamples(net, X, y, rng):
     mixed = sigmoid_focal_loss(z, tm).sum(-1).mean()
     two = (lam * sigmoid_focal_loss(z, ta).sum(-1) + (1 - lam) * sigmoid_focal_loss(z, tb).sum(-1)).mean()
     g_mixed, g_two = _grads(net, mixed), _grads(net, two)
-    tol_v = 1e3 * U * max(1.0, float(mixed.detach().abs()))
-    tol_g = 1e3 * U * max(1.0, float(g_mixed.abs().max()))
+    tol_v = ulps(1e3, max(1.0, float(mixed.detach().abs())), of="max(1, |loss|)")
+    tol_g = ulps(1e3, max(1.0, float(g_mixed.abs().max())), of="max(1, the largest gradient entry)")
     dv, dg = (mixed - two).item(), float((g_mixed - g_two).abs().max())
-    ev.append(Evidence(
-        "counterexample: sigmoid focal loss (gamma 2, alpha 0.25) with the mixed target != the two losses, in value "
-        "and in gradient (lam = 0.3, smoothing 0.1, batch reversed)", "counterexample", [dv, dg], [0.0, 0.0],
-        [tol_v, tol_g], abs(dv) > tol_v and dg > tol_g, "both gaps exceed 1e3 ulp (the round-off of either side)",
-        detail=f"relative value gap {dv / two.item():.3g}, relative gradient gap {dg / float(g_two.abs().max()):.3g}",
-        role="decisive", id="cx-focal"))
+    ev.append(holds(
+        "cx-focal", "counterexample: sigmoid focal loss (gamma 2, alpha 0.25) with the mixed target != the two losses, "
+        "in value and in gradient (lam = 0.3, smoothing 0.1, batch reversed)",
+        abs(dv) > tol_v.value and dg > tol_g.value, _larger(tol_v, tol_g, "both gaps exceed 1e3 ulp (the round-off "
+                                                                          "of either side)"),
+        value=[dv, dg], reference=[0.0, 0.0], kind="counterexample", role="decisive",
+        detail=f"relative value gap {dv / two.item():.3g}, relative gradient gap {dg / float(g_two.abs().max()):.3g}"))
     # squared error on probabilities (Brier): the gap is -lam(1-lam)||t_a - t_b||^2, the gradient the same
     p = torch.softmax(net(xm), -1)
     brier_mixed = ((p - tm) ** 2).sum(-1).mean()
@@ -169,14 +170,15 @@ def _counterexamples(net, X, y, rng):
     predicted = float(squared_error_gap(ta, tb, lam).mean())
     gap = (brier_mixed - brier_two).item()
     g1, g2 = _grads(net, brier_mixed), _grads(net, brier_two)
-    tol_v = 1e3 * U * max(1.0, brier_two.item())
-    tol_g = 1e3 * U * max(1.0, float(g2.abs().max()))
+    tol_v = ulps(1e3, max(1.0, brier_two.item()), of="max(1, |loss|)")
+    tol_g = ulps(1e3, max(1.0, float(g2.abs().max())), of="max(1, the largest gradient entry)")
     dg = float((g1 - g2).abs().max())
-    ev.append(Evidence(
-        "counterexample: squared error on probabilities differs by exactly -lam(1-lam)||t_a - t_b||^2 (free of the "
-        "network: the gradients agree)", "counterexample", [gap, dg], [predicted, 0.0], [tol_v, tol_g],
-        abs(gap) > tol_v and abs(gap - predicted) <= tol_v and dg <= tol_g,
-        "1e3 ulp of float64 round-off", role="decisive", id="cx-squared-prob"))
+    ev.append(holds(
+        "cx-squared-prob", "counterexample: squared error on probabilities differs by exactly -lam(1-lam)||t_a - t_b||^2 "
+        "(free of the network: the gradients agree)",
+        abs(gap) > tol_v.value and abs(gap - predicted) <= tol_v.value and dg <= tol_g.value,
+        _larger(tol_v, tol_g, "1e3 ulp of float64 round-off"), value=[gap, dg], reference=[predicted, 0.0],
+        kind="counterexample", role="decisive"))
     return ev
 
 
@@ -195,12 +197,19 @@ def _monte_carlo(net, X, y, rng, n=20_000):
                                           mixed_soft_target(y[i], y[j], ls, K))
     se = float(terms.std()) / np.sqrt(n)
     mean = float(terms.mean())
-    tol = Z_MC * se + abs(exact - exact2)
-    return Evidence(
+    return close(
+        "mc-soft-targets",
         "Monte Carlo Mixup loss with soft targets = exact expected two-CE loss (all pairs, 8-node Gauss-Jacobi), Beta(1,1)",
-        "monte-carlo", mean, exact, tol, abs(mean - exact) <= tol,
-        f"{Z_MC:g} standard errors of {n} samples + the quadrature estimate |Q_8 - Q_16| (the ReLU net is only "
-        "piecewise smooth in lambda)")
+        mean, exact, monte_carlo(se, n) + quadrature(abs(exact - exact2), "|Q_8 - Q_16|: the ReLU net is only "
+                                                                          "piecewise smooth in lambda"),
+        kind="monte-carlo")
+
+
+def _larger(value_tol: Tol, grad_tol: Tol, why: str) -> Tol:
+    """One number for a check of a value and a gradient, each against its own round-off allowance: the larger
+    allowance, with both named in the source."""
+    return Tol(max(value_tol.value, grad_tol.value),
+               f"{why}: value {value_tol.value:.3g}, gradient {grad_tol.value:.3g}, the larger shown")
 
 
 CLAIM = Claim(

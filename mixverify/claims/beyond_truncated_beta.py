@@ -39,7 +39,7 @@ import numpy as np
 import torch
 from scipy import integrate, special
 
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Outcome, Scope, close, differs, holds, reported
 from ..datasets import gaussian_data
 from ..laws import Beta
 from ..losses import eq2_loss, mixup_loss
@@ -52,11 +52,10 @@ from ..mixup_practice import (
     truncation_gap,
 )
 from ..models import linear_model, random_two_layer
-from ..numerics import Z_MC
+from ..numerics import EPS64, Tol, monte_carlo, quadrature, ulps
 
 LAWS = ((0.2, 0.2), (1.0, 1.0), (2.0, 2.0), (0.5, 2.0))
 NODES = 16
-EPS = float(np.finfo(float).eps)
 
 
 def _raw_weight(t: np.ndarray, n_hi: int) -> np.ndarray:
@@ -122,6 +121,7 @@ def check(ctx: Context, *, label_weight=None) -> Outcome:
         return float(_objective(vals, w, W))
 
     rows_all, rows_rev, ok_all, ok_rev, ok_power, worst = [], [], True, True, False, 0.0
+    tols_all, tols_rev = [], []
     for name, (f, h) in models.items():
         for a, b in LAWS:
             t1, t2 = trunc(f, h, a, b, NODES, W_all), trunc(f, h, a, b, 2 * NODES, W_all)
@@ -129,7 +129,8 @@ def check(ctx: Context, *, label_weight=None) -> Outcome:
                 b1, b2 = (float(mixup_loss(f, X, y, a, b, nodes=N)) for N in (NODES, 2 * NODES))
             else:
                 b1, b2 = (float(beta_objective(f, X, y, a, b, N, W_all, h)) for N in (NODES, 2 * NODES))
-            tol = abs(t1 - t2) + abs(b1 - b2) + 64 * EPS * max(1.0, abs(b2))
+            tol = abs(t1 - t2) + abs(b1 - b2) + 64 * EPS64 * max(1.0, abs(b2))
+            tols_all.append(tol)
             ok_all &= abs(t2 - b2) <= tol
             worst = max(worst, abs(t2 - b2) / tol)
             rows_all.append(f"{name}, Beta({a:g},{b:g}): trunc {t2:.12g} vs Beta {b2:.12g} (tol {tol:.1g})")
@@ -137,7 +138,8 @@ def check(ctx: Context, *, label_weight=None) -> Outcome:
             ok_power |= abs(bad - b2) > tol  # the decisive AND fails if any case rejects it
             r1, r2 = trunc(f, h, a, b, NODES, W_rev), trunc(f, h, a, b, 2 * NODES, W_rev)
             s1, s2 = (float(beta_objective(f, X, y, a, b, N, W_rev, h)) for N in (NODES, 2 * NODES))
-            tol_r = abs(r1 - r2) + abs(s1 - s2) + 64 * EPS * max(1.0, abs(s2))
+            tol_r = abs(r1 - r2) + abs(s1 - s2) + 64 * EPS64 * max(1.0, abs(s2))
+            tols_rev.append(tol_r)
             ok_rev &= abs(r2 - s2) <= tol_r
             rows_rev.append(f"{name}, Beta({a:g},{b:g}): {r2:.12g} vs {s2:.12g}")
 
@@ -152,23 +154,26 @@ def check(ctx: Context, *, label_weight=None) -> Outcome:
         gt1 = torch.autograd.grad(_objective(*truncated_values(f, X, y, a, b, NODES, label_weight=label_weight),
                                              W_all), th)[0]
         gb1 = torch.autograd.grad(beta_objective(f, X, y, a, b, NODES, W_all), th)[0]
-        tol = float((gt - gt1).abs().max() + (gb - gb1).abs().max()) + 64 * EPS * max(1.0, float(gb.abs().max()))
+        tol = float((gt - gt1).abs().max() + (gb - gb1).abs().max()) + 64 * EPS64 * max(1.0, float(gb.abs().max()))
         err = float((gt - gb).abs().max())
         ok_grad &= err <= tol
         grad_rows.append(f"Beta({a:g},{b:g}): max |grad diff| {err:.2g} (tol {tol:.1g})")
-    out.evidence.append(Evidence(
+    # value: the largest |trunc - Beta| in units of its tolerance, which must be at most 1
+    out.evidence.append(holds(
+        "equal-all-pairs",
         "truncated law = Beta law, all pairs (Eq. 1): 3 losses x 4 laws incl. Beta(0.5, 2), and the logistic gradient",
-        "exact", worst, "<= 1", 1.0, ok_all and ok_grad,
-        "Gauss-Jacobi error estimates |Q_16 - Q_32| of both sides + 64 ulp",
-        detail="; ".join(rows_all + grad_rows), role="decisive", id="equal-all-pairs"))
-    out.evidence.append(Evidence(
-        "truncated law = Beta law with the batch reversed (timm flip), 3 losses x 4 laws", "exact", None, "equal",
-        "quadrature error + 64 ulp", ok_rev, "Gauss-Jacobi error estimates |Q_16 - Q_32| of both sides + 64 ulp",
-        detail="; ".join(rows_rev), role="decisive", id="equal-reversed"))
-    out.evidence.append(Evidence(
+        ok_all and ok_grad, Tol(1.0, "Gauss-Jacobi error estimates |Q_16 - Q_32| of both sides + 64 ulp"), value=worst,
+        reference="<= 1", detail="; ".join(rows_all + grad_rows), role="decisive"))
+    out.evidence.append(holds(
+        "equal-reversed", "truncated law = Beta law with the batch reversed (timm flip), 3 losses x 4 laws", ok_rev,
+        quadrature(max(tols_rev), "|Q_16 - Q_32| of both sides + 64 ulp, per loss and law; the largest shown"),
+        reference="equal", detail="; ".join(rows_rev), role="decisive"))
+    out.evidence.append(holds(
+        "power-labels-untruncated",
         "power: inputs truncated, labels mixed with the raw lambda -- rejected by the equal-all-pairs criterion",
-        "exact", None, "rejected", "quadrature error + 64 ulp", ok_power, "same criterion as equal-all-pairs",
-        role="power", id="power-labels-untruncated"))
+        ok_power, quadrature(max(tols_all), "same criterion as equal-all-pairs: |Q_16 - Q_32| of both sides + 64 "
+                                            "ulp, per loss and law; the largest shown"),
+        reference="rejected", role="power"))
 
     # the roll: not swap-symmetric, the gap formula
     f, h = models["tanh two-layer net"]
@@ -181,14 +186,15 @@ def check(ctx: Context, *, label_weight=None) -> Outcome:
         gap = truncation_gap(pair_values(_loss(f, h), X, y, lo_lam), lo_w, W_roll)
         diffs.append((t_ - b_, gap))
     (d1, g1), (d2, g2) = diffs
-    tol = abs(d1 - d2) + abs(g1 - g2) + 64 * EPS
-    out.evidence.append(Evidence(
+    tol = quadrature(abs(d1 - d2) + abs(g1 - g2), "|Q_16 - Q_32| of both") + ulps(64)
+    out.evidence.append(close(
+        "gap-formula-roll",
         "roll pairing (x.roll(1, 0)): L_trunc - L_Beta = E[1{lam<1/2} sum (w_jk - w_kj) l_kj(lam)], tanh net, Beta(1,1)",
-        "exact", d2, g2, tol, abs(d2 - g2) <= tol, "Gauss-Jacobi error estimates |Q_16 - Q_32| of both + 64 ulp",
-        role="decisive", id="gap-formula-roll"))
-    out.evidence.append(Evidence(
-        "counterexample: with the roll pairing the truncated law is another objective (gap != 0)", "counterexample",
-        d2, 0.0, tol, abs(d2) > tol, "the gap exceeds the quadrature error estimate", role="decisive", id="cx-roll",
+        d2, g2, tol, role="decisive"))
+    # the gap exceeds the quadrature error estimate
+    out.evidence.append(differs(
+        "cx-roll", "counterexample: with the roll pairing the truncated law is another objective (gap != 0)",
+        d2, 0.0, tol, role="decisive",
         detail=f"relative gap {d2 / float(beta_objective(f, X, y, a, b, 2 * NODES, W_roll, h)):.3g}"))
 
     out.evidence.extend(_law_checks())
@@ -201,15 +207,15 @@ def check(ctx: Context, *, label_weight=None) -> Outcome:
     with torch.no_grad():
         terms = eq2_loss(f(lam[:, None] * X[i] + (1 - lam[:, None]) * X[j]), lam * y[i] + (1 - lam) * y[j])
     se = float(terms.std()) / np.sqrt(n)
-    out.evidence.append(Evidence(
+    out.evidence.append(close(
+        "mc-truncated",
         "Monte Carlo truncated Mixup (uncertainty-baselines' sampling) = exact truncated objective, tanh net, Beta(1,1)",
-        "monte-carlo", float(terms.mean()), exact, Z_MC * se, abs(float(terms.mean()) - exact) <= Z_MC * se,
-        f"{Z_MC:g} standard errors of {n} samples"))
-    for a, b in LAWS:
+        float(terms.mean()), exact, monte_carlo(se, n), kind="monte-carlo"))
+    for a, b in LAWS:  # reported: the laws differ, the all-pairs objectives do not
         t, w = truncated_lambda_quadrature(a, b, 2 * NODES)
-        out.evidence.append(Evidence(
-            f"E[lambda'] under the truncated Beta({a:g},{b:g}) (E[lambda] = {a / (a + b):.3g})", "exact",
-            float(np.dot(w, t)), None, None, None, "reported: the laws differ, the all-pairs objectives do not"))
+        out.evidence.append(reported(
+            f"mean-lambda-{a:g}-{b:g}", f"E[lambda'] under the truncated Beta({a:g},{b:g}) (E[lambda] = "
+            f"{a / (a + b):.3g})", float(np.dot(w, t))))
     return out
 
 
@@ -220,14 +226,16 @@ def _law_checks():
         t2, w2 = truncated_lambda_quadrature(a, b, 2 * NODES)
         mean_ref = _mean_reference(a, b)
         lo = lower_half_rule(a, b, 2 * NODES)[1].sum()
-        qerr = abs(w.sum() - w2.sum()) + abs(np.dot(w, t) - np.dot(w2, t2)) + 64 * EPS
-        tol = qerr + 1e-11
-        ok = abs(w2.sum() - 1) <= tol and abs(np.dot(w2, t2) - mean_ref) <= tol and \
-            abs(lo - special.betainc(a, b, 0.5)) <= tol
-        ev.append(Evidence(
-            f"truncated rule Beta({a:g},{b:g}): mass 1, P(lam < 1/2) = I_1/2(a, b), E[lambda'] = QUADPACK", "exact",
-            [float(w2.sum()), float(lo), float(np.dot(w2, t2))], [1.0, float(special.betainc(a, b, 0.5)), mean_ref],
-            tol, ok, "Gauss-Jacobi estimate |Q_16 - Q_32| + QUADPACK's requested accuracy (1e-12)"))
+        qerr = abs(w.sum() - w2.sum()) + abs(np.dot(w, t) - np.dot(w2, t2)) + 64 * EPS64
+        tol = quadrature(qerr, "Gauss-Jacobi |Q_16 - Q_32| + 64 ulp") + Tol(1e-11, "QUADPACK's requested accuracy "
+                                                                               "(1e-12)")
+        ok = abs(w2.sum() - 1) <= tol.value and abs(np.dot(w2, t2) - mean_ref) <= tol.value and \
+            abs(lo - special.betainc(a, b, 0.5)) <= tol.value
+        ev.append(holds(
+            f"rule-{a:g}-{b:g}",
+            f"truncated rule Beta({a:g},{b:g}): mass 1, P(lam < 1/2) = I_1/2(a, b), E[lambda'] = QUADPACK", ok, tol,
+            value=[float(w2.sum()), float(lo), float(np.dot(w2, t2))],
+            reference=[1.0, float(special.betainc(a, b, 0.5)), mean_ref]))
     return ev
 
 

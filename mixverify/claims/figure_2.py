@@ -46,18 +46,17 @@ import torch
 from matplotlib.figure import Figure
 
 from .. import reference
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Outcome, Scope, close, holds, reported
 from ..datasets import two_moons
 from ..laws import tilde_lambda_law
 from ..losses import approx_mixup_loss, mixup_loss, mixup_loss_mc, softplus, standard_loss
 from ..models import ReLUMLP, seeded
-from ..numerics import Z_MC
+from ..numerics import monte_carlo, quadrature, ulps
 from ..regularizers import mixup_regularizers
 from ..training import single_thread
 
 ALPHA = BETA = 1.0
 LR = 0.02
-EPS = float(np.finfo(float).eps)
 MODELS = {
     "logistic regression": lambda: ReLUMLP(2, (), bias=True),
     "two-layer ReLU net": lambda: ReLUMLP(2, (32,), bias=True),
@@ -105,12 +104,13 @@ def _check(ctx, *, approx_loss, models):
 
         # the decisive criterion (module docstring), per split
         for split, (gap_apx, gap_std) in closeness(mix_curve, apx_curve, std_curve).items():
-            out.evidence.append(Evidence(
+            out.evidence.append(holds(
+                f"close-{SHORT[name]}-{split}",
                 f"{name}, {split}: approximate-loss curve closer to the Mixup curve than the L_std (ERM) curve",
-                "exact", gap_apx, gap_std, None, gap_apx < gap_std,
+                gap_apx < gap_std,
                 "criterion fixed in the module docstring (docs/verdicts.md section 4): mean over the recorded steps "
-                "of |approximate - Mixup| must be below that of |L_std - Mixup|", role="decisive",
-                id=f"close-{SHORT[name]}-{split}",
+                "of |approximate - Mixup| must be below that of |L_std - Mixup|", value=gap_apx, reference=gap_std,
+                role="decisive",
                 detail=(f"final: Mixup {mix_curve[-1, 1 if split == 'train' else 2]:.4g}, approximate "
                         f"{apx_curve[-1, 1 if split == 'train' else 2]:.4g}, L_std "
                         f"{std_curve[-1, 1 if split == 'train' else 2]:.4g}")))
@@ -118,11 +118,13 @@ def _check(ctx, *, approx_loss, models):
             _, wrong_curve = _train(init, "approx", Xtr, ytr, Xte, yte, steps, every, nodes, None, drop_r2)
             gaps = closeness(mix_curve, wrong_curve, std_curve)
             rejected = any(g_wrong >= g_std for g_wrong, g_std in gaps.values())
-            out.evidence.append(Evidence(
+            out.evidence.append(holds(
+                "power-drop-r2",
                 "power: the closeness criterion rejects Eq. (3) without R2 (L_std + R1 + R3), logistic regression",
-                "exact", [gaps["train"][0], gaps["test"][0]], [gaps["train"][1], gaps["test"][1]], None, rejected,
+                rejected,
                 "passes when the wrong version is not closer to the Mixup curve than L_std on the train or the test "
-                "split", role="power", id="power-drop-r2"))
+                "split", value=[gaps["train"][0], gaps["test"][0]], reference=[gaps["train"][1], gaps["test"][1]],
+                role="power"))
 
         # the library's approximate loss is Lemma 3.1's L_std + R1 + R2 + R3 (reference: loops, full Hessian)
         for which, model in (("approx-trained", apx), ("Mixup-trained", mix)):
@@ -131,22 +133,21 @@ def _check(ctx, *, approx_loss, models):
             regs = reference.mixup_regularizers_loops(frozen, Xtr, ytr, law.moment_one_minus(1),
                                                       law.moment_one_minus(2), softplus)
             ref = float(standard_loss(frozen, Xtr, ytr)) + sum(regs)
-            tol = 1e3 * EPS * max(1.0, abs(ref))
-            out.evidence.append(Evidence(
+            out.evidence.append(close(
+                f"approx-loss-{SHORT[name]}-{which.lower()}",
                 f"{name}, {which}: library approximate loss = L_std + R1 + R2 + R3 (loops, full Hessian reference)",
-                "exact", ours, ref, tol, abs(ours - ref) <= tol, "1e3 ulp of float64 round-off", role="implementation",
+                ours, ref, ulps(1e3, max(1.0, abs(ref)), of="max(1, |reference|)"), role="implementation",
                 detail="R1, R2, R3 = " + ", ".join(f"{r:.6g}" for r in regs)))
 
         # the exact Mixup loss against Monte Carlo, at the final Mixup-trained parameters
         with torch.no_grad():
             q, q2 = (float(mixup_loss(mix, Xtr, ytr, ALPHA, BETA, nodes=m)) for m in (nodes, 2 * nodes))
         mc = mixup_loss_mc(mix, Xtr, ytr, ALPHA, BETA, samples=100_000, generator=ctx.rng(30 + k))
-        tol = Z_MC * mc.stderr + abs(q - q2)
-        out.evidence.append(Evidence(
-            f"{name}: exact Mixup loss ({nodes} Gauss-Jacobi nodes, all pairs) = Monte Carlo (100000 draws)", "monte-carlo",
-            q, mc.mean, tol, abs(q - mc.mean) <= tol,
-            f"{Z_MC:g} standard errors + the quadrature error estimate |Q_N - Q_2N| = {abs(q - q2):.2g}",
-            role="implementation"))
+        out.evidence.append(close(
+            f"mixup-mc-{SHORT[name]}",
+            f"{name}: exact Mixup loss ({nodes} Gauss-Jacobi nodes, all pairs) = Monte Carlo (100000 draws)",
+            q, mc.mean, monte_carlo(mc.stderr, 100_000) + quadrature(abs(q - q2), "|Q_N - Q_2N|"),
+            kind="monte-carlo", role="implementation"))
 
         # reported: where the approximate loss's own training has led
         m_tr, m_te = mix_curve[:, 1], mix_curve[:, 2]
@@ -155,10 +156,10 @@ def _check(ctx, *, approx_loss, models):
             true_at_apx = float(mixup_loss(apx, Xtr, ytr, ALPHA, BETA, nodes=nodes))
         std_at_apx = float(standard_loss(apx, Xtr, ytr).detach())
         approx_at_mix = float(approx_loss(mix, Xtr, ytr, ALPHA, BETA).detach())
-        out.evidence.append(Evidence(
+        out.evidence.append(reported(
+            f"at-approx-{SHORT[name]}",
             f"{name}: at the approximate-loss model's final parameters, exact Mixup loss vs approximate loss vs L_std",
-            "exact", [true_at_apx, float(a_tr[-1]), std_at_apx], None, None, None,
-            "reported: the error of Eq. (3) where its own training has led",
+            [true_at_apx, float(a_tr[-1]), std_at_apx],
             detail=f"at the Mixup model's final parameters the approximate loss is {approx_at_mix:.4g} "
                    f"(exact {m_tr[-1]:.4g})"))
         out.notes.append(
@@ -167,8 +168,8 @@ def _check(ctx, *, approx_loss, models):
             f"the approximate model's parameters the true Mixup loss is {true_at_apx:.4g} (its own loss says "
             f"{a_tr[-1]:.4g}, L_std {std_at_apx:.4g}).")
     out.figures["mixup-vs-approximate"] = _plot(curves)
-    out.evidence.append(Evidence("Figure 2 reproduced (train and test loss of each model under its own loss)", "figure",
-                                 "mixup-vs-approximate", None, None, None, "reported"))
+    out.evidence.append(reported("figure", "Figure 2 reproduced (train and test loss of each model under its own loss)",
+                                 "mixup-vs-approximate", kind="figure"))
     return out
 
 

@@ -87,9 +87,10 @@ from torch import nn
 from torch.func import grad
 
 from ..adversarial import input_cosines
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Outcome, Scope, at_most, holds, reported
 from ..eq2 import logistic_loss
 from ..models import ReLUMLP, seeded
+from ..numerics import Tol, ulps
 from ..training import LOSSES, train
 
 N, D = 100, 10
@@ -311,39 +312,43 @@ def _decisive(name, draws, steps, sign=1):
     up = "increase" if sign > 0 else "decrease"
     rhos = np.array([j["rho"] if j["rho"] is not None else np.nan for j in draws])
     firsts = [j["first"] for j in draws]
+
+    def majority(id_, name_, criterion, why, detail):
+        return holds(id_, name_, count[criterion] > K // 2, why, value=count[criterion], reference=need, kind="figure",
+                     role="decisive", detail=detail)
+
     ev = [
-        Evidence(f"{name}: training accuracy reaches 100% within {steps} steps (draws that do)", "figure", count["fit"],
-                 need, None, count["fit"] > K // 2, "the paper's 'after training accuracy reaches 100%' presumes it; "
-                 "ERM on separable data must fit it", role="decisive", id=f"fit-{name}",
+        majority(f"fit-{name}", f"{name}: training accuracy reaches 100% within {steps} steps (draws that do)", "fit",
+                 "the paper's 'after training accuracy reaches 100%' presumes it; ERM on separable data must fit it",
                  detail=f"first 100% step per draw {firsts}; accuracy stays 100% afterwards in "
                         f"{sum(j['stays'] for j in draws)} draws"),
-        Evidence(f"{name}: R tends to {up} after 100% accuracy (draws with Spearman rho of step vs R from the first "
-                 f"100% step to the end {'>' if sign > 0 else '<'} 0)", "figure", count["trend"], need, None,
-                 count["trend"] > K // 2, "criterion in the module docstring (fixed before the numbers): the per-draw "
+        majority(f"trend-{name}",
+                 f"{name}: R tends to {up} after 100% accuracy (draws with Spearman rho of step vs R from the first "
+                 f"100% step to the end {'>' if sign > 0 else '<'} 0)", "trend",
+                 "criterion in the module docstring (fixed before the numbers): the per-draw "
                  f"rank correlation, in a majority of K = {K} draws (P(majority fails | p = 0.8) <= 2% for K = 9)",
-                 role="decisive", id=f"trend-{name}",
                  detail=f"rho per draw {np.array2string(rhos, precision=3, separator=', ')} (mean over fitted draws "
                         f"{np.nanmean(rhos) if np.isfinite(rhos).any() else float('nan'):.3g}); "
                         f"R at the end > R at the first 100% step in "
                         f"{sum(j['R_fit'] is not None and j['R_end'] > j['R_fit'] for j in draws)} draws"),
-        Evidence(f"{name}: R is initially {'small' if sign > 0 else 'large'} (draws with R at initialisation "
-                 f"{'<' if sign > 0 else '>'} R at the end)", "figure", count["initial"], need, None,
-                 count["initial"] > K // 2, "criterion in the module docstring: the paper sets the initial R against "
-                 "R after training; in a majority of draws", role="decisive", id=f"initial-{name}",
+        majority(f"initial-{name}",
+                 f"{name}: R is initially {'small' if sign > 0 else 'large'} (draws with R at initialisation "
+                 f"{'<' if sign > 0 else '>'} R at the end)", "initial",
+                 "criterion in the module docstring: the paper sets the initial R against R after training; in a "
+                 "majority of draws",
                  detail="R at initialisation -> end per draw: " + ", ".join(f"{j['R0']:.2g}->{j['R_end']:.2g}"
                                                                             for j in draws)),
     ]
     if name == "ANN":
         ratios = [j["med_end"] / j["R_end"] if j["R_end"] > 0 else float("inf") for j in draws]
         ev += [
-            Evidence(f"ANN: R_i for many points much larger than R after training (draws with median R_i >= "
-                     f"{MUCH_LARGER:g} R)", "figure", count["much-larger"], need, None, count["much-larger"] > K // 2,
+            majority("ri-much-larger", f"ANN: R_i for many points much larger than R after training (draws with "
+                     f"median R_i >= {MUCH_LARGER:g} R)", "much-larger",
                      f"'many' = half the points, 'much larger' = at least {MUCH_LARGER:g} times R (their attack radius "
-                     f"eps_i is {MUCH_LARGER:g} times eps_min); in a majority of draws", role="decisive",
-                     id="ri-much-larger", detail="median R_i / R per draw: " + ", ".join(f"{r:.3g}" for r in ratios)),
-            Evidence("ANN: R_i tend to increase during training (draws with median R_i after training > before, "
-                     "Fig. 3 (c) -> (d))", "figure", count["grow"], need, None, count["grow"] > K // 2,
-                     "criterion in the module docstring; in a majority of draws", role="decisive", id="ri-grow",
+                     f"eps_i is {MUCH_LARGER:g} times eps_min); in a majority of draws",
+                     detail="median R_i / R per draw: " + ", ".join(f"{r:.3g}" for r in ratios)),
+            majority("ri-grow", "ANN: R_i tend to increase during training (draws with median R_i after training > "
+                     "before, Fig. 3 (c) -> (d))", "grow", "criterion in the module docstring; in a majority of draws",
                      detail="median R_i before -> after per draw: " + ", ".join(f"{j['med0']:.3f}->{j['med_end']:.3f}"
                                                                                  for j in draws)),
         ]
@@ -351,31 +356,30 @@ def _decisive(name, draws, steps, sign=1):
 
 
 def _plotted(name, j, steps, sign=1):
-    """The plotted draw (panels a-d) judged by the same per-draw criteria: reported, one draw decides nothing."""
-    h = _holds(j, sign)
-    why = "reported: the plotted draw (the paper's one figure), judged by the per-draw criterion; one draw does not decide"
+    """The plotted draw (panels a-d), its numbers for the per-draw criteria: reported, one draw decides nothing."""
     ev = [
-        Evidence(f"{name}, plotted draw: first step at 100% training accuracy", "figure", j["first"], f"<= {steps}", None,
-                 None, why, detail=f"final accuracy {j['acc_end']:.2f}; stays 100% afterwards: {j['stays']}",
-                 id=f"fit-{name}-plotted"),
-        Evidence(f"{name}, plotted draw: Spearman rho of step vs R after 100% accuracy", "figure", j["rho"],
-                 "> 0" if sign > 0 else "< 0", None, None, why + f"; criterion met: {h['trend']}",
+        reported(f"fit-{name}-plotted", f"{name}, plotted draw: first step at 100% training accuracy", j["first"],
+                 reference=f"<= {steps}", kind="figure",
+                 detail=f"final accuracy {j['acc_end']:.2f}; stays 100% afterwards: {j['stays']}"),
+        reported(f"trend-{name}-plotted", f"{name}, plotted draw: Spearman rho of step vs R after 100% accuracy",
+                 j["rho"], reference="> 0" if sign > 0 else "< 0", kind="figure",
                  detail=f"R at 100% (step {j['first']}) {_g(j['R_fit'])}, at the end {j['R_end']:.3g}, largest "
-                        f"{j['R_max']:.3g} (step {j['argmax']})", id=f"trend-{name}-plotted"),
-        Evidence(f"{name}, plotted draw: R at initialisation vs at the end", "figure", j["R0"], j["R_end"], None, None,
-                 why + f"; criterion met: {h['initial']}", id=f"initial-{name}-plotted"),
-        Evidence(f"{name}, plotted draw: R at the end of training vs R when 100% accuracy is first reached", "figure",
-                 j["R_end"], j["R_fit"], None, None, "reported: R is near 0 at the first 100% step by construction (the "
-                 "last point has just crossed the boundary), so this comparison decides nothing"),
+                        f"{j['R_max']:.3g} (step {j['argmax']})"),
+        reported(f"initial-{name}-plotted", f"{name}, plotted draw: R at initialisation vs at the end", j["R0"],
+                 reference=j["R_end"], kind="figure"),
+        # R is near 0 at the first 100% step by construction (the last point has just crossed the boundary), so this
+        # comparison decides nothing
+        reported(f"end-vs-first-fit-{name}", f"{name}, plotted draw: R at the end of training vs R when 100% accuracy "
+                 "is first reached", j["R_end"], reference=j["R_fit"], kind="figure"),
     ]
     if name == "ANN":
         ratio = j["med_end"] / j["R_end"] if j["R_end"] > 0 else float("inf")
         ev += [
-            Evidence("ANN, plotted draw: median R_i / R after training (panel d)", "figure", ratio, f">= {MUCH_LARGER:g}",
-                     None, None, why + f"; criterion met: {h['much-larger']}", id="ri-much-larger-plotted",
+            reported("ri-much-larger-plotted", "ANN, plotted draw: median R_i / R after training (panel d)", ratio,
+                     reference=f">= {MUCH_LARGER:g}", kind="figure",
                      detail=f"R = {j['R_end']:.3g}, median R_i = {j['med_end']:.3g}, max R_i = {j['max_end']:.3g}"),
-            Evidence("ANN, plotted draw: median R_i before -> after training (panels c -> d)", "figure", j["med_end"],
-                     j["med0"], None, None, why + f"; criterion met: {h['grow']}", id="ri-grow-plotted"),
+            reported("ri-grow-plotted", "ANN, plotted draw: median R_i before -> after training (panels c -> d)",
+                     j["med_end"], reference=j["med0"], kind="figure"),
         ]
     return ev
 
@@ -390,11 +394,12 @@ def _identity_evidence(name, model, X, r_fn):
     gap = (f.abs() - scale * R_i.nan_to_num(0.0)).abs()
     # a zero input gradient (every unit inactive) has no direction: there f = grad f^T x = 0 is what is checked
     residual = float(torch.where(scale > 0, gap / scale.clamp_min(1e-300), f.abs()).max())
-    return [Evidence(
-        f"{name}: |f(x_i)| = ||grad f(x_i)|| ||x_i|| R_i at the trained weights (max relative residual)", "exact",
-        residual, 0.0, IDENTITY_RTOL, residual <= IDENTITY_RTOL,
-        "float64 round-off: f(x_i) and grad f(x_i)^T x_i evaluate the same active linear piece in two orders "
-        "(about 120-term sums, ~1e-14 relative); 1e-10 leaves a margin of 10^4",
+    return [at_most(
+        f"identity-{name}",
+        f"{name}: |f(x_i)| = ||grad f(x_i)|| ||x_i|| R_i at the trained weights (max relative residual)",
+        residual, 0.0, Tol(IDENTITY_RTOL, "float64 round-off: f(x_i) and grad f(x_i)^T x_i evaluate the same active "
+                           "linear piece in two orders (about 120-term sums, ~1e-14 relative); 1e-10 leaves a margin "
+                           "of 10^4"),
         detail="the identity of Appendix B.1 (derivations/figure_3.py) needs f(x) = grad f(x)^T x (bias-free); "
                "plotted draw")]
 
@@ -403,11 +408,11 @@ def _cosine_evidence(name, run, data, r_fn):
     """The recorded R_i (input gradients read off the forward pass) against r_fn's, at the trained weights."""
     ref = np.stack([r_fn(run["models"][k], X).detach().to("cpu", torch.float64).numpy() for k, (X, _, _) in enumerate(data)])
     err = float(np.abs(run["R_i_end"] - ref).max())  # NaN (diverged weights) fails the check
-    return Evidence(f"{name}: recorded R_i = r_fn's R_i at the trained weights of all {len(data)} draws (max abs "
-                    "difference)", "exact", err, 0.0, COSINE_ATOL, err <= COSINE_ATOL,
-                    "float64 round-off: the same cosines of input gradients (about 120-term sums) in another order, "
-                    "~1e-15; 1e-12 leaves a margin of 10^3",
-                    detail="recorded: W_1^T D_1 W_2^T D_2 w_3 from the forward pass; r_fn default: torch.func input gradient")
+    return at_most(f"cosines-{name}", f"{name}: recorded R_i = r_fn's R_i at the trained weights of all {len(data)} "
+                   "draws (max abs difference)", err, 0.0,
+                   Tol(COSINE_ATOL, "float64 round-off: the same cosines of input gradients (about 120-term sums) in "
+                       "another order, ~1e-15; 1e-12 leaves a margin of 10^3"),
+                   detail="recorded: W_1^T D_1 W_2^T D_2 w_3 from the forward pass; r_fn default: torch.func input gradient")
 
 
 def _match_evidence(ctx, j, name, run, plotted, loss, steps):
@@ -421,34 +426,35 @@ def _match_evidence(ctx, j, name, run, plotted, loss, steps):
     diff = torch.stack([(layer.weight.detach().cpu() - W.to("cpu", layer.weight.dtype)).abs().max()
                         for layer, W in zip(layers, run["match"])]).max()
     err = float(diff / scale)  # NaN (diverged weights) fails the check
-    return Evidence(f"{name}: batched training = train() of one ReLUMLP on the plotted draw after {n_steps} steps "
-                    "(max weight difference / max |weight|)", "exact", err, 0.0, MATCH_RTOL, err <= MATCH_RTOL,
-                    "float64 round-off: the same SGD steps with matrix products in another order (~1e-16 per step, "
-                    f"carried by momentum over {n_steps} steps: ~1e-13); 1e-10 leaves a margin of 10^3")
+    return at_most(f"batched-{name}", f"{name}: batched training = train() of one ReLUMLP on the plotted draw after "
+                   f"{n_steps} steps (max weight difference / max |weight|)", err, 0.0,
+                   Tol(MATCH_RTOL, "float64 round-off: the same SGD steps with matrix products in another order "
+                       f"(~1e-16 per step, carried by momentum over {n_steps} steps: ~1e-13); 1e-10 leaves a margin "
+                       "of 10^3"))
 
 
 def _linear_gradient_evidence(model, X):
     theta = model[0].weight.detach()[0]
     g = grad(lambda Z: model(Z).sum())(X).detach()
     err = float((g - theta).abs().max())
-    tol = 64 * float(np.finfo(float).eps) * float(theta.abs().max())
-    return Evidence("linear: torch.func input gradient = theta at every x_i (max abs difference)", "exact", err, 0.0,
-                    tol, err <= tol, "64 ulp of max|theta|", detail="R_i = |cos(theta, x_i)| as in Theorem 3.1")
+    return at_most("gradient-linear", "linear: torch.func input gradient = theta at every x_i (max abs difference)",
+                   err, 0.0, ulps(64, float(theta.abs().max()), of="max|theta|"),
+                   detail="R_i = |cos(theta, x_i)| as in Theorem 3.1")
 
 
 def _paper_numbers(runs):
     ann, lin = runs["ANN"], runs["linear"]
     after = ann["R_i_end"][0]
     high = int((after > PAPER_RI_HIGH).sum())
-    why = "reported: a different random draw cannot reproduce the paper's number, only its qualitative claim"
+    # a different random draw cannot reproduce the paper's numbers, only its qualitative claim: reported
     return [
-        Evidence("ANN: R at initialisation (paper: 2.27e-5)", "figure", float(ann["R"][0][0]), PAPER_R_INITIAL, None,
-                 None, why, detail=f"plotted draw; linear model: {lin['R'][0][0]:.3g}"),
-        Evidence("ANN: R after training (paper: 6.11e-2)", "figure", float(ann["R"][0][-1]), PAPER_R_FINAL, None, None,
-                 why, detail=f"plotted draw; linear model: {lin['R'][0][-1]:.3g}"),
-        Evidence("ANN: number of points with R_i > 0.8 after training (paper: 'several')", "figure", high, "several",
-                 None, None, why, detail=f"plotted draw; max R_i = {after.max():.3f} (linear model: "
-                                         f"{lin['R_i_end'][0].max():.3f})"),
+        reported("paper-r-initial", "ANN: R at initialisation (paper: 2.27e-5)", float(ann["R"][0][0]),
+                 reference=PAPER_R_INITIAL, kind="figure", detail=f"plotted draw; linear model: {lin['R'][0][0]:.3g}"),
+        reported("paper-r-final", "ANN: R after training (paper: 6.11e-2)", float(ann["R"][0][-1]),
+                 reference=PAPER_R_FINAL, kind="figure", detail=f"plotted draw; linear model: {lin['R'][0][-1]:.3g}"),
+        reported("paper-ri-high", "ANN: number of points with R_i > 0.8 after training (paper: 'several')", high,
+                 reference="several", kind="figure", detail=f"plotted draw; max R_i = {after.max():.3f} (linear model: "
+                                                            f"{lin['R_i_end'][0].max():.3f})"),
     ]
 
 

@@ -38,15 +38,15 @@ from matplotlib.figure import Figure
 
 from ..adversarial import adversarial_losses, taylor_adversarial_loss, taylor_adversarial_parts
 from ..attacks import pgd
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Outcome, Scope, at_most, close, holds
 from ..datasets import two_moons
 from ..losses import standard_loss
 from ..models import ReLUMLP, linear_model
+from ..numerics import lagrange, ulps
 from ..training import train
 
 RADIUS = 0.5  # eps sqrt(d), as in Appendix C.2
 STEPS = 40
-EPS64 = float(np.finfo(float).eps)
 MAX_THIRD = 1 / (6 * math.sqrt(3))  # max_u |g(1-g)(1-2g)|, derived in derivations/figure_4.py
 #: "Good approximation": |L_adv - L~_adv| < CLOSER * (L_adv - L_std), closer to the target than to the clean loss.
 CLOSER = 0.5
@@ -91,19 +91,19 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss, statement=None) -> Ou
     approx = torch.stack([taylor(lin, X[i:i + 1], y[i:i + 1], eps) for i in range(len(X))])
     bound = MAX_THIRD / 6 * (RADIUS * float(theta.norm())) ** 3
     gap = float((exact - approx).abs().max())
-    tol = bound + 1e3 * EPS64 * float(exact.abs().max())
-    out.evidence.append(Evidence(
+    out.evidence.append(at_most(
+        "lagrange-logistic",
         "logistic regression: |exact adversarial loss - Eq. (5)| per example <= Lagrange remainder bound",
-        "exact", gap, 0.0, tol, gap <= tol,
-        "max|l'''|/6 (eps sqrt d ||theta||)^3 with max|g(1-g)(1-2g)| = 1/(6 sqrt 3), + 1e3 ulp",
+        gap, 0.0, lagrange(bound, "max|l'''|/6 (eps sqrt d ||theta||)^3 with max|g(1-g)(1-2g)| = 1/(6 sqrt 3)")
+        + ulps(1e3, float(exact.abs().max()), of="max |exact adversarial loss|"),
         detail=f"||theta|| = {float(theta.norm()):.4g}; mean exact {float(exact.mean()):.6g}, "
-               f"mean Eq. (5) {float(approx.mean()):.6g}", id="lagrange-logistic"))
+               f"mean Eq. (5) {float(approx.mean()):.6g}"))
     _, trace = pgd(lin, X, y, RADIUS, norm=2, steps=STEPS, random_start=False, trace=True)
     final = float(trace[-1].mean())
-    out.evidence.append(Evidence(
-        "logistic regression: the l2 PGD attack converges to the exact adversarial loss", "exact", final,
-        float(exact.mean()), 1e3 * EPS64 * abs(final), abs(final - float(exact.mean())) <= 1e3 * EPS64 * abs(final),
-        "constant gradient direction: PGD from delta = 0 lands on the maximiser; 1e3 ulp", id="pgd-logistic"))
+    # a constant gradient direction: PGD from delta = 0 lands on the maximiser
+    out.evidence.append(close(
+        "pgd-logistic", "logistic regression: the l2 PGD attack converges to the exact adversarial loss", final,
+        float(exact.mean()), ulps(1e3, final, of="the PGD loss")))
     traces["logistic regression"] = (trace.mean(1).numpy(), float(approx.mean()), float(exact.mean()))
     values["logistic regression"] = (float(exact.mean()), float(statement(lin, X, y, eps).detach()),
                                      float(standard_loss(lin, X, y)),
@@ -124,22 +124,24 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss, statement=None) -> Ou
     for name in MODELS:
         adv, apx, clean, nohalf, what = values[name]
         err = increment_error(adv, apx, clean)
-        out.evidence.append(Evidence(
+        short = "logistic" if name == MODELS[0] else "relu"
+        out.evidence.append(holds(
+            f"close-{short}",
             f"{name}: Eq. ({5 if name == MODELS[0] else 6}) is closer to the adversarial loss than to the clean loss "
-            f"(relative error on the increment L_adv - L_std < {CLOSER:g})", "exact", err, f"< {CLOSER:g}", None,
-            err < CLOSER,
+            f"(relative error on the increment L_adv - L_std < {CLOSER:g})", err < CLOSER,
             "criterion in the module docstring (fixed before the numbers): |L_adv - L~_adv| < (L_adv - L_std) / 2; "
-            "the weaker reading 'closer than L_std' is error < 1",
+            "the weaker reading 'closer than L_std' is error < 1", value=err, reference=f"< {CLOSER:g}",
             detail=f"L_adv = {adv:.6g} ({what}), Eq. 5/6 = {apx:.6g}, L_std = {clean:.6g}; relative gap to L_adv "
-                   f"{(apx - adv) / adv:+.1%}", role="decisive", id=f"close-{'logistic' if name == MODELS[0] else 'relu'}",
+                   f"{(apx - adv) / adv:+.1%}", role="decisive",
             tightness={"bound_over_measured": apx / adv, "trivial_bound": clean / adv}))
         wrong = increment_error(adv, nohalf, clean)
-        out.evidence.append(Evidence(
+        out.evidence.append(holds(
+            f"power-missing-half-{short}",
             f"power, {name}: Eq. ({5 if name == MODELS[0] else 6}) without the 1/2 of the second-order term is rejected "
-            "by the same criterion", "exact", wrong, f">= {CLOSER:g}", None, wrong >= CLOSER,
-            "the decisive criterion applied to the plausible wrong version; passes when it rejects it",
-            detail=f"without the 1/2: {nohalf:.6g} against L_adv = {adv:.6g}, L_std = {clean:.6g}", role="power",
-            id=f"power-missing-half-{'logistic' if name == MODELS[0] else 'relu'}"))
+            "by the same criterion", wrong >= CLOSER,
+            "the decisive criterion applied to the plausible wrong version; passes when it rejects it", value=wrong,
+            reference=f">= {CLOSER:g}",
+            detail=f"without the 1/2: {nohalf:.6g} against L_adv = {adv:.6g}, L_std = {clean:.6g}", role="power"))
     out.notes.append("Relative gap Eq. (5)/(6) vs the adversarial loss: " + ", ".join(
         f"{n} {(v[1] - v[0]) / v[0]:+.2%} (clean loss {(v[2] - v[0]) / v[0]:+.2%})" for n, v in values.items())
         + "; for the ReLU net against the PGD loss, a lower bound of the true one.")

@@ -75,11 +75,12 @@ from scipy import stats
 
 from ..adversarial import adversarial_losses, mixup_attack_radii
 from ..attacks import pgd
-from ..claim import Claim, Context, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Outcome, Scope, at_most, holds, reported
 from ..datasets import fashion_mnist, two_moons
 from ..laws import mixup_lambda_law
 from ..losses import eq2_loss, mixup_loss, standard_loss
 from ..models import LinearModel, ReLUMLP, linear_model
+from ..numerics import Tol, ulps
 from ..training import _build, _load, _params_sha256, _tensor_sha256, default_cache_dir, save_atomic, single_thread
 
 ALPHA = BETA = 1.0
@@ -90,7 +91,6 @@ PAIRS_LOGISTIC, PAIRS_NET = 24, 4
 T_LEVEL = 0.995  # two-sided 99 %
 PGD_STEPS, PGD_RESTARTS = 20, 1
 CACHE_KEY = "mixup-vs-erm-robustness/v1"
-EPS64 = float(np.finfo(float).eps)
 
 #: model id -> (name, data set, hidden widths, training steps)
 MODELS = {
@@ -298,27 +298,26 @@ def _compare(out, mid, name, rows):
                f"Mixup worse on {p['reversed']}")
     detail = (numbers + "; per pair Delta = " + ", ".join(f"{v:.3g}" for v in test)
               + f"; eta* = eps_min sqrt d of the Mixup model, mean {np.mean([r['eta'] for r in rows]):.3g}")
-    out.evidence.append(Evidence(
-        f"{name}: Mixup-trained adversarial test loss at eta* = eps_min sqrt d is not significantly above ERM's "
-        "(Delta = L_adv(ERM) - L_adv(Mixup))", "exact", p["mean"], "> -t SE", p["t"] * p["se"],
-        p["not_contradicted"], "paired t criterion at 99 % over K seeds, fixed before the numbers (module docstring)",
-        detail=detail, role="decisive", id=f"adv-{mid}"))
-    out.evidence.append(Evidence(
+    band = p["t"] * p["se"]
+    out.evidence.append(holds(
+        f"adv-{mid}", f"{name}: Mixup-trained adversarial test loss at eta* = eps_min sqrt d is not significantly "
+        "above ERM's (Delta = L_adv(ERM) - L_adv(Mixup))", p["not_contradicted"],
+        Tol(band, "paired t criterion at 99 % over K seeds, fixed before the numbers (module docstring)"),
+        value=p["mean"], reference="> -t SE", detail=detail, role="decisive"))
+    out.evidence.append(holds(
+        f"adv-{mid}-power",
         f"{name}: the opposite statement (ERM at least as robust, Delta <= 0) is rejected by the same criterion",
-        "exact", p["mean"], ">= t SE", p["t"] * p["se"], p["opposite_rejected"],
-        "paired t criterion at 99 %: fails when K pairs cannot tell Mixup from ERM", detail=numbers,
-        role="power", id=f"adv-{mid}-power"))
+        p["opposite_rejected"], Tol(band, "paired t criterion at 99 %: fails when K pairs cannot tell Mixup from ERM"),
+        value=p["mean"], reference=">= t SE", detail=numbers, role="power"))
     for key, what in (("clean", "clean test loss (eta = 0)"), ("wide", "adversarial test loss at eta = mean eps_i sqrt d"),
                       ("train", "adversarial training loss at eta* (the Theorems' L_adv(theta, S))"),
                       ("acc", "clean test accuracy")):
         q = paired([r[f"{key}_erm"] - r[f"{key}_mix"] for r in rows])
-        out.evidence.append(Evidence(
-            f"{name}: {what}, ERM minus Mixup", "exact", [q["mean"], q["se"]], None, None, None,
-            "reported: paired mean and standard error over the K pairs", id=f"{key}-{mid}"))
+        # reported: paired mean and standard error over the K pairs
+        out.evidence.append(reported(f"{key}-{mid}", f"{name}: {what}, ERM minus Mixup", [q["mean"], q["se"]]))
     q = paired([r["eps_min_mix"] - r["eps_min_erm"] for r in rows])
-    out.evidence.append(Evidence(
-        f"{name}: certified radius eps_min (Theorems 3.1/3.3), Mixup minus ERM", "exact", [q["mean"], q["se"]], None,
-        None, None, "reported: paired mean and standard error over the K pairs", id=f"radius-{mid}",
+    out.evidence.append(reported(
+        f"radius-{mid}", f"{name}: certified radius eps_min (Theorems 3.1/3.3), Mixup minus ERM", [q["mean"], q["se"]],
         detail="R (Mixup, ERM) per pair: " + ", ".join(f"({r['R_mix']:.3g}, {r['R_erm']:.3g})" for r in rows)))
 
 
@@ -330,11 +329,11 @@ def _implementation(out, seed, joint):
     alone = fit("mixup", (), Xtr, ytr, steps=steps, seed=seed)
     theta = alone[0].weight.detach().flatten()
     gap = float((joint - theta).norm() / theta.norm())
-    out.evidence.append(Evidence(
-        "logistic regression: the joint (batched) fit of the last seed equals a separate fit (fit, the loop of the "
-        f"nets), Mixup, seed {seed}", "exact", gap, 0.0, 1e-9, gap <= 1e-9,
-        "relative l2 distance; float64 round-off over 300 steps of a contracting iteration stays far below 1e-9",
-        id="impl-batched"))
+    out.evidence.append(at_most(
+        "impl-batched", "logistic regression: the joint (batched) fit of the last seed equals a separate fit (fit, the "
+        f"loop of the nets), Mixup, seed {seed}", gap, 0.0,
+        Tol(1e-9, "relative l2 distance; float64 round-off over 300 steps of a contracting iteration stays far below "
+            "1e-9")))
     eta = 0.5
     ours = closed_form_adv_loss(theta, Xte, yte, eta)
     lib = adversarial_losses(linear_model(theta), Xte, yte, eta, norm=2, method="exact")
@@ -342,11 +341,11 @@ def _implementation(out, seed, joint):
     with torch.no_grad():
         by_pgd = eq2_loss(alone(Xa), yte)
     err = max(float((ours - lib).abs().max()), float((ours - by_pgd).abs().max()))
-    tol = 1e3 * EPS64 * max(1.0, float(ours.abs().max()))
-    out.evidence.append(Evidence(
-        "logistic regression: closed form softplus(eta ||theta|| - (2y-1) theta^T x) = mixverify.adversarial's exact "
-        "max = PGD (no random start, 50 steps) at eta = 0.5", "exact", err, 0.0, tol, err <= tol,
-        "1e3 ulp of float64 round-off (PGD moves along theta and stays at the end point)", id="impl-closed-form"))
+    # round-off only: PGD moves along theta and stays at the end point
+    out.evidence.append(at_most(
+        "impl-closed-form", "logistic regression: closed form softplus(eta ||theta|| - (2y-1) theta^T x) = "
+        "mixverify.adversarial's exact max = PGD (no random start, 50 steps) at eta = 0.5", err, 0.0,
+        ulps(1e3, max(1.0, float(ours.abs().max())), of="max(1, max |closed form|)")))
 
 
 def _plot(rows) -> Figure:
