@@ -64,7 +64,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from mixverify.io import resolve_device as _resolve_device
-from mixverify.io import save_torch as save_atomic
+from mixverify.io import save_torch
 from mixverify.io import write_text
 from mixverify.training import to_cpu
 
@@ -250,7 +250,7 @@ def _run_locked(config, data, run_dir: Path, dev, *, resume, progress, stop_afte
                             "test_acc": test_acc, "gap": test_loss - train_loss, "mixup_train_loss": objective,
                             "lr": float(trainer.optimizer.param_groups[0]["lr"]),
                             "seconds": time.perf_counter() - t0})
-            save_atomic(trainer.state_dict(epoch, metrics), path)
+            save_torch(trainer.state_dict(epoch, metrics), path)
             _write_metrics(run_dir, metrics)
     trainer.model.eval()
     return RunResult(config, trainer.model, metrics, run_dir, start)

@@ -121,7 +121,7 @@ def train(model_fn: Callable[[], nn.Module], X: torch.Tensor, y: torch.Tensor, *
     X, y = X.detach().to(dev), y.detach().to(device=dev, dtype=X.dtype)
     start = time.perf_counter()
 
-    model = _build(model_fn, seed, X.dtype, dev)
+    model = initial_model(model_fn, seed, X.dtype, dev)
     config = {
         "format": CACHE_FORMAT, "key": key, "model": repr(model), "init": _params_sha256(model),
         "data": {"X": _tensor_sha256(X), "y": _tensor_sha256(y)}, "loss": loss_name, "optimizer": optimizer,
@@ -188,7 +188,9 @@ def _loss(loss):
     return LOSSES[loss], loss
 
 
-def _build(model_fn, seed, dtype, device) -> nn.Module:
+def initial_model(model_fn: Callable[[], nn.Module], seed: int, dtype: torch.dtype, device) -> nn.Module:
+    """The model :func:`train` starts from: ``model_fn()`` built under ``torch.manual_seed(seed)`` (inside
+    ``fork_rng``: the caller's RNG state is left alone), cast to ``dtype`` and moved to ``device``."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = model_fn()
@@ -249,5 +251,3 @@ def _refuse(path: Path, why: str) -> None:
                   CacheWarning, stacklevel=4)
     return None
 
-
-save_atomic = save_torch  # TEMPORARY: removed once mixup_vs_erm_robustness trains through train(batch_loss=...)

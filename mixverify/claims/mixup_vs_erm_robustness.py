@@ -63,10 +63,7 @@ Scope: ``instances`` -- the data, sizes, steps and seeds above; the paper trains
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -81,7 +78,7 @@ from ..laws import mixup_lambda_law
 from ..losses import eq2_loss, mixup_loss, standard_loss
 from ..models import LinearModel, ReLUMLP, linear_model
 from ..numerics import Tol, ulps
-from ..training import _build, _load, _params_sha256, _tensor_sha256, default_cache_dir, save_atomic, single_thread
+from ..training import initial_model, single_thread, train
 
 ALPHA = BETA = 1.0
 LR, MOMENTUM = 0.05, 0.9
@@ -122,36 +119,22 @@ def data(kind: str, seed: int):
 
 
 def fit(method: str, widths, X, y, *, steps: int, seed: int):
-    """Full-batch SGD from the seeded initialisation, on the Mixup loss (``"mixup"``, Monte Carlo, n triples per
-    step) or the standard loss (``"erm"``); cached (keyed, atomic) like :func:`mixverify.training.train`."""
+    """Full-batch SGD (:func:`mixverify.training.train`, cached) from the seeded initialisation, on the Mixup loss
+    (``"mixup"``, Eq. (1) by Monte Carlo, n triples per step from ``default_rng([seed, 71])``) or the standard loss
+    (``"erm"``)."""
     if method not in ("mixup", "erm"):
         raise ValueError(f"method must be 'mixup' or 'erm', got {method!r}")
+    if method == "mixup":
+        rng = np.random.default_rng([seed, 71])
+
+        def batch_loss(model, Xb, yb):
+            return mixup_loss(model, Xb, yb, ALPHA, BETA, method="mc", samples=len(Xb), generator=rng)
+    else:
+        def batch_loss(model, Xb, yb):
+            return standard_loss(model, Xb, yb)
     d = X.shape[1]
-    model = _build(lambda: ReLUMLP(d, widths, bias=False), seed, X.dtype, torch.device("cpu"))
-    config = {"key": CACHE_KEY, "method": method, "model": repr(model), "init": _params_sha256(model),
-              "data": {"X": _tensor_sha256(X), "y": _tensor_sha256(y)}, "lr": LR, "momentum": MOMENTUM,
-              "steps": steps, "alpha": ALPHA, "beta": BETA, "seed": int(seed),
-              "torch": ".".join(torch.__version__.split(".")[:2])}
-    path = Path(default_cache_dir()) / (hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest() + ".pt")
-    cached = _load(path, config, model)
-    if cached is not None:
-        model.load_state_dict(cached["state_dict"])
-        return model.eval()
-    opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
-    rng = np.random.default_rng([seed, 71])
-    model.train()
-    for _ in range(steps):
-        opt.zero_grad()
-        if method == "mixup":
-            loss = mixup_loss(model, X, y, ALPHA, BETA, method="mc", samples=len(X), generator=rng)
-        else:
-            loss = standard_loss(model, X, y)
-        loss.backward()
-        opt.step()
-    model.eval()
-    save_atomic({"config": config, "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
-                 "history": []}, path)
-    return model
+    return train(lambda: ReLUMLP(d, widths, bias=False), X, y, batch_loss=batch_loss, lr=LR, momentum=MOMENTUM,
+                 epochs=steps, seed=seed, device="cpu", key=f"{CACHE_KEY}/{method}/alpha={ALPHA:g},beta={BETA:g}").model
 
 
 def closed_form_adv_loss(theta, X, y, eta) -> torch.Tensor:
@@ -211,7 +194,7 @@ def fit_logistic(method: str, sets, seeds, *, steps: int) -> torch.Tensor:
     X = torch.stack([s[0] for s in sets])
     y = torch.stack([s[1] for s in sets])
     K, n, d = X.shape
-    init = [_build(lambda: ReLUMLP(d, (), bias=False), s, X.dtype, torch.device("cpu"))[0].weight.detach().flatten()
+    init = [initial_model(lambda: ReLUMLP(d, (), bias=False), s, X.dtype, torch.device("cpu"))[0].weight.detach().flatten()
             for s in seeds]
     theta = torch.stack(init).clone().requires_grad_(True)
     opt = torch.optim.SGD([theta], lr=LR, momentum=MOMENTUM)
