@@ -40,19 +40,19 @@ docs/verdicts.md section 3 asks for a vacuous statement); Theta* bounded ``hypot
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 from scipy import optimize, special
 
-from .. import _validate
-from ..adversarial import taylor_adversarial_loss
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
+from ..certified import bounded_set_constants, failure_probability, mixup_minus_adversarial, p_tau_cone, r_tilde
+from ..claim import Claim, Context, Erratum, Outcome, Scope, at_least, at_most, close, holds, reported
 from ..laws import tilde_lambda_law
 from ..losses import approx_mixup_loss
 from ..models import linear_model
-from ..numerics import Z_MC
+from ..numerics import Z_MC, Tol, exact, monte_carlo, ulps
 
 D = 3
 THETA0 = 2.0 * np.eye(D)[0]
@@ -63,7 +63,6 @@ POPULATION = 200_000
 ALPHA = BETA = 1.0
 B_X = 1.25  # ||x_i|| <= b_x sqrt(d) for every centred data set (checked): sqrt(d) + ||mean|| with ||mean|| ~ sqrt(d/n)
 MARGIN = 1.25  # Theta*: pilot's largest angle and norm range widened by 25%
-EPS64 = float(np.finfo(float).eps)
 P_TAU_DRAWS = 1_000_000
 LIB_CHECKS = 6  # data sets on which the closed forms are compared with the library (40 ms a call)
 RESTARTS = 20  # data sets fitted from a second start
@@ -71,78 +70,9 @@ DELTA_NS = (50, 100)  # delta_n at smaller n, same Theta*
 DELTA_SETS = 60
 WRONG = 2.0  # power check: the theorem's R~ times this factor (a constant off by 2)
 
-
-# --- the theorem's formulas (public, validated) ---------------------------------------------------
-
-def r_tilde(p_tau, tau, kappa, kappa1, kappa2) -> float:
-    r""":math:`\tilde R = \min\{\frac{p_\tau\kappa_1}{2\kappa_2 - p_\tau(\kappa_2-\kappa_1)},
-    \sqrt{\frac{4\kappa p_\tau}{2 - p_\tau + 4\kappa p_\tau}}\}\,\tau` (Theorem 3.2; the SymPy derivation
-    finds both components right)."""
-    p_tau, tau, kappa, kappa1, kappa2 = _constants(p_tau, tau, kappa, kappa1, kappa2)
-    return min(p_tau * kappa1 / (2 * kappa2 - p_tau * (kappa2 - kappa1)),
-               math.sqrt(4 * kappa * p_tau / (2 - p_tau + 4 * kappa * p_tau))) * tau
-
-
+#: Theorem 3.2's R~ as printed (mixverify.certified.r_tilde): it chooses tau, so that a radius planted through
+#: ``check(r_tilde=...)`` is tested without moving the design.
 PAPER_R_TILDE = r_tilde
-
-
-def failure_probability(n, p_tau) -> float:
-    r""":math:`2\exp(-np_\tau^2/2)`: Hoeffding's bound on :math:`P(\hat p < p_\tau/2)` with :math:`\varepsilon = p_\tau/2`."""
-    n = _validate.positive_int("n", n)
-    return 2.0 * math.exp(-n * _p_tau(p_tau) ** 2 / 2)
-
-
-def p_tau_cone(tau, phi, d) -> float:
-    r""":math:`p_\tau` for x uniform on a sphere in :math:`\mathbb R^d` and :math:`\Theta^*` a cone of
-    half-angle ``phi`` (radians): :math:`1 - I_{\cos^2(\arccos\tau - \varphi)}(\frac12, \frac{d-1}2)`."""
-    tau = _tau(tau)
-    psi = math.acos(tau) - float(phi)
-    if not 0 <= float(phi) < math.acos(tau):
-        raise ValueError(f"phi must lie in [0, arccos(tau)) = [0, {math.acos(tau):.6g}), got {phi!r}")
-    d = _validate.positive_int("d", d)
-    if d < 2:
-        raise ValueError(f"d must be >= 2, got {d}")
-    return float(special.betaincc(0.5, (d - 1) / 2, math.cos(psi) ** 2))
-
-
-def bounded_set_constants(r_max, b_x, d) -> tuple[float, float, float]:
-    r"""(:math:`\kappa, \kappa_1, \kappa_2`) of Appendix A.2.3 for :math:`\|\theta\|\le r_{max}`,
-    :math:`\|x\|\le b_x\sqrt d`: with :math:`B = r_{max}b_x\sqrt d`, :math:`g(B)g(-B)`, :math:`g(-B)`, :math:`g(B)`."""
-    B = _validate.positive("r_max", r_max) * _validate.positive("b_x", b_x) * math.sqrt(_validate.positive_int("d", d))
-    return float(special.expit(B) * special.expit(-B)), float(special.expit(-B)), float(special.expit(B))
-
-
-def mixup_minus_adversarial(theta, X, y, eps, alpha=ALPHA, beta=BETA) -> float:
-    r""":math:`\tilde L^{mix}_n(\theta, S) - \frac1n\sum_i\tilde\ell_{adv}(\varepsilon\sqrt d, (x_i, y_i))` for
-    logistic regression, from ``approx_mixup_loss`` and ``taylor_adversarial_loss``; y must be 0 or 1."""
-    X, y = _validate.data(X, y, logistic=True)
-    _validate.binary_labels(y, "Theorem 3.2")
-    f = linear_model(_validate.as_tensor("theta", theta, ndim=1, like=X))
-    with torch.no_grad():
-        return float(approx_mixup_loss(f, X, y, alpha, beta) - taylor_adversarial_loss(f, X, y, float(eps)))
-
-
-def _tau(tau) -> float:
-    t = float(tau)
-    if not 0 < t < 1:
-        raise ValueError(f"tau must lie in (0, 1), got {tau!r}")
-    return t
-
-
-def _p_tau(p_tau) -> float:
-    p = float(p_tau)
-    if not 0 < p <= 1:
-        raise ValueError(f"p_tau must lie in (0, 1], got {p_tau!r}")
-    return p
-
-
-def _constants(p_tau, tau, kappa, kappa1, kappa2):
-    k, k1, k2 = float(kappa), float(kappa1), float(kappa2)
-    if not 0 < k <= 0.25:
-        raise ValueError(f"kappa must lie in (0, 1/4] (a lower bound on g(1-g)), got {kappa!r}")
-    if not 0 < k1 <= k2 <= 1:
-        raise ValueError(f"need 0 < kappa1 <= kappa2 <= 1 (bounds on |g - y|), got {kappa1!r}, {kappa2!r}")
-    return _p_tau(p_tau), _tau(tau), k, k1, k2
 
 
 # --- closed forms for logistic regression on centred data (the optimizer's objective) ----------
@@ -182,7 +112,7 @@ def _slack_tolerance(theta, X, y, eta, m1, m2, dist, value):
     h = 1e-6
     grad = [(_slack(theta + h * e, X, y, eta, m1, m2) - _slack(theta - h * e, X, y, eta, m1, m2)) / (2 * h)
             for e in np.eye(len(theta))]
-    return float(np.linalg.norm(grad)) * dist + 1e3 * EPS64 * max(1.0, abs(value))
+    return float(np.linalg.norm(grad)) * dist + ulps(1e3, max(1.0, abs(value))).value
 
 
 def _largest_radius(theta, X, y, m1, m2):
@@ -229,7 +159,27 @@ def _angle(a, b):
     return math.acos(min(1.0, max(-1.0, c)))
 
 
-# --- the check --------------------------------------------------------------------------------
+# --- the check: design, data sets, evidence, errata ------------------------------------------------
+
+@dataclass(frozen=True)
+class _Design:
+    """What is fixed before the test data sets: Theta* (a cone of half-angle phi around u, norms [r_lo, r_hi]),
+    the constants, tau and p_tau, and the theorem's radius R and failure term."""
+
+    u: np.ndarray
+    starts: tuple
+    phi: float
+    r_lo: float
+    r_hi: float
+    kappa: float
+    kappa1: float
+    kappa2: float
+    tau: float
+    p_tau: float
+    psi: float
+    R: float
+    fail: float
+
 
 def check(ctx: Context, *, r_tilde=r_tilde, p_tau_for=p_tau_cone) -> Outcome:
     """``r_tilde(p_tau, tau, kappa, kappa1, kappa2)`` (Theorem 3.2's R~) and ``p_tau_for(tau, phi, d)`` can be
@@ -238,15 +188,37 @@ def check(ctx: Context, *, r_tilde=r_tilde, p_tau_for=p_tau_cone) -> Outcome:
     p_hat >= p_tau/2 on every data set, so no numeric test could reject a wrong exponent.)"""
     out = Outcome()
     m1, m2 = _moments()
+    design = _design(ctx, m1, m2, r_tilde, p_tau_for)
+    out.evidence += _p_tau_evidence(ctx, design.u, design.phi, design.psi, design.p_tau)
+    rows, lib_gaps, restart_gaps = _data_sets(ctx, design, m1, m2, r_tilde)
+    col = {k: np.array([r[k] for r in rows]) for k in rows[0] if k not in ("ratio_k", "ratio_12", "theta", "X", "y")}
+    out.evidence += _implementation_evidence(col, lib_gaps, restart_gaps)
+    out.evidence += _probability_evidence(design, col)
+    out.evidence += _ratio_evidence(rows)
+    eps_tilde = design.R * float(np.median(col["c_x"])) * m1
+    R_med = float(np.median(col["R_max"]))
+    out.evidence.append(reported(
+        "eps-min", "eps~_min = R~ c_x E[1-lambda] (median c_x over data sets)", eps_tilde,
+        detail=f"R~ = {design.R:.4g}; median largest R for which the inequality holds = {R_med:.4g} "
+               f"({R_med / design.R:.3g} times R~); Theorem 3.1's R = min_i |cos| is not defined at theta_hat outside "
+               "Theta"))
+    errata, evidence, notes = _errata(ctx, rows, col, m1, m2, design)
+    out.errata += errata
+    out.evidence += evidence
+    out.notes += notes
+    out.notes += _design_notes(design, col, m1, eps_tilde)
+    out.figures["slack-over-data-sets"] = _plot(col, design.R)
+    return out
 
-    # population minimizer and its direction u
+
+def _design(ctx, m1, m2, r_tilde, p_tau_for) -> _Design:
+    """The population minimizer's direction u, Theta* from pilot data sets, the constants over Theta*, and the tau
+    that maximises the paper's R~."""
     Xp, yp, _ = _sample(POPULATION, ctx.rng(321))
     theta_pop = optimize.minimize(_objective, THETA0, args=(Xp, yp, m1, m2), jac=True, method="BFGS",
                                   options={"gtol": 1e-12}).x
     u = theta_pop / np.linalg.norm(theta_pop)
     starts = (theta_pop, 0.1 * np.ones(D))
-
-    # Theta* from pilot data sets: a cone of half-angle phi around u, norms in [r_lo, r_hi]
     rng = ctx.rng(322)
     pilot = [_fit(*_sample(N, rng)[:2], m1, m2, starts[:1])[0] for _ in range(PILOT)]
     phi = MARGIN * max(_angle(t, u) for t in pilot)
@@ -257,22 +229,25 @@ def check(ctx: Context, *, r_tilde=r_tilde, p_tau_for=p_tau_cone) -> Outcome:
     tau = float(taus[int(np.argmax([PAPER_R_TILDE(p_tau_cone(t, phi, D), t, kappa, kappa1, kappa2)
                                     for t in taus]))])
     p_tau = p_tau_for(tau, phi, D)
-    psi = math.acos(tau) - phi
-    R = r_tilde(p_tau, tau, kappa, kappa1, kappa2)
-    fail = failure_probability(N, p_tau)
+    return _Design(u=u, starts=starts, phi=phi, r_lo=r_lo, r_hi=r_hi, kappa=kappa, kappa1=kappa1, kappa2=kappa2,
+                   tau=tau, p_tau=p_tau, psi=math.acos(tau) - phi, R=r_tilde(p_tau, tau, kappa, kappa1, kappa2),
+                   fail=failure_probability(N, p_tau))
 
-    out.evidence += _p_tau_evidence(ctx, u, phi, psi, p_tau)
 
-    # test data sets
+def _data_sets(ctx, design, m1, m2, r_tilde):
+    """Fit theta_hat on each test data set and record what the evidence reads: the slack at R~ (and at the wrong
+    and data-dependent radii), Theta* and Theta membership, p_hat, the ratio displays of A.2.3. Also the closed forms
+    against the library on the first LIB_CHECKS data sets and a second start on the first RESTARTS."""
+    u, phi, psi, R = design.u, design.phi, design.psi, design.R
     rng = ctx.rng(323)
     rows = []
     lib_gaps, restart_gaps = [], []
     for k in range(DATASETS):
         X, y, Xraw = _sample(N, rng)
         sep = _separable(X, y)
-        theta, dist, min_eig = _fit(X, y, m1, m2, starts[:1])
+        theta, dist, min_eig = _fit(X, y, m1, m2, design.starts[:1])
         if k < RESTARTS:  # a second, distant start: is the minimizer the same?
-            restart_gaps.append(float(np.linalg.norm(_fit(X, y, m1, m2, starts[1:])[0] - theta)))
+            restart_gaps.append(float(np.linalg.norm(_fit(X, y, m1, m2, design.starts[1:])[0] - theta)))
         nx = np.linalg.norm(X, axis=1) / math.sqrt(D)
         c_x = float(nx.min())
         in_x = np.abs(X @ u) / np.linalg.norm(X, axis=1) >= math.cos(psi)
@@ -284,16 +259,16 @@ def check(ctx: Context, *, r_tilde=r_tilde, p_tau_for=p_tau_cone) -> Outcome:
         if k < LIB_CHECKS:
             Xt, yt, tt = torch.from_numpy(X), torch.from_numpy(y), torch.from_numpy(theta)
             lib = float(approx_mixup_loss(linear_model(tt), Xt, yt, ALPHA, BETA))
-            lib_slack = mixup_minus_adversarial(tt, Xt, yt, R * c_x * m1)
+            lib_slack = mixup_minus_adversarial(tt, Xt, yt, R * c_x * m1, ALPHA, BETA)
             lib_gaps.append((abs(lib - ltil) / max(1.0, abs(ltil)), abs(lib_slack - slack)))
         p_hat = float(in_x.mean())
         a = np.abs(g - y)
         data_k = (float(s.min()), float(a.min()), float(a.max()))
-        R_data = r_tilde(p_tau, tau, *data_k)
+        R_data = r_tilde(design.p_tau, design.tau, *data_k)
         eta_d = R_data * c_x * m1 * math.sqrt(D)
         tol, tol_d, tol_w = (_slack_tolerance(theta, X, y, e, m1, m2, dist, ltil) for e in (eta, eta_d, WRONG * eta))
         rows.append(dict(
-            sep=sep, in_star=_angle(theta, u) <= phi and r_lo <= np.linalg.norm(theta) <= r_hi,
+            sep=sep, in_star=_angle(theta, u) <= phi and design.r_lo <= np.linalg.norm(theta) <= design.r_hi,
             in_theta=bool(np.all((2 * y - 1) * uu >= 0)), norm_ok=bool(nx.max() <= B_X), c_x=c_x, b_x=float(nx.max()),
             p_hat=p_hat, p_hat_raw=float(in_x_raw.mean()), slack=slack, tol=tol,
             event=bool(nx.max() <= B_X and slack >= -tol),
@@ -304,127 +279,142 @@ def check(ctx: Context, *, r_tilde=r_tilde, p_tau_for=p_tau_cone) -> Outcome:
             ratio_k=(np.sum(s[~in_x]) / np.sum(s[in_x]), (1 - p_hat) / 4 / (p_hat * data_k[0])) if p_hat > 0 else None,
             ratio_12=(np.sum(a[~in_x]) / np.sum(a[in_x]), (1 - p_hat) * data_k[2] / (p_hat * data_k[1])) if p_hat > 0 else None,
             theta=theta, X=X, y=y))
+    return rows, lib_gaps, restart_gaps
 
-    col = {k: np.array([r[k] for r in rows]) for k in rows[0] if k not in ("ratio_k", "ratio_12", "theta", "X", "y")}
-    K = len(rows)
-    delta = 1 - col["in_star"].mean()
-    prob = col["event"].mean()
-    guarantee = 1 - delta - fail
-    se = math.sqrt(prob * (1 - prob) / K + delta * (1 - delta) / K)
 
+def _implementation_evidence(col, lib_gaps, restart_gaps):
+    """The closed forms against the library, the minimizer (start-independent, strict), the norm condition."""
+    K = len(col["slack"])
     gap_l, gap_s = (float(max(v)) for v in zip(*lib_gaps))
-    out.evidence.append(Evidence(
-        "closed-form L~_mix (the optimizer's objective, centred data) = mixverify.approx_mixup_loss at theta_hat", "exact",
-        gap_l, 0.0, 1e3 * EPS64, gap_l <= 1e3 * EPS64,
-        "1e3 ulp relative (float64 round-off; both evaluate L_std + R1 + R2 + R3 with R3 = 0 for a linear model)",
-        detail=f"largest relative gap over the first {LIB_CHECKS} data sets"))
-    out.evidence.append(Evidence(
-        "closed-form slack R1 + R2 - eta|theta| mean|g-y| - eta^2/2 |theta|^2 mean g(1-g) = approx_mixup_loss - "
-        "taylor_adversarial_loss (Eq. 5) at eps~_min", "exact", gap_s, 0.0, 1e3 * EPS64, gap_s <= 1e3 * EPS64,
-        "1e3 ulp absolute (losses are O(1))", detail=f"first {LIB_CHECKS} data sets; the closed form is used on all {K}"))
     restart = max(restart_gaps)
-    out.evidence.append(Evidence(
-        "theta_hat does not depend on the start (population minimizer vs 0.1 * (1, 1, 1))", "exact", restart, 0.0,
-        1e-5, restart <= 1e-5, "BFGS gtol 1e-10; two minimizers closer than 1e-5 are the same (Newton steps are < 1e-7)",
-        detail=f"largest distance over the first {RESTARTS} data sets"))
-    out.evidence.append(Evidence(
-        "theta_hat is a strict local minimizer (smallest Hessian eigenvalue over data sets)", "exact",
-        float(col["min_eig"].min()), "> 0", 0.0, bool(col["min_eig"].min() > 0),
-        "finite-difference Hessian of the analytic gradient; BFGS from two starts, lowest value kept",
-        detail=f"largest Newton step to the exact minimizer: {col['dist'].max():.2e}"))
-    out.evidence.append(Evidence(
-        f"norm condition c_x sqrt(d) <= ||x_i|| <= b_x sqrt(d) with b_x = {B_X:g} on every centred data set", "exact",
-        [float(col['c_x'].min()), float(col['b_x'].max())], [0.0, B_X], 0.0,
-        bool(col["c_x"].min() > 0 and col["b_x"].max() <= B_X), "exact comparison; c_x is each data set's min ||x_i||/sqrt(d)"))
+    return [
+        at_most("closed-form-loss", "closed-form L~_mix (the optimizer's objective, centred data) = "
+                "mixverify.approx_mixup_loss at theta_hat", gap_l, 0.0,
+                ulps(1e3, of="max(1, |L~_mix|): the gap is relative; both evaluate L_std + R1 + R2 + R3 with R3 = 0 for "
+                             "a linear model"),
+                detail=f"largest relative gap over the first {LIB_CHECKS} data sets"),
+        at_most("closed-form-slack", "closed-form slack R1 + R2 - eta|theta| mean|g-y| - eta^2/2 |theta|^2 mean g(1-g) = "
+                "approx_mixup_loss - taylor_adversarial_loss (Eq. 5) at eps~_min", gap_s, 0.0,
+                ulps(1e3, of="1: the losses are O(1), the gap absolute"),
+                detail=f"first {LIB_CHECKS} data sets; the closed form is used on all {K}"),
+        at_most("start-independent", "theta_hat does not depend on the start (population minimizer vs 0.1 * (1, 1, 1))",
+                restart, 0.0, Tol(1e-5, "BFGS gtol 1e-10; two minimizers closer than 1e-5 are the same (Newton steps "
+                                        "are < 1e-7)"),
+                detail=f"largest distance over the first {RESTARTS} data sets"),
+        holds("strict-minimizer", "theta_hat is a strict local minimizer (smallest Hessian eigenvalue over data sets)",
+              bool(col["min_eig"].min() > 0),
+              exact("finite-difference Hessian of the analytic gradient; BFGS from two starts, lowest value kept"),
+              value=float(col["min_eig"].min()), reference="> 0",
+              detail=f"largest Newton step to the exact minimizer: {col['dist'].max():.2e}"),
+        holds("norms", f"norm condition c_x sqrt(d) <= ||x_i|| <= b_x sqrt(d) with b_x = {B_X:g} on every centred data set",
+              bool(col["c_x"].min() > 0 and col["b_x"].max() <= B_X),
+              exact("c_x is each data set's min ||x_i||/sqrt(d)"),
+              value=[float(col['c_x'].min()), float(col['b_x'].max())], reference=[0.0, B_X]),
+    ]
 
-    hoeff = float(np.mean(col["p_hat_raw"] >= p_tau / 2))
-    se_h = math.sqrt(hoeff * (1 - hoeff) / K)
-    out.evidence.append(Evidence(
-        "Hoeffding step: P(p_hat >= p_tau/2) >= 1 - 2 exp(-n p_tau^2/2) (i.i.d. uncentred points)", "monte-carlo",
-        hoeff, 1 - fail, Z_MC * se_h, hoeff >= 1 - fail - Z_MC * se_h,
-        f"{Z_MC:g} binomial standard errors of {K} data sets",
-        detail=f"p_hat on the centred points (those the proof sums over) >= p_tau/2 in "
-               f"{np.mean(col['p_hat'] >= p_tau / 2):.3f} of data sets; mean p_hat {col['p_hat'].mean():.4f}, p_tau {p_tau:.4f}"))
+
+def _probability_evidence(design, col):
+    """Hoeffding's step, the decisive frequency against 1 - delta_n - 2 exp(-n p_tau^2/2), the power check at
+    WRONG x R~, the data-dependent constants (context) and delta_n."""
+    K = len(col["slack"])
+    R, p_tau, fail = design.R, design.p_tau, design.fail
+    delta = 1 - col["in_star"].mean()
+    guarantee = 1 - delta - fail
     R_med = float(np.median(col["R_max"]))
-    out.evidence.append(Evidence(
-        f"P(L~_mix(theta_hat) >= mean l~_adv(eps~_min sqrt(d))) >= 1 - delta_n - 2 exp(-n p_tau^2/2), theorem's R~ = {R:.3g}",
-        "monte-carlo", prob, guarantee, Z_MC * se, prob >= guarantee - Z_MC * se,
-        f"{Z_MC:g} standard errors of the difference (binomial SEs of the event frequency and of delta_n, {K} data sets, "
-        "added in quadrature); a data set counts when slack >= -(|grad slack| * Newton step to the exact minimizer "
-        "+ 1e3 ulp)", role="decisive", id="bound-prob",
+
+    def band(freq) -> Tol:
+        """Z_MC standard errors of a frequency minus delta_n (binomial over the K data sets, added in quadrature)."""
+        return Tol(Z_MC * math.sqrt(freq * (1 - freq) / K + delta * (1 - delta) / K),
+                   f"{Z_MC:g} standard errors of the difference (binomial SEs of the event frequency and of delta_n, "
+                   f"{K} data sets, added in quadrature); a data set counts when slack >= -(|grad slack| * Newton step "
+                   "to the exact minimizer + 1e3 ulp)")
+
+    ev = []
+    hoeff = float(np.mean(col["p_hat_raw"] >= p_tau / 2))
+    ev.append(at_least(
+        "hoeffding-step", "Hoeffding step: P(p_hat >= p_tau/2) >= 1 - 2 exp(-n p_tau^2/2) (i.i.d. uncentred points)",
+        hoeff, 1 - fail, monte_carlo(math.sqrt(hoeff * (1 - hoeff) / K), K), kind="monte-carlo",
+        detail=f"p_hat on the centred points (those the proof sums over) >= p_tau/2 in "
+               f"{np.mean(col['p_hat'] >= p_tau / 2):.3f} of data sets; mean p_hat {col['p_hat'].mean():.4f}, p_tau "
+               f"{p_tau:.4f}"))
+    prob = col["event"].mean()
+    ev.append(at_least(
+        "bound-prob", f"P(L~_mix(theta_hat) >= mean l~_adv(eps~_min sqrt(d))) >= 1 - delta_n - 2 exp(-n p_tau^2/2), "
+        f"theorem's R~ = {R:.3g}", prob, guarantee, band(prob), kind="monte-carlo", role="decisive",
         tightness={"bound_over_measured": R / R_med, "trivial_bound": "R~ = 0 (radius 0: L~_mix >= L_std)",
                    "note": "R~ over the median largest R at which the inequality holds on a data set"},
-        detail=f"delta_n = {delta:.4f}, 2exp(-n p_tau^2/2) = {fail:.3g}, tau = {tau:.4f}, p_tau = {p_tau:.4f}, "
-               f"kappa = {kappa:.4g}, kappa1 = {kappa1:.4g}, kappa2 = {kappa2:.6g}; min slack {col['slack'].min():.4g}"))
+        detail=f"delta_n = {delta:.4f}, 2exp(-n p_tau^2/2) = {fail:.3g}, tau = {design.tau:.4f}, p_tau = {p_tau:.4f}, "
+               f"kappa = {design.kappa:.4g}, kappa1 = {design.kappa1:.4g}, kappa2 = {design.kappa2:.6g}; min slack "
+               f"{col['slack'].min():.4g}"))
     prob_w = col["event_wrong"].mean()
-    se_w = math.sqrt(prob_w * (1 - prob_w) / K + delta * (1 - delta) / K)
-    out.evidence.append(Evidence(
-        f"power: the same criterion rejects R~ multiplied by {WRONG:g} (a wrong constant)", "monte-carlo", prob_w,
-        guarantee, Z_MC * se_w, prob_w < guarantee - Z_MC * se_w,
-        "the decisive criterion applied to the wrong radius; passes when its frequency falls below the guarantee",
+    tol_w = band(prob_w)
+    ev.append(holds(
+        f"power-{WRONG:g}R", f"power: the same criterion rejects R~ multiplied by {WRONG:g} (a wrong constant)",
+        prob_w < guarantee - tol_w.value, tol_w, value=prob_w, reference=guarantee, kind="monte-carlo", role="power",
         detail=f"frequency at {WRONG:g} R~: {prob_w:.4f}; the inequality holds on a data set up to a median R of "
-               f"{R_med:.3g} = {R_med / R:.3g} R~", role="power", id=f"power-{WRONG:g}R"))
+               f"{R_med:.3g} = {R_med / R:.3g} R~"))
     prob_d = col["event_data"].mean()
-    se_d = math.sqrt(prob_d * (1 - prob_d) / K + delta * (1 - delta) / K)
-    out.evidence.append(Evidence(
+    tol_d = band(prob_d)
+    ev.append(holds(  # context with its band: passed None
+        "data-dependent-constants",
         "same, with data-dependent constants kappa = min_i g(1-g), kappa1/kappa2 = min/max_i |g - y| at theta_hat "
-        "(a larger R~; constants chosen after S, see the erratum)", "monte-carlo", prob_d, guarantee, Z_MC * se_d, None,
-        f"reported: {Z_MC:g} standard errors, as above; meets the guarantee: {bool(prob_d >= guarantee - Z_MC * se_d)}",
+        "(a larger R~; constants chosen after S, see the erratum)", None,
+        Tol(tol_d.value, f"reported: {Z_MC:g} standard errors, as above; meets the guarantee: "
+                         f"{bool(prob_d >= guarantee - tol_d.value)}"),
+        value=prob_d, reference=guarantee, kind="monte-carlo",
         detail=f"median data-dependent R~ {np.median(col['R_data']):.3g}"))
-    out.evidence.append(Evidence(
-        "delta_n: fraction of data sets with theta_hat outside Theta*", "monte-carlo", delta, None,
-        math.sqrt(max(delta * (1 - delta), 1 / K) / K), None, "reported with its binomial standard error",
-        detail=f"Theta*: half-angle {math.degrees(phi):.2f} deg around u, norms [{r_lo:.3f}, {r_hi:.3f}]"))
+    ev.append(holds(  # context with its standard error: passed None
+        "delta-n-fraction", "delta_n: fraction of data sets with theta_hat outside Theta*", None,
+        Tol(math.sqrt(max(delta * (1 - delta), 1 / K) / K), "reported with its binomial standard error"),
+        value=delta, kind="monte-carlo",
+        detail=f"Theta*: half-angle {math.degrees(design.phi):.2f} deg around u, norms [{design.r_lo:.3f}, "
+               f"{design.r_hi:.3f}]"))
+    return ev
 
-    # the corrected ratio displays of A.2.3 hold on every data set (data-dependent constants)
+
+def _ratio_evidence(rows):
+    """The corrected ratio displays of A.2.3 hold on every data set (data-dependent constants)."""
     rk = [r["ratio_k"] for r in rows if r["ratio_k"] is not None]
     r12 = [r["ratio_12"] for r in rows if r["ratio_12"] is not None]
     worst = max(max(a / b for a, b in rk), max(a / b for a, b in r12))
-    out.evidence.append(Evidence(
-        "A.2.3 corrected: sum_{x_i not in X} s_i / sum_{x_i in X} s_i <= ((1-p_hat)/4)/(p_hat kappa), and the "
-        "kappa1/kappa2 analogue, on every data set", "exact", worst, "<= 1", 1e3 * EPS64, worst <= 1 + 1e3 * EPS64,
-        "1e3 ulp (the bounds are deterministic inequalities)", detail="value: largest (ratio / bound) over data sets"))
+    tol = ulps(1e3, of="1: the bounds are deterministic inequalities")
+    return [holds(
+        "ratio-corrected-all", "A.2.3 corrected: sum_{x_i not in X} s_i / sum_{x_i in X} s_i <= ((1-p_hat)/4)/(p_hat "
+        "kappa), and the kappa1/kappa2 analogue, on every data set", worst <= 1 + tol.value, tol, value=worst,
+        reference="<= 1", detail="value: largest (ratio / bound) over data sets")]
 
-    eps_tilde = R * float(np.median(col["c_x"])) * m1
-    out.evidence.append(Evidence(
-        "eps~_min = R~ c_x E[1-lambda] (median c_x over data sets)", "exact", eps_tilde, None, None, None,
-        "reported, not a pass/fail criterion",
-        detail=f"R~ = {R:.4g}; median largest R for which the inequality holds = {R_med:.4g} "
-               f"({R_med / R:.3g} times R~); Theorem 3.1's R = min_i |cos| is not defined at theta_hat outside Theta"))
 
-    errata, evidence, notes = _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts)
-    out.errata += errata
-    out.evidence += evidence
-    out.notes += notes
-    out.notes.append(
+def _design_notes(design, col, m1, eps_tilde):
+    K = len(col["slack"])
+    delta = 1 - col["in_star"].mean()
+    prob = col["event"].mean()
+    R, R_med = design.R, float(np.median(col["R_max"]))
+    return [
         f"Design: d = {D}, theta_0 = 2 e_1, n = {N}, {K} test data sets, alpha = beta = 1 (E[1-lambda] = {m1:.4g}). "
-        f"Theta* = cone of half-angle {math.degrees(phi):.2f} deg around u = {np.round(u, 4).tolist()}, norms in "
-        f"[{r_lo:.3f}, {r_hi:.3f}]; tau = {tau:.4f}, p_tau = {p_tau:.4f}, kappa = {kappa:.4g}, kappa1 = {kappa1:.4g}, "
-        f"kappa2 = {kappa2:.6g} (B = r_hi b_x sqrt(d) = {r_hi * B_X * math.sqrt(D):.3f}); delta_n = {delta:.3f}; "
-        f"measured probability {prob:.4f} vs guarantee {guarantee:.4f}.")
-    out.notes.append(
+        f"Theta* = cone of half-angle {math.degrees(design.phi):.2f} deg around u = {np.round(design.u, 4).tolist()}, "
+        f"norms in [{design.r_lo:.3f}, {design.r_hi:.3f}]; tau = {design.tau:.4f}, p_tau = {design.p_tau:.4f}, kappa = "
+        f"{design.kappa:.4g}, kappa1 = {design.kappa1:.4g}, kappa2 = {design.kappa2:.6g} (B = r_hi b_x sqrt(d) = "
+        f"{design.r_hi * B_X * math.sqrt(D):.3f}); delta_n = {delta:.3f}; measured probability {prob:.4f} vs guarantee "
+        f"{1 - delta - design.fail:.4f}.",
         f"The radius is vacuous in practice: R~ = {R:.3g}, eps~_min = {eps_tilde:.3g}, an l2 radius "
         f"eps~_min sqrt(d) = {eps_tilde * math.sqrt(D):.3g} against ||x|| ~ {math.sqrt(D):.3g}. On the same data sets the "
         f"inequality holds up to R = {R_med:.3g} (median), {R_med / R:.3g} times larger; kappa1 = g(-B) and kappa = "
-        "g(B)g(-B) decay like exp(-B), and B is set by the worst theta in Theta* against the longest x.")
-    out.notes.append(
+        "g(B)g(-B) decay like exp(-B), and B is set by the worst theta in Theta* against the longest x.",
         "Minor: A.2.3 states p_tau in (0, 1) while Assumption 3.1 allows (0, 1] (p_tau = 1 is harmless in R~); "
         "Hoeffding's one-sided bound exp(-n p_tau^2/2) suffices (the factor 2 is conservative); '|cos(theta, x)|' "
-        "should read |cos(theta, x_i)|; the proof's eta is the ratio R~ of the statement, not the radius eta of Eq. (5).")
-    out.figures["slack-over-data-sets"] = _plot(col, R)
-    return out
+        "should read |cos(theta, x_i)|; the proof's eta is the ratio R~ of the statement, not the radius eta of Eq. (5).",
+    ]
 
 
 def _p_tau_evidence(ctx, u, phi, psi, p_tau):
-    ev = []
+    """p_tau (incomplete beta) against simulation, and the cone criterion against brute force on the cone's rim."""
     rng = ctx.rng(324)
     Z = rng.normal(size=(P_TAU_DRAWS, D))
     c = np.abs(Z @ u) / np.linalg.norm(Z, axis=1)
     hit = c >= math.cos(psi)
     m, se = hit.mean(), math.sqrt(hit.mean() * (1 - hit.mean()) / P_TAU_DRAWS)
-    ev.append(Evidence("p_tau (regularized incomplete beta) = simulated P(x in X_Theta*(tau)), x uniform on the sphere",
-                       "monte-carlo", m, p_tau, Z_MC * se, abs(m - p_tau) <= Z_MC * se,
-                       f"{Z_MC:g} binomial standard errors of {P_TAU_DRAWS} draws"))
+    ev = [close("p-tau-mc", "p_tau (regularized incomplete beta) = simulated P(x in X_Theta*(tau)), x uniform on the "
+                "sphere", m, p_tau, monte_carlo(se, P_TAU_DRAWS), kind="monte-carlo")]
     # the cone criterion: min over the cone of |cos(x, theta)| = cos(angle(x, +-u) + phi), brute force on its rim
     x = rng.normal(size=(500, D))
     x /= np.linalg.norm(x, axis=1, keepdims=True)
@@ -437,17 +427,17 @@ def _p_tau_evidence(ctx, u, phi, psi, p_tau):
     ok = a + phi <= np.pi / 2
     closed = np.cos(a + phi)
     gap = float(np.max(np.abs(brute[ok] - closed[ok])))
-    tol = math.sin(phi) * np.pi / len(om) + 1e3 * EPS64
-    ev.append(Evidence("min over the cone of |cos(x, theta)| = cos(angle(x, +-u) + phi) (so X_Theta*(tau) = "
-                       "{angle(x, +-u) <= arccos(tau) - phi})", "exact", gap, 0.0, tol, gap <= tol,
-                       "half the angular spacing sin(phi) pi/4096 of the 4096-point rim grid + 1e3 ulp",
-                       detail=f"{int(ok.sum())} of 500 directions with angle + phi <= 90 deg"))
+    grid = Tol(math.sin(phi) * np.pi / len(om), "half the angular spacing sin(phi) pi/4096 of the 4096-point rim grid")
+    ev.append(at_most("cone-min-cos", "min over the cone of |cos(x, theta)| = cos(angle(x, +-u) + phi) (so "
+                      "X_Theta*(tau) = {angle(x, +-u) <= arccos(tau) - phi})", gap, 0.0, grid + ulps(1e3),
+                      detail=f"{int(ok.sum())} of 500 directions with angle + phi <= 90 deg"))
     return ev
 
 
-def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
+def _errata(ctx, rows, col, m1, m2, design):
     ev, errata, notes = [], [], []
     K = len(rows)
+    u, phi, r_hi = design.u, design.phi, design.r_hi
 
     # 1. delta_n -> 0 as n -> infinity: delta_n falls with n for the same Theta*
     deltas = {}
@@ -455,13 +445,12 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
     for n in DELTA_NS:
         inside = []
         for _ in range(DELTA_SETS):
-            theta = _fit(*_sample(n, rng)[:2], m1, m2, starts[:1])[0]
-            inside.append(_angle(theta, u) <= phi and r_lo <= np.linalg.norm(theta) <= r_hi)
+            theta = _fit(*_sample(n, rng)[:2], m1, m2, design.starts[:1])[0]
+            inside.append(_angle(theta, u) <= phi and design.r_lo <= np.linalg.norm(theta) <= r_hi)
         deltas[n] = 1 - float(np.mean(inside))
     deltas[N] = 1 - float(col["in_star"].mean())
-    ev.append(Evidence("delta_n at n = " + ", ".join(str(n) for n in deltas) + " (same Theta*)", "monte-carlo",
-                       [deltas[n] for n in deltas], "decreasing to 0 as n -> infinity", None, None,
-                       f"reported; {DELTA_SETS} data sets each for n < {N}, {DATASETS} at n = {N}", id="delta-n"))
+    ev.append(reported("delta-n", "delta_n at n = " + ", ".join(str(n) for n in deltas) + " (same Theta*)",
+                       [deltas[n] for n in deltas], kind="monte-carlo", reference="decreasing to 0 as n -> infinity"))
     errata.append(Erratum(
         location="Assumption 3.1",
         statement="delta_n -> 0 as n -> 0",
@@ -487,14 +476,14 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
     loc = optimize.minimize(_objective, 4.0 * np.eye(D)[0], args=(X, y, m1, m2), jac=True, method="BFGS",
                             options={"gtol": 1e-10})
     loc_in_theta = bool(np.all((2 * y - 1) * (X @ loc.x) >= 0))
-    ev.append(Evidence(
-        "separable data (y = 1{x_1 > 0}): inf L~_mix = 0 along t e_1 (t -> infinity) and L~_mix > 0, so L~_mix has "
-        "no (global) minimizer", "counterexample", vals[-1], "a minimum attained", None, no_minimum,
+    ev.append(holds(
+        "cx-separable-no-min", "separable data (y = 1{x_1 > 0}): inf L~_mix = 0 along t e_1 (t -> infinity) and "
+        "L~_mix > 0, so L~_mix has no (global) minimizer", no_minimum,
         "all values > 0 (L~_mix > 0 for a linear model on centred data, since m1 < 1) and the value at t = 4^7 is "
-        "below 1e-3 x the smallest earlier value",
+        "below 1e-3 x the smallest earlier value", value=vals[-1], reference="a minimum attained", kind="counterexample",
         detail="L~_mix(t e_1) at t = 1, 4, ..., 4^7: " + ", ".join(f"{v:.3g}" for v in vals)
                + f"; BFGS from 4 e_1 stops at a local minimizer, |theta| = {np.linalg.norm(loc.x):.3f}, "
-                 f"L~_mix = {loc.fun:.4f}, in Theta: {loc_in_theta}", id="cx-separable-no-min"))
+                 f"L~_mix = {loc.fun:.4f}, in Theta: {loc_in_theta}"))
     loc_errors = int(np.sum((2 * y - 1) * (X @ loc.x) < 0))
     notes.append(f"On separable data L~_mix is not monotone along a separator (values {', '.join(f'{v:.3g}' for v in vals)} "
                  f"at t = 1, 4, ..., {ts[-1]:g}): the theta^T Sigma theta term of R2 grows before g(1-g) decays. BFGS from "
@@ -503,19 +492,20 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
                  "not attained: even reading 'minimizers' as local ones does not put Theta_hat_n in Theta.")
     n_sep = int(col["sep"].sum())
     outside = int(np.sum(~col["in_theta"] & ~col["sep"]))
-    ev.append(Evidence(
-        "non-separable data: the minimizer theta_hat of L~_mix lies outside Theta (some training error)",
-        "counterexample", outside, f"0 of {K - n_sep} in Theta claimed", None, outside >= 1,
+    ev.append(holds(
+        "cx-outside-theta", "non-separable data: the minimizer theta_hat of L~_mix lies outside Theta (some training "
+        "error)", outside >= 1,
         "count over the test data sets; Theta = {theta: (2y_i - 1) theta^T x_i >= 0 for all i} is {0} when no "
-        "(weak) separator exists",
+        "(weak) separator exists", value=outside, reference=f"0 of {K - n_sep} in Theta claimed", kind="counterexample",
         detail=f"{n_sep} separable data sets; training errors at theta_hat: median {np.median(col['errors']):.0f} "
-               f"of {N}", id="cx-outside-theta"))
+               f"of {N}"))
     neg = int(np.sum(col["r1"] < 0))
-    ev.append(Evidence(
-        "at theta_hat, R1 < 0: Theorem 3.1's step R1 >= R c_x E[1-lambda] sqrt(d) mean|g-y| ||theta|| (>= 0) fails",
-        "counterexample", neg, "R1 >= 0 on Theta", None, neg >= 1, "count over the test data sets",
+    ev.append(holds(
+        "cx-r1-negative", "at theta_hat, R1 < 0: Theorem 3.1's step R1 >= R c_x E[1-lambda] sqrt(d) mean|g-y| ||theta|| "
+        "(>= 0) fails", neg >= 1, "count over the test data sets", value=neg, reference="R1 >= 0 on Theta",
+        kind="counterexample",
         detail=f"R1 median {np.median(col['r1']):.4g}, R2 median {np.median(col['r2']):.4g}: R2 (with the terms the "
-               "proof drops) covers the deficit, so the inequality still holds", id="cx-r1-negative"))
+               "proof drops) covers the deficit, so the inequality still holds"))
     errata.append(Erratum(
         location="Assumption 3.1 and Theorem 3.2 (Theta_hat_n subset of Theta; Theorem 3.1 needs theta in Theta)",
         statement="Theta_hat_n, a subset of Theta = {theta: zero training error}, is the set of minimizers of L~_mix; "
@@ -534,11 +524,11 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
     ks = {r: bounded_set_constants(r, B_X, D) for r in (r_hi, 10.0, 100.0, 1000.0)}
     kap = [ks[r][0] for r in ks]
     vanishing = bool(np.all(np.diff(kap) < 0) or kap[-1] == 0) and kap[-1] < 1e-300 and ks[1000.0][1] < 1e-300
-    ev.append(Evidence(
-        "Theta* unbounded: kappa = g(B)g(-B) and kappa1 = g(-B) -> 0 as sup ||theta|| -> infinity (R~ -> 0)",
-        "counterexample", [ks[r][0] for r in ks], "kappa > 0 for an unbounded Theta*", None, vanishing,
+    ev.append(holds(
+        "cx-unbounded", "Theta* unbounded: kappa = g(B)g(-B) and kappa1 = g(-B) -> 0 as sup ||theta|| -> infinity "
+        "(R~ -> 0)", vanishing,
         "kappa at sup||theta|| = r_hi, 10, 100, 1000 (b_x = 1.25, d = 3): decreasing, and 0 in float64 at 1000",
-        id="cx-unbounded"))
+        value=[ks[r][0] for r in ks], reference="kappa > 0 for an unbounded Theta*", kind="counterexample"))
     errata.append(Erratum(
         location="Assumption 3.1 (used in Appendix A.2.3: 'Since we assume Theta* is bounded')",
         statement="there exists a set Theta* (no further condition)",
@@ -560,14 +550,13 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
     k_small = float(s.min())
     bound = (1 - p_hat) / 4 / (p_hat * k_small)
     corrected = float(np.sum(s[~in_x]) / np.sum(s[in_x]))
-    ev.append(Evidence(
-        "A.2.3's ratio display as printed (same sum over x_i in X above and below the bar: 1 <= ((1-p_hat)/4)/(p_hat kappa))",
-        "counterexample", 1.0, bound, None, 1.0 > bound,
-        "exact comparison on a concrete instance", detail=f"theta = 0.25 u, Theta* = {{theta}}, tau = {t_small}, "
-                                                           f"p_hat = {p_hat:.3f}, kappa = {k_small:.4f}",
-        id="cx-ratio-printed"))
-    ev.append(Evidence("A.2.3's ratio display corrected (numerator over x_i not in X) on the same instance", "exact",
-                       corrected, bound, 0.0, corrected <= bound, "exact comparison", id="ratio-corrected"))
+    ev.append(holds(
+        "cx-ratio-printed", "A.2.3's ratio display as printed (same sum over x_i in X above and below the bar: 1 <= "
+        "((1-p_hat)/4)/(p_hat kappa))", 1.0 > bound, "exact comparison on a concrete instance", value=1.0,
+        reference=bound, kind="counterexample",
+        detail=f"theta = 0.25 u, Theta* = {{theta}}, tau = {t_small}, p_hat = {p_hat:.3f}, kappa = {k_small:.4f}"))
+    ev.append(at_most("ratio-corrected", "A.2.3's ratio display corrected (numerator over x_i not in X) on the same "
+                      "instance", corrected, bound, exact("both sides computed from the same sums")))
     errata.append(Erratum(
         location="Appendix A.2.3 (proof of Theorem 3.2), the ratio display and the display after 'we have'",
         statement="(1/n) sum_{x_i in X} s_i / (1/n) sum_{x_i in X} s_i <= ((1-p_hat)/4)/(p_hat kappa), and "
@@ -579,15 +568,15 @@ def _errata(ctx, rows, col, m1, m2, u, phi, r_lo, r_hi, starts):
 
     # 5. 'there exist constants' chosen after S: the statement then carries no content
     tiny = r_tilde(1.0, 0.99, 1e-6, 1e-6, 1 - 1e-6)
-    holds = [_slack(r["theta"], r["X"], r["y"], tiny * r["c_x"] * m1 * math.sqrt(D), m1, m2) >= -r["tol"] for r in rows]
-    frac = float(np.mean(holds))
+    held = [_slack(r["theta"], r["X"], r["y"], tiny * r["c_x"] * m1 * math.sqrt(D), m1, m2) >= -r["tol"] for r in rows]
+    frac = float(np.mean(held))
     p_099 = 0.0 if math.acos(0.99) <= phi else p_tau_cone(0.99, phi, D)
-    ev.append(Evidence(
-        "constants chosen after S: tau = 0.99, p_tau = 1 (outside Assumption 3.1), kappa = kappa1 = 1e-6, "
-        "kappa2 = 1 - 1e-6: the inequality still holds", "counterexample", frac, "needs Assumption 3.1", None,
-        frac == 1.0, f"fraction of the {K} data sets; the true p_tau of tau = 0.99 for this Theta* is {p_099:g}",
-        detail=f"R~ = {tiny:.3g}: any theta with R1 + R2 > 0 satisfies the bound for small enough constants",
-        id="cx-constants-after-S"))
+    ev.append(holds(
+        "cx-constants-after-S", "constants chosen after S: tau = 0.99, p_tau = 1 (outside Assumption 3.1), kappa = "
+        "kappa1 = 1e-6, kappa2 = 1 - 1e-6: the inequality still holds", frac == 1.0,
+        f"fraction of the {K} data sets; the true p_tau of tau = 0.99 for this Theta* is {p_099:g}", value=frac,
+        reference="needs Assumption 3.1", kind="counterexample",
+        detail=f"R~ = {tiny:.3g}: any theta with R1 + R2 > 0 satisfies the bound for small enough constants"))
     errata.append(Erratum(
         location="Theorem 3.2, 'there exists constants kappa > 0, kappa2 > kappa1 > 0'",
         statement="with probability ..., there exist constants kappa > 0, kappa2 > kappa1 > 0 such that ...",

@@ -38,7 +38,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Erratum, Outcome, Scope, at_most, close, holds, reported
 from ..manifold import (
     ellipsoid_sup,
     expected_abs_rademacher_sum,
@@ -50,7 +50,7 @@ from ..manifold import (
     theorem_a1_bound,
     theorem_a1_proof_end,
 )
-from ..numerics import Z_MC
+from ..numerics import EPS64, Z_MC, exact, monte_carlo, ulps
 from ..training import single_thread
 
 ALPHA = BETA = 2.0
@@ -58,7 +58,6 @@ P, K = 5, 16
 Y_MAX = 1.1
 DELTA = 0.05
 LR, STEPS = 0.02, 400
-EPS = float(np.finfo(float).eps)
 RANDOM_W = 3  # random first layers (besides the trained one) on which Theorem A.1's bound is checked
 SCOPE = Scope("instances", "one synthetic regression task, x ~ U[0,1]^5, y = sin(2 v^T(x - 1/2)) + noise, 16 ReLU units, "
                            "n = 128 (512 with --thorough), Manifold Mixup Beta(2, 2); the gap at the trained net only (not "
@@ -81,25 +80,37 @@ def _check(ctx, *, rad_bound, sup):
     teacher = ctx.rng(350).normal(size=P)
     X, y = _sample(n, teacher, ctx.rng(351))
     W, th1, th0, history = _train(X, y, ctx.seed)
-
-    # population quantities for the trained first layer
     Xp, _ = _sample(pop, teacher, ctx.rng(352))
-    t1 = th1.numpy()
-    gamma, rank, mu_term, Sigma = _population(W, Xp, n, t1)
-    pinv = np.linalg.pinv(Sigma, hermitian=True)
+    gamma, rank, mu_term, Sigma = _population(W, Xp, n, th1.numpy())  # for the trained first layer
     H = relu_features(W, X).numpy()
     b0 = abs(th0)
-
-    out.evidence += _sup_evidence(ctx, H, Sigma, gamma, pinv, sup)
-
+    out.evidence += _sup_evidence(ctx, H, Sigma, gamma, np.linalg.pinv(Sigma, hermitian=True), sup)
     rad = rademacher_fixed_features(H, Sigma, gamma, draws=draws, generator=ctx.rng(353), sup=sup)
-    bound = rad_bound(gamma, rank, mu_term, n)
     printed_a1 = theorem_a1_bound(gamma, rank, mu_term, n)
     end = theorem_a1_proof_end(gamma, rank, mu_term, n)
     stats = (f"gamma = {gamma:.6g}, rank = {rank} of {K}, ||Sigma^{{+/2}} mu||^2 = {mu_term:.6g}, n = {n}, "
              f"{draws} sign draws")
-    # Theorem A.1 for the trained W and for random first layers, each fixed: (estimate, se, bound, last line, stats)
-    rows = [(rad.mean, rad.stderr, bound, end, "trained W")]
+    trained = (rad.mean, rad.stderr, rad_bound(gamma, rank, mu_term, n), end, "trained W")
+    rows = _first_layers(ctx, X, Xp, n, th1, draws, sup, rad_bound, trained)
+    out.evidence += _rademacher_evidence(rows, rad, end, draws, stats)
+    rad0 = b0 * expected_abs_rademacher_sum(n) / n  # the intercept's share of Rad
+    out.evidence += _intercept_evidence(ctx, H, Sigma, b0, rad0, printed_a1, rank, mu_term, n, draws, sup)
+    cx = _analytic_counterexamples(ctx, n, draws, sup)
+    out.evidence += cx["evidence"]
+    gap, rhs = _gap_evidence(out, ctx, (W, th1, th0), X, y, teacher, pop, (gamma, rank, mu_term), n, end,
+                             printed_a1 + rad0)
+    out.notes += _notes(n, history[-1], gamma, rank, mu_term, rad, printed_a1, end, gap, rhs)
+    out.errata += _errata(b0, n, rad0, cx, stats, rad, end)
+    out.figures["rademacher-vs-bounds"] = _plot(rad, printed_a1, end, cx, gamma, rank, mu_term, n)
+    return out
+
+
+# --- the steps of the check -------------------------------------------------------------------------
+
+def _first_layers(ctx, X, Xp, n, th1, draws, sup, rad_bound, trained):
+    """(estimate, se, bound, the proof's last line, stats) of Theorem A.1 for the trained W (``trained``) and RANDOM_W
+    random first layers, each fixed (theta_1's gamma)."""
+    rows = [trained]
     rng_w = ctx.rng(360)
     for k in range(RANDOM_W):
         Wr = torch.as_tensor(rng_w.normal(size=(K, P)) / math.sqrt(P))
@@ -108,93 +119,103 @@ def _check(ctx, *, rad_bound, sup):
                                         sup=sup)
         rows.append((r_r.mean, r_r.stderr, rad_bound(g_r, rank_r, mu_r, n), theorem_a1_proof_end(g_r, rank_r, mu_r, n),
                      f"random W {k + 1}: gamma = {g_r:.4g}, rank = {rank_r}, ||.||^2 = {mu_r:.4g}"))
+    return rows
+
+
+def _rademacher_evidence(rows, rad, end, draws, stats):
+    """Theorem A.1's bound for each first layer (decisive), the same criterion on the proof's last line (power), and
+    the last line's failure on the trained net."""
     est = np.array([r[0] for r in rows])
     se = np.array([r[1] for r in rows])
     bounds = np.array([r[2] for r in rows])
     ends = np.array([r[3] for r in rows])
-    out.evidence.append(Evidence(
-        "Rad_S(W^NN_gamma, W fixed, theta_1 part) <= Theorem A.1's 2 sqrt(gamma (rank + ||Sigma^{+/2} mu||^2)/n), "
-        f"trained W and {RANDOM_W} random W (theta_1's gamma)", "monte-carlo", [float(v) for v in est],
-        [float(v) for v in bounds], Z_MC * float(se.max()), bool((est - Z_MC * se <= bounds).all()),
-        f"Monte Carlo over xi: the bound is violated only if exceeded by more than {Z_MC:g} standard errors",
-        detail=stats + "; " + "; ".join(r[4] for r in rows[1:]), role="decisive", id="rad-bound",
-        tightness={"bound_over_measured": float((bounds / est).min()), "trivial_bound": None,
-                   "note": "smallest bound / estimate over the first layers"}))
-    out.evidence.append(Evidence(
-        "power: the Rademacher criterion rejects the proof's last line sqrt(gamma rank / n) as the bound", "monte-carlo",
-        [float(v) for v in ends], [float(v) for v in est], Z_MC * float(se.max()),
-        not bool((est - Z_MC * se <= ends).all()), "the decisive criterion of rad-bound applied to the wrong line",
-        role="power", id="power-rad-last-line"))
-    out.evidence.append(Evidence(
-        "the proof's last line 'Rad <= sqrt(gamma rank / n)' fails on the trained net", "counterexample", rad.mean, end,
-        Z_MC * rad.stderr, rad.mean - Z_MC * rad.stderr > end,
-        f"the Monte Carlo estimate exceeds it by more than {Z_MC:g} standard errors", detail=stats, id="cx-last-line"))
+    tol = monte_carlo(float(se.max()), draws)  # each first layer is tested with its own standard error
+    return [
+        holds("rad-bound", "Rad_S(W^NN_gamma, W fixed, theta_1 part) <= Theorem A.1's 2 sqrt(gamma (rank + "
+              f"||Sigma^{{+/2}} mu||^2)/n), trained W and {RANDOM_W} random W (theta_1's gamma)",
+              bool((est - Z_MC * se <= bounds).all()), tol, value=[float(v) for v in est],
+              reference=[float(v) for v in bounds], kind="monte-carlo", role="decisive",
+              detail=stats + "; " + "; ".join(r[4] for r in rows[1:]),
+              tightness={"bound_over_measured": float((bounds / est).min()), "trivial_bound": None,
+                         "note": "smallest bound / estimate over the first layers"}),
+        holds("power-rad-last-line", "power: the Rademacher criterion rejects the proof's last line sqrt(gamma rank / n) "
+              "as the bound", not bool((est - Z_MC * se <= ends).all()), tol, value=[float(v) for v in ends],
+              reference=[float(v) for v in est], kind="monte-carlo", role="power"),
+        holds("cx-last-line", "the proof's last line 'Rad <= sqrt(gamma rank / n)' fails on the trained net",
+              rad.mean - Z_MC * rad.stderr > end, monte_carlo(rad.stderr, draws), value=rad.mean, reference=end,
+              kind="counterexample", detail=stats),
+    ]
 
-    # the intercept: at gamma = 0 the class still holds every constant |theta_0| <= b0
-    e_abs = expected_abs_rademacher_sum(n)
-    rad0 = b0 * e_abs / n
+
+def _intercept_evidence(ctx, H, Sigma, b0, rad0, printed_a1, rank, mu_term, n, draws, sup):
+    """At gamma = 0 the class still holds every constant |theta_0| <= b0: Rad = b0 E|sum xi_i|/n > 0 = the bound."""
     mc0 = rademacher_fixed_features(H, Sigma, 0.0, theta0_bound=b0, draws=draws, generator=ctx.rng(354), sup=sup)
-    out.evidence.append(Evidence(
-        "the intercept's share of Rad, b0 E|sum xi_i| / n: Monte Carlo = exact binomial sum", "monte-carlo", mc0.mean,
-        rad0, Z_MC * mc0.stderr, abs(mc0.mean - rad0) <= Z_MC * mc0.stderr, f"{Z_MC:g} standard errors",
-        detail=f"b0 = |theta_0| of the trained net = {b0:.6g}, gamma = 0", id="intercept-mc"))
-    out.evidence.append(Evidence(
-        "gamma = 0, |theta_0| <= b0: Rad = b0 E|sum xi_i|/n > 0 = Theorem A.1's bound", "counterexample", rad0,
-        printed_a1 * 0, 0.0, rad0 > theorem_a1_bound(0.0, rank, mu_term, n),
-        "exact: E|sum xi_i| by the binomial sum, Theorem A.1's bound is 0 at gamma = 0",
-        detail=f"b0 = {b0:.6g}, n = {n}", id="cx-gamma-zero"))
+    return [
+        close("intercept-mc", "the intercept's share of Rad, b0 E|sum xi_i| / n: Monte Carlo = exact binomial sum",
+              mc0.mean, rad0, monte_carlo(mc0.stderr, draws), kind="monte-carlo",
+              detail=f"b0 = |theta_0| of the trained net = {b0:.6g}, gamma = 0"),
+        holds("cx-gamma-zero", "gamma = 0, |theta_0| <= b0: Rad = b0 E|sum xi_i|/n > 0 = Theorem A.1's bound",
+              rad0 > theorem_a1_bound(0.0, rank, mu_term, n),
+              exact("E|sum xi_i| by the binomial sum, Theorem A.1's bound is 0 at gamma = 0"), value=rad0,
+              reference=printed_a1 * 0, kind="counterexample", detail=f"b0 = {b0:.6g}, n = {n}"),
+    ]
 
-    cx = _analytic_counterexamples(ctx, n, draws, sup)
-    out.evidence += cx["evidence"]
 
-    # the generalisation gap on fresh data vs the bound of Theorem 3.5
+def _gap_evidence(out, ctx, net, X, y, teacher, pop, constants, n, end, rad_corrected):
+    """The generalisation gap on fresh data against Theorem 3.5's bound (decisive), the same criterion with the proof's
+    last line (power), and the bound's terms; returns the gap and the bound."""
+    W, th1, th0 = net
+    gamma, rank, mu_term = constants
     Xt, yt = _sample(pop, teacher, ctx.rng(355))
     with torch.no_grad():
         res2 = (yt - relu_features(W, Xt) @ th1 - th0) ** 2
     test, test_se = float(res2.mean()), float(res2.std() / math.sqrt(pop))
     train = float(squared_loss(W, th1, th0, X, y))
     gap = test - train
-    U = b0 + float(np.sum(np.abs(t1) * np.clip(W.numpy(), 0, None).sum(1)))
+    U = abs(th0) + float(np.sum(np.abs(th1.numpy()) * np.clip(W.numpy(), 0, None).sum(1)))
     L, B = 2 * (U + Y_MAX), (U + Y_MAX) ** 2
     rhs = theorem_3_5_bound(gamma, rank, mu_term, n, L, B, DELTA)
-    corrected = 2 * L * (printed_a1 + rad0) + B * math.sqrt(math.log(1 / DELTA) / (2 * n))
     conf = B * math.sqrt(math.log(1 / DELTA) / (2 * n))
-    out.evidence.append(Evidence(
-        f"generalisation gap L(theta) - L_std(theta, S) <= Theorem 3.5's bound (delta = {DELTA:g})", "monte-carlo", gap,
-        rhs, Z_MC * test_se, gap - Z_MC * test_se <= rhs,
-        f"population loss from {pop} fresh draws; {Z_MC:g} standard errors",
+    corrected = 2 * L * rad_corrected + conf
+    tol = monte_carlo(test_se, pop)
+    out.evidence.append(at_most(
+        "gap-bound", f"generalisation gap L(theta) - L_std(theta, S) <= Theorem 3.5's bound (delta = {DELTA:g})", gap,
+        rhs, tol, kind="monte-carlo", role="decisive",
         detail=(f"L = 2(U + Y) = {L:.4g}, B = (U + Y)^2 = {B:.4g} with U = {U:.4g}, Y = {Y_MAX}; train loss "
                 f"{train:.6g}, test loss {test:.6g}; bound / gap = {rhs / gap:.3g}; with the intercept term "
                 f"(2L (A.1 + b0 E|sum xi|/n) + B sqrt(log(1/delta)/2n)) the bound is {corrected:.4g}"),
-        role="decisive", id="gap-bound",
         tightness={"bound_over_measured": rhs / gap, "trivial_bound": B, "confidence_term_over_measured": conf / gap,
                    "note": "trivial: the squared loss lies in [0, (U + Y)^2] on Theta"}))
     wrong = 2 * L * end + conf  # Theorem 3.5 with the proof's last line sqrt(gamma rank/n) for Theorem A.1's bound
-    out.evidence.append(Evidence(
-        "power: the gap criterion rejects Theorem 3.5 with the proof's last line, 2L sqrt(gamma rank/n) + "
-        "B sqrt(log(1/delta)/(2n))", "monte-carlo", gap, wrong, Z_MC * test_se, not (gap - Z_MC * test_se <= wrong),
-        "the decisive criterion of gap-bound applied to the wrong bound",
+    out.evidence.append(holds(
+        "power-gap-last-line", "power: the gap criterion rejects Theorem 3.5 with the proof's last line, 2L sqrt(gamma "
+        "rank/n) + B sqrt(log(1/delta)/(2n))", not (gap - tol.value <= wrong), tol, value=gap, reference=wrong,
+        kind="monte-carlo", role="power",
         detail=f"the confidence term alone ({conf:.4g}) exceeds the gap ({gap:.4g}): no wrong Rademacher part can be "
-               "rejected by the gap at this size", role="power", id="power-gap-last-line"))
-    out.evidence.append(Evidence(
-        "bound terms: 4L sqrt(gamma (rank + ||.||^2)/n) and B sqrt(log(1/delta)/(2n))", "exact",
-        [4 * L * math.sqrt(gamma * (rank + mu_term) / n), conf], None, None, None,
-        "reported: the confidence term alone exceeds the measured gap", detail=f"measured gap {gap:.4g}",
-        id="bound-terms"))
+               "rejected by the gap at this size"))
+    out.evidence.append(reported(
+        "bound-terms", "bound terms: 4L sqrt(gamma (rank + ||.||^2)/n) and B sqrt(log(1/delta)/(2n))",
+        [4 * L * math.sqrt(gamma * (rank + mu_term) / n), conf], detail=f"measured gap {gap:.4g}"))
+    return gap, rhs
 
-    lmm_final = history[-1]
-    out.notes.append(
+
+def _notes(n, lmm_final, gamma, rank, mu_term, rad, printed_a1, end, gap, rhs):
+    return [
         f"Trained net (n = {n}, {STEPS} Adam steps on the exact Manifold Mixup loss, final loss {lmm_final:.4g}): "
         f"gamma = {gamma:.4g}, rank(Sigma^sigma) = {rank}, ||Sigma^(+/2) mu_sigma||^2 = {mu_term:.4g}; Rad (theta_1 part) "
         f"= {rad.mean:.4g} +/- {rad.stderr:.2g}, Theorem A.1 gives {printed_a1:.4g}, the proof's last line {end:.4g}; "
-        f"gap {gap:.3g} vs bound {rhs:.4g}.")
-    out.notes.append("The proof of Theorem A.1 takes the first layer W as fixed: the supremum over W (which also moves "
-                     "Sigma^sigma and hence the constraint) is never taken, although theta includes W. Checked here for "
-                     "the trained W only.")
-    out.notes.append("A.3.3 ends the first display with 'the same technique as in the proof of Lemma 3.4'; the technique "
-                     "(Cauchy-Schwarz, Jensen, E[h^T Sigma^+ h] = rank + ||Sigma^{+/2} mu||^2) is that of Theorem 3.4 "
-                     "(A.3.2).")
-    out.errata += [
+        f"gap {gap:.3g} vs bound {rhs:.4g}.",
+        "The proof of Theorem A.1 takes the first layer W as fixed: the supremum over W (which also moves "
+        "Sigma^sigma and hence the constraint) is never taken, although theta includes W. Checked here for "
+        "the trained W only.",
+        "A.3.3 ends the first display with 'the same technique as in the proof of Lemma 3.4'; the technique "
+        "(Cauchy-Schwarz, Jensen, E[h^T Sigma^+ h] = rank + ||Sigma^{+/2} mu||^2) is that of Theorem 3.4 "
+        "(A.3.2).",
+    ]
+
+
+def _errata(b0, n, rad0, cx, stats, rad, end):
+    return [
         Erratum(
             location="Theorem 3.5 / Theorem A.1, the class W^NN_gamma",
             statement="Rad(W^NN_gamma, S) <= 2 sqrt(gamma (rank(Sigma^sigma) + ||Sigma^{sigma+/2} mu_sigma||^2)/n), "
@@ -207,14 +228,14 @@ def _check(ctx, *, rad_bound, sup):
                             f"> 0 = the bound; with a constant hidden feature (x_(p+1) = 1, W row e_(p+1)) Rad = "
                             f"{cx['const_rad']} while the bound is {cx['const_bound']:.4g}"),
             kind="weakening", evidence="cx-gamma-zero"),
-        Erratum(
+        Erratum(  # rad-bound: the bound for each fixed first layer, with that layer's own constants
             location="Theorem 3.5 / Theorem A.1, 'for all f_theta in W^NN_gamma' (theta includes W)",
             statement="mu_sigma = E[sigma(W x)] and Sigma^sigma_X, hence the class and the bound, are stated for all f_theta",
             correction="mu_sigma, Sigma^sigma_X and W^NN_gamma are functions of W, and the proof (A.3.3) fixes W: the theorem "
                        "holds for each fixed first layer W (chosen before the data); a bound uniform over W needs a "
                        "supremum over W that is never taken",
             counterexample="no counterexample computed: the bound is checked for the trained W and 3 random W, each fixed",
-            kind="hypothesis"),
+            kind="hypothesis", evidence="rad-bound"),
         Erratum(
             location="Appendix A.3.3, last display",
             statement="'Combining all the pieces, we get Rad(W_gamma, S) <= sqrt(gamma rank(Sigma^sigma)/n)'",
@@ -231,9 +252,9 @@ def _check(ctx, *, rad_bound, sup):
                        "and the centred features of the line above): as printed the first term is identically 0",
             counterexample=cx["display_text"], kind="proof", evidence="cx-first-display"),
     ]
-    out.figures["rademacher-vs-bounds"] = _plot(rad, printed_a1, end, cx, gamma, rank, mu_term, n)
-    return out
 
+
+# --- population, data, training -----------------------------------------------------------------------
 
 def _population(W, Xp, n, t1):
     """(gamma = t1^T Sigma t1, rank(Sigma), ||Sigma^(+/2) mu||^2, Sigma) for the first layer W from the population
@@ -242,7 +263,7 @@ def _population(W, Xp, n, t1):
     mu = Hp.mean(0)
     Sigma = (n - 1) / n * np.cov(Hp.T, bias=True)
     evals = np.linalg.eigvalsh(Sigma)
-    rank = int((evals > evals.max() * K * EPS).sum())
+    rank = int((evals > evals.max() * K * EPS64).sum())
     pinv = np.linalg.pinv(Sigma, hermitian=True)
     return float(t1 @ Sigma @ t1), rank, float(mu @ pinv @ mu), Sigma
 
@@ -275,7 +296,7 @@ def _sup_evidence(ctx, H, Sigma, gamma, pinv, sup):
     ev = []
     rng = ctx.rng(356)
     evals = np.linalg.eigvalsh(Sigma)
-    pos = evals[evals > evals.max() * len(evals) * EPS]
+    pos = evals[evals > evals.max() * len(evals) * EPS64]
     cond = float(pos.max() / pos.min())
     for k in range(3):
         xi = rng.choice([-1.0, 1.0], size=H.shape[0])
@@ -284,18 +305,20 @@ def _sup_evidence(ctx, H, Sigma, gamma, pinv, sup):
         w = pinv @ v
         theta = math.sqrt(gamma) * w / math.sqrt(v @ w)
         attained, feas = float(theta @ v), float(theta @ Sigma @ theta)
-        tol = 64 * EPS * cond * max(abs(attained), gamma)
-        ok = abs(s - attained) <= tol and abs(feas - gamma) <= tol
-        ev.append(Evidence(
+        tol = ulps(64 * cond, max(abs(attained), gamma),
+                   "max(|theta*^T v|, gamma); 64 ulp x the condition number of Sigma on its range (pseudo-inverse by SVD)")
+        ev.append(holds(  # the value at theta* and its feasibility, both within tol
+            f"sup-kkt-{k + 1}",
             f"sup over theta^T Sigma theta <= gamma of theta^T v = value at the KKT point theta* (sign draw {k + 1})",
-            "exact", s, attained, tol, ok, "64 ulp x condition number of Sigma on its range (pseudo-inverse by SVD)",
-            detail=f"theta*^T Sigma theta* = {feas:.15g} (gamma = {gamma:.15g}); cond = {cond:.3g}", id=f"sup-kkt-{k + 1}"))
+            abs(s - attained) <= tol.value and abs(feas - gamma) <= tol.value, tol, value=s, reference=attained,
+            detail=f"theta*^T Sigma theta* = {feas:.15g} (gamma = {gamma:.15g}); cond = {cond:.3g}"))
         U = rng.normal(size=(20_000, len(v)))
         scale = np.sqrt(np.einsum("ij,jk,ik->i", U, Sigma, U))
         best = float(np.max((U @ v) * math.sqrt(gamma) / scale))
-        ev.append(Evidence(
-            f"no random point on the ellipsoid beats the closed-form sup (20000 directions, sign draw {k + 1})", "exact",
-            best, s, tol, best <= s + tol, "closed form + its round-off tolerance", id=f"sup-random-{k + 1}"))
+        ev.append(at_most(
+            f"sup-random-{k + 1}",
+            f"no random point on the ellipsoid beats the closed-form sup (20000 directions, sign draw {k + 1})", best, s,
+            tol))
     return ev
 
 
@@ -314,14 +337,14 @@ def _analytic_counterexamples(ctx, n, draws, sup):
     end = theorem_a1_proof_end(gamma, k, mu_term, n)
     stats = (f"h = relu(x), x ~ U[-1,1]^{k}, W = I, gamma = 1, n = {n}: mu = 1/4, Cov = 5/48 I, "
              f"||Sigma^(-1/2) mu||^2 = {mu_term:.5g}")
+    tol = monte_carlo(rad.stderr, draws)
     ev = [
-        Evidence("A.3.3's first display as printed (||E_xi[...]|| = 0): Rad <= sqrt(gamma/n) ||Sigma^{+/2} mu|| fails",
-                 "counterexample", rad.mean, display, Z_MC * rad.stderr, rad.mean - Z_MC * rad.stderr > display,
-                 f"Monte Carlo Rad exceeds the printed right-hand side by more than {Z_MC:g} standard errors", detail=stats,
-                 id="cx-first-display"),
-        Evidence("the proof's last line sqrt(gamma rank/n) fails for h = relu(x) on U[-1,1]^k", "counterexample",
-                 rad.mean, end, Z_MC * rad.stderr, rad.mean - Z_MC * rad.stderr > end,
-                 f"exceeded by more than {Z_MC:g} standard errors", detail=stats, id="cx-last-line-analytic"),
+        holds("cx-first-display", "A.3.3's first display as printed (||E_xi[...]|| = 0): Rad <= sqrt(gamma/n) "
+              "||Sigma^{+/2} mu|| fails", rad.mean - Z_MC * rad.stderr > display, tol, value=rad.mean, reference=display,
+              kind="counterexample", detail=stats),
+        holds("cx-last-line-analytic", "the proof's last line sqrt(gamma rank/n) fails for h = relu(x) on U[-1,1]^k",
+              rad.mean - Z_MC * rad.stderr > end, tol, value=rad.mean, reference=end, kind="counterexample",
+              detail=stats),
     ]
     # a constant feature: x_(k+1) = 1 and a unit w = e_(k+1): theta_1 may run along ker Sigma
     Hc = np.hstack([H, np.ones((n, 1))])
@@ -331,12 +354,12 @@ def _analytic_counterexamples(ctx, n, draws, sup):
     mc = float(muc[:k] @ np.linalg.solve(Sigma, muc[:k]))
     const = rademacher_fixed_features(Hc, Sc, gamma, draws=200, generator=ctx.rng(359), sup=sup)
     cbound = theorem_a1_bound(gamma, k, mc, n)
-    ev.append(Evidence(
-        "constant hidden feature (x_(k+1) = 1, unit e_(k+1)): Rad = +inf, Theorem A.1's bound is finite", "counterexample",
-        const.mean, cbound, None, math.isinf(const.mean) and math.isfinite(cbound),
-        "exact: sum xi_i h_i has a component along ker Sigma whenever sum xi_i != 0",
-        detail="theta_1 = t e_(k+1) has theta_1^T Sigma theta_1 = 0 for every t and gives the constant t",
-        id="cx-constant-feature"))
+    ev.append(holds(
+        "cx-constant-feature", "constant hidden feature (x_(k+1) = 1, unit e_(k+1)): Rad = +inf, Theorem A.1's bound is "
+        "finite", math.isinf(const.mean) and math.isfinite(cbound),
+        "exact: sum xi_i h_i has a component along ker Sigma whenever sum xi_i != 0", value=const.mean, reference=cbound,
+        kind="counterexample",
+        detail="theta_1 = t e_(k+1) has theta_1^T Sigma theta_1 = 0 for every t and gives the constant t"))
     return {
         "evidence": ev, "rad": rad, "display": display, "end": end, "const_rad": const.mean, "const_bound": cbound,
         "display_text": f"{stats}: Monte Carlo Rad = {rad.mean:.5g} +/- {rad.stderr:.2g} > the printed right-hand side "

@@ -33,9 +33,9 @@ import math
 
 import numpy as np
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
+from ..claim import Claim, Context, Erratum, Outcome, Scope, at_most, close, holds
 from ..manifold import expected_abs_rademacher_sum, theorem_a1_bound, theorem_a1_proof_end
-from ..numerics import Z_MC
+from ..numerics import Z_MC, exact, monte_carlo
 from ..rademacher import psd_geometry, rademacher_complexity, rademacher_complexity_exact
 
 P, K = 5, 8
@@ -101,12 +101,10 @@ def check(ctx: Context, *, bound=theorem_a1_bound) -> Outcome:
         jensen = math.sqrt(GAMMA * (N / (N - 1) * rank + m) / N)
         pops[kind] = (Hpop, Sigma, mu, geo, rank, m, mean, se)
         stats = f"gamma = {GAMMA:g}, n = {N}, rank = {rank}, ||Sigma^(+/2) mu||^2 = {m:.4g}; {SAMPLES} samples x {DRAWS} signs"
-        out.evidence.append(Evidence(
-            f"{kind}: E_S Rad(theta_1 part, W fixed) <= 2 sqrt(gamma (rank + ||Sigma^(+/2) mu||^2)/n)", "monte-carlo",
-            mean, b, Z_MC * se, mean - Z_MC * se <= b,
-            f"Monte Carlo over S and xi; the bound fails only if exceeded by more than {Z_MC:g} standard errors",
+        out.evidence.append(at_most(
+            f"bound-{kind}", f"{kind}: E_S Rad(theta_1 part, W fixed) <= 2 sqrt(gamma (rank + ||Sigma^(+/2) mu||^2)/n)",
+            mean, b, monte_carlo(se, SAMPLES), kind="monte-carlo", role="decisive",
             detail=f"{stats}; Jensen's sharper sqrt(gamma (n/(n-1) rank + ||.||^2)/n) = {jensen:.4g}",
-            role="decisive", id=f"bound-{kind}",
             tightness={"bound_over_measured": b / mean, "jensen_over_measured": jensen / mean, "trivial_bound": trivial}))
         for pid, (fn, _) in wrong.items():
             power[pid].append((kind, mean, se, fn(GAMMA, rank, m, N)))
@@ -115,11 +113,10 @@ def check(ctx: Context, *, bound=theorem_a1_bound) -> Outcome:
         gaps = [(mean - Z_MC * se) - w for _, mean, se, w in rows]
         k = int(np.argmax(gaps))
         kind, mean, se, w = rows[k]
-        out.evidence.append(Evidence(
-            f"wrong version {label}: exceeded by E_S Rad beyond {Z_MC:g} standard errors on some population",
-            "counterexample", mean, w, Z_MC * se, gaps[k] > 0, "the decisive criterion applied to the wrong bound",
-            detail="; ".join(f"{kd}: E_S Rad = {mn:.4g} +/- {s:.2g}, wrong bound {wb:.4g}" for kd, mn, s, wb in rows),
-            role="power", id=pid))
+        out.evidence.append(holds(  # the decisive criterion applied to the wrong bound, on its worst population
+            pid, f"wrong version {label}: exceeded by E_S Rad beyond {Z_MC:g} standard errors on some population",
+            gaps[k] > 0, monte_carlo(se, SAMPLES), value=mean, reference=w, kind="counterexample", role="power",
+            detail="; ".join(f"{kd}: E_S Rad = {mn:.4g} +/- {s:.2g}, wrong bound {wb:.4g}" for kd, mn, s, wb in rows)))
 
     out.evidence.append(_estimator_check(ctx, pops["gaussian"]))
     errata, ev = _errata(ctx, pops)
@@ -136,19 +133,18 @@ def check(ctx: Context, *, bound=theorem_a1_bound) -> Outcome:
     return out
 
 
-def _estimator_check(ctx, pop) -> Evidence:
+def _estimator_check(ctx, pop):
     """The Monte Carlo estimator of Rad(S) against exact enumeration of all sign vectors on one small sample."""
     Hpop, Sigma, _, geo, *_ = pop
     rng = ctx.rng(720)
     H = Hpop[rng.integers(0, len(Hpop), size=EXACT_N)]
-    exact = rademacher_complexity_exact(H, geo, GAMMA)
+    exact_rad = rademacher_complexity_exact(H, geo, GAMMA)
     draws = 4000
     xi = 2.0 * rng.integers(0, 2, size=(draws, EXACT_N)) - 1.0
     vals = math.sqrt(GAMMA) * np.linalg.norm((xi @ H) @ geo.pinv_sqrt(), axis=1) / EXACT_N
     mean, se = float(vals.mean()), float(vals.std(ddof=1) / math.sqrt(draws))
-    return Evidence(f"Rad(S) by the Monte Carlo estimator = exact enumeration of the 2^{EXACT_N - 1} sign pairs (n = {EXACT_N})",
-                    "monte-carlo", mean, exact, Z_MC * se, abs(mean - exact) <= Z_MC * se,
-                    f"{Z_MC:g} standard errors of {draws} sign draws", id="estimator-exact")
+    return close("estimator-exact", f"Rad(S) by the Monte Carlo estimator = exact enumeration of the 2^{EXACT_N - 1} sign "
+                 f"pairs (n = {EXACT_N})", mean, exact_rad, monte_carlo(se, draws), kind="monte-carlo")
 
 
 def _errata(ctx, pops):
@@ -159,12 +155,12 @@ def _errata(ctx, pops):
     share = b0 * expected_abs_rademacher_sum(N) / N
     gamma_c = (share / 2) ** 2 * N / (4 * (rank + m))  # Theorem A.1's bound is half the intercept's share here
     b_c = theorem_a1_bound(gamma_c, rank, m, N)
-    ev.append(Evidence(
-        f"class with the intercept |theta_0| <= {b0:g} (gaussian population, gamma = {gamma_c:.3g}): Rad(S) >= "
-        "b0 E|sum xi_i|/n > Theorem A.1's bound, for every S", "counterexample", share, b_c, 0.0, share > b_c,
-        "exact: E|sum xi_i| by the binomial sum; sup over theta_0 of theta_0 sum xi_i = b0 |sum xi_i|",
-        detail=f"n = {N}; for an unbounded theta_0 (the printed class) Rad = +inf; at gamma = 0 the bound is 0",
-        id="cx-intercept"))
+    ev.append(holds(
+        "cx-intercept", f"class with the intercept |theta_0| <= {b0:g} (gaussian population, gamma = {gamma_c:.3g}): "
+        "Rad(S) >= b0 E|sum xi_i|/n > Theorem A.1's bound, for every S", share > b_c,
+        exact("E|sum xi_i| by the binomial sum; sup over theta_0 of theta_0 sum xi_i = b0 |sum xi_i|"), value=share,
+        reference=b_c, kind="counterexample",
+        detail=f"n = {N}; for an unbounded theta_0 (the printed class) Rad = +inf; at gamma = 0 the bound is 0"))
     errata.append(Erratum(
         location="Theorem A.1 (and Theorem 3.5), the class W^NN_gamma = {x -> theta_1^T sigma(W x) + theta_0}",
         statement="Rad(W^NN_gamma, S) <= 2 sqrt(gamma (rank(Sigma^sigma) + ||Sigma^(sigma+/2) mu_sigma||^2)/n)",
@@ -184,11 +180,11 @@ def _errata(ctx, pops):
     H = Hc[rng.integers(0, POPULATION, size=N)]
     rad_c = rademacher_complexity(H, geo_c, GAMMA, draws=16, generator=rng)[0]
     b_cf = theorem_a1_bound(GAMMA, rank_c, m_c, N)
-    ev.append(Evidence(
-        "constant hidden feature (x_5 = 1, a unit w = e_5): theta_1 = t e_K has theta_1^T Sigma theta_1 = 0 for all t, "
-        "Rad(S) = +inf while the bound is finite", "counterexample", rad_c, b_cf, None,
-        math.isinf(rad_c) and math.isfinite(b_cf), "exact: sum xi_i h_i leaves range(Sigma) whenever sum xi_i != 0",
-        detail=f"rank = {rank_c} of {K}, ||Sigma^(+/2) mu||^2 = {m_c:.4g} (pseudo-inverse)", id="cx-constant-feature"))
+    ev.append(holds(
+        "cx-constant-feature", "constant hidden feature (x_5 = 1, a unit w = e_5): theta_1 = t e_K has theta_1^T Sigma "
+        "theta_1 = 0 for all t, Rad(S) = +inf while the bound is finite", math.isinf(rad_c) and math.isfinite(b_cf),
+        "exact: sum xi_i h_i leaves range(Sigma) whenever sum xi_i != 0", value=rad_c, reference=b_cf,
+        kind="counterexample", detail=f"rank = {rank_c} of {K}, ||Sigma^(+/2) mu||^2 = {m_c:.4g} (pseudo-inverse)"))
     errata.append(Erratum(
         location="Theorem A.1 / Appendix A.3.3 (change of variables theta~_1 = Sigma^(1/2) theta_1)",
         statement="for all theta_1 with theta_1^T Sigma^sigma theta_1 <= gamma",
@@ -202,11 +198,11 @@ def _errata(ctx, pops):
     var = (n - 1) / n * q * (1 - q)  # Sigma^sigma = (n-1)/n Var(h), h = relu(x) = x in {0, 1}
     rad_s = math.sqrt(GAMMA / var) * expected_abs_rademacher_sum(n) / n
     b_e = theorem_a1_bound(GAMMA, 1, q * q / var, n)
-    ev.append(Evidence(
-        f"one sample S: population of {N_pop} points x in {{0, 1}} with one x = 1 (q = {q:g}), W = [1], S = {n} copies of "
-        "x = 1: Rad(S) > Theorem A.1's bound", "counterexample", rad_s, b_e, 0.0, rad_s > b_e,
-        "exact: Rad(S) = sqrt(gamma / Sigma) E|sum xi_i| / n", detail=f"probability of this S: {q ** n:.3g}",
-        id="cx-empirical"))
+    ev.append(holds(
+        "cx-empirical", f"one sample S: population of {N_pop} points x in {{0, 1}} with one x = 1 (q = {q:g}), W = [1], "
+        f"S = {n} copies of x = 1: Rad(S) > Theorem A.1's bound", rad_s > b_e,
+        exact("Rad(S) = sqrt(gamma / Sigma) E|sum xi_i| / n"), value=rad_s, reference=b_e, kind="counterexample",
+        detail=f"probability of this S: {q ** n:.3g}"))
     errata.append(Erratum(
         location="Theorem A.1 ('The empirical Rademacher complexity ... satisfies') and its proof",
         statement="Rad(W^NN_gamma, S) <= 2 sqrt(gamma (rank + ||Sigma^(+/2) mu||^2)/n) for the sample S",
@@ -218,10 +214,10 @@ def _errata(ctx, pops):
     # 4. the first display: ||E_xi[...]|| is identically 0
     _, _, _, _, rank_g, m_g, mean_g, se_g = pops["gaussian"]
     display = math.sqrt(GAMMA * m_g / N)
-    ev.append(Evidence(
-        "A.3.3's first display as printed (||E_xi[...]|| = 0 leaves sqrt(gamma/n) ||Sigma^(+/2) mu||): exceeded by "
-        "E_S Rad on the gaussian population", "counterexample", mean_g, display, Z_MC * se_g,
-        mean_g - Z_MC * se_g > display, f"{Z_MC:g} standard errors", id="cx-first-display"))
+    ev.append(holds(
+        "cx-first-display", "A.3.3's first display as printed (||E_xi[...]|| = 0 leaves sqrt(gamma/n) ||Sigma^(+/2) "
+        "mu||): exceeded by E_S Rad on the gaussian population", mean_g - Z_MC * se_g > display,
+        monte_carlo(se_g, SAMPLES), value=mean_g, reference=display, kind="counterexample"))
     errata.append(Erratum(
         location="Appendix A.3.3, first display",
         statement="<= ||theta~_1|| ||E_xi[(1/n) sum_i xi_i Sigma^(+/2) sigma(W x_i)]|| + ||theta~_1|| "

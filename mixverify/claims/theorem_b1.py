@@ -40,11 +40,11 @@ import torch
 from scipy import special
 
 from ..adversarial import taylor_adversarial_parts
-from ..certified import relu_gradient_bound, theorem_b1_radius
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope
+from ..certified import bounded_set_constants, relu_gradient_bound, theorem_b1_radius
+from ..claim import Claim, Context, Erratum, Outcome, Scope, at_least, at_most, differs, holds
 from ..laws import tilde_lambda_law
 from ..losses import approx_mixup_loss
-from ..numerics import Z_MC
+from ..numerics import Z_MC, Tol, exact, ulps
 
 D, K = 10, 12
 N = 1000
@@ -54,7 +54,6 @@ ALPHA = BETA = 1.0
 PILOT, P_DRAWS = 50_000, 400_000
 TAU_HIGH_QUANTILE = 0.9
 LIB_N = 120
-EPS64 = float(np.finfo(float).eps)
 
 
 class Net:
@@ -127,8 +126,9 @@ def check(ctx: Context, *, radius=theorem_b1_radius) -> Outcome:
     law = tilde_lambda_law(ALPHA, BETA)
     m1, m2 = law.moment_one_minus(1), law.moment_one_minus(2)
     net, tau2 = make_net(ctx.rng(800))
-    Bf = tau2 * B_X * math.sqrt(D)
-    kappa, kappa1, kappa2 = float(special.expit(Bf) * special.expit(-Bf)), float(special.expit(-Bf)), 0.5
+    Bf = tau2 * B_X * math.sqrt(D)  # >= |f(x)| on the support
+    kappa, kappa1, _ = bounded_set_constants(tau2, B_X, D)  # g(B)g(-B), g(-B)
+    kappa2 = 0.5  # on Theta (zero training error) |g - y| = g(-|f|) <= 1/2
 
     # design: (tau, tau') from a pilot sample; p from an independent one
     Xp = sphere(PILOT, ctx.rng(801))
@@ -153,10 +153,9 @@ def check(ctx: Context, *, radius=theorem_b1_radius) -> Outcome:
         ph, se = float(hit.mean()), float(math.sqrt(hit.mean() * (1 - hit.mean()) / P_DRAWS))
         p = ph - Z_MC * se
         design[key] = dict(tau=t, tau1=t1, p=p, p_hat=ph, fail=2 * math.exp(-N * p * p / 2))
-    out.evidence.append(Evidence(
-        "tau'' = max over activation patterns of ||W^T (beta . a)|| bounds ||grad f(x)|| on 400000 sphere points",
-        "exact", float(gn_q.max()), tau2, 1e3 * EPS64, float(gn_q.max()) <= tau2 * (1 + 1e3 * EPS64),
-        "1e3 ulp of float64 round-off", id="tau2-bound"))
+    out.evidence.append(at_most(
+        "tau2-bound", "tau'' = max over activation patterns of ||W^T (beta . a)|| bounds ||grad f(x)|| on 400000 sphere "
+        "points", float(gn_q.max()), tau2, ulps(1e3, tau2, "tau''")))
 
     # data sets
     rng = ctx.rng(803)
@@ -170,38 +169,38 @@ def check(ctx: Context, *, radius=theorem_b1_radius) -> Outcome:
         nx = np.linalg.norm(X, axis=1) / math.sqrt(D)
         c_x = float(nx.min())
         scale = c_x * m1 * math.sqrt(D)
-        tol = 1e3 * EPS64 * max(1.0, abs(sum(pt[:3])))
+        tol = ulps(1e3, max(1.0, abs(sum(pt[:3])))).value
         rows.append(dict(pt=pt, c_x=c_x, b_x=float(nx.max()), scale=scale, tol=tol, X=X, y=y,
                          R_max=largest_radius(pt, scale), p_hat={key: float(np.mean((cos >= v["tau"]) & (gn >= v["tau1"])))
                                                                  for key, v in design.items()}))
     K_ = len(rows)
     norm_ok = all(r["b_x"] <= B_X for r in rows)
-    out.evidence.append(Evidence(
-        f"norm condition c_x sqrt(d) <= ||x_i|| <= b_x sqrt(d), b_x = {B_X:g}, on every centred data set", "exact",
-        [min(r["c_x"] for r in rows), max(r["b_x"] for r in rows)], [0.0, B_X], 0.0,
-        norm_ok and min(r["c_x"] for r in rows) > 0, "exact comparison", id="norms"))
+    out.evidence.append(holds(
+        "norms", f"norm condition c_x sqrt(d) <= ||x_i|| <= b_x sqrt(d), b_x = {B_X:g}, on every centred data set",
+        norm_ok and min(r["c_x"] for r in rows) > 0, exact("comparison of the norms"),
+        value=[min(r["c_x"] for r in rows), max(r["b_x"] for r in rows)], reference=[0.0, B_X]))
     out.evidence.append(_library_check(net, rows[0], m1, m2))
     R_med = float(np.median([r["R_max"] for r in rows]))
 
     def frequency(R):
         return float(np.mean([slack(r["pt"], R * r["scale"]) >= -r["tol"] for r in rows]))
 
-    def band(freq):
-        return Z_MC * math.sqrt(max(freq * (1 - freq), 1 / K_) / K_)
+    def band(freq) -> Tol:
+        return Tol(Z_MC * math.sqrt(max(freq * (1 - freq), 1 / K_) / K_),
+                   f"{Z_MC:g} binomial standard errors of the frequency over {K_} data sets (floor 1/sqrt(K) on the "
+                   "standard error); a data set counts when the slack is >= -1e3 ulp")
 
     for key, v in design.items():
         R = radius(v["p"], v["tau"], v["tau1"], tau2, kappa, kappa1, kappa2)
         freq, guarantee = frequency(R), 1 - v["fail"]
         hoeff = float(np.mean([r["p_hat"][key] >= v["p"] / 2 for r in rows]))
-        out.evidence.append(Evidence(
-            f"{key}: P(L~_mix >= mean l~_adv(eps~_min sqrt d)) >= 1 - delta_n - 2 exp(-n p^2/2), R~ = {R:.3g}",
-            "monte-carlo", freq, guarantee, band(freq), freq >= guarantee - band(freq),
-            f"frequency over {K_} data sets >= guarantee - {Z_MC:g} binomial standard errors (floor 1/sqrt(K) on the "
-            "standard error); a data set counts when the slack is >= -1e3 ulp",
+        out.evidence.append(at_least(
+            f"holds-{key}",
+            f"{key}: P(L~_mix >= mean l~_adv(eps~_min sqrt d)) >= 1 - delta_n - 2 exp(-n p^2/2), R~ = {R:.3g}", freq,
+            guarantee, band(freq), kind="monte-carlo", role="decisive",
             detail=(f"tau = {v['tau']:.3f}, tau' = {v['tau1']:.4f}, tau'' = {tau2:g}, p = {v['p']:.4f} (estimate "
                     f"{v['p_hat']:.4f}), kappa = {kappa:.4g}, kappa1 = {kappa1:.4g}, kappa2 = {kappa2:g}, delta_n = 0; "
                     f"Hoeffding event p_hat >= p/2 on {hoeff:.2f} of data sets; median largest valid R {R_med:.3g}"),
-            role="decisive", id=f"holds-{key}",
             tightness={"bound_over_measured": R / R_med, "trivial_bound": "R = 0 (L~_mix >= L_std on Theta, centred data)"}))
         v["R"] = R
 
@@ -213,13 +212,13 @@ def check(ctx: Context, *, radius=theorem_b1_radius) -> Outcome:
         res = {}
         for key, v in design.items():
             freq = frequency(fn(v))
-            res[key] = (fn(v), freq, 1 - v["fail"], freq < 1 - v["fail"] - band(freq))
-        out.evidence.append(Evidence(
-            f"wrong version {label}: rejected at some (tau, tau')", "monte-carlo",
-            {k: r[1] for k, r in res.items()}, {k: r[2] for k, r in res.items()}, None,
-            any(r[3] for r in res.values()), "the decisive criterion applied to the wrong radius",
+            res[key] = (fn(v), freq, 1 - v["fail"], freq < 1 - v["fail"] - band(freq).value)
+        out.evidence.append(holds(
+            pid, f"wrong version {label}: rejected at some (tau, tau')", any(r[3] for r in res.values()),
+            "the decisive criterion applied to the wrong radius", value={k: r[1] for k, r in res.items()},
+            reference={k: r[2] for k, r in res.items()}, kind="monte-carlo", role="power",
             detail="; ".join(f"{k}: R = {r[0]:.3g}, frequency {r[1]:.2f} vs guarantee {r[2]:.3f}" for k, r in res.items())
-                   + f"; median largest valid R {R_med:.3g}", role="power", id=pid))
+                   + f"; median largest valid R {R_med:.3g}"))
 
     errata, ev = _errata(ctx, net, rows, design, m1, m2, kappa2)
     out.errata += errata
@@ -237,7 +236,7 @@ def check(ctx: Context, *, radius=theorem_b1_radius) -> Outcome:
     return out
 
 
-def _library_check(net, row, m1, m2) -> Evidence:
+def _library_check(net, row, m1, m2):
     """The closed forms against approx_mixup_loss and taylor_adversarial_parts on the first LIB_N points (re-centred)."""
     X = row["X"][:LIB_N] - row["X"][:LIB_N].mean(0)
     y = (net(X)[0] > 0).astype(float)
@@ -250,9 +249,9 @@ def _library_check(net, row, m1, m2) -> Evidence:
     ours = (sum(pt[:3]), pt[3], pt[4])
     theirs = (lib, float(lp["first"].mean()), float(lp["second"].mean()))
     gap = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(ours, theirs))
-    return Evidence("closed-form L~_mix, mean |g - y| ||grad f||, mean g(1-g) ||grad f||^2 / 2 = approx_mixup_loss, "
-                    "taylor_adversarial_parts (library)", "exact", gap, 0.0, 1e3 * EPS64, gap <= 1e3 * EPS64,
-                    "1e3 ulp relative", detail=f"n = {LIB_N}: {ours} vs {theirs}", id="library")
+    return at_most("library", "closed-form L~_mix, mean |g - y| ||grad f||, mean g(1-g) ||grad f||^2 / 2 = "
+                   "approx_mixup_loss, taylor_adversarial_parts (library)", gap, 0.0,
+                   ulps(1e3, of="max(1, |library value|): the gap is relative"), detail=f"n = {LIB_N}: {ours} vs {theirs}")
 
 
 def _errata(ctx, net, rows, design, m1, m2, kappa2):
@@ -267,13 +266,14 @@ def _errata(ctx, net, rows, design, m1, m2, kappa2):
     cs = np.concatenate([[1.0], 2.0 ** np.arange(0, 7) / float(np.min(np.abs(net(X)[0])))])
     vals = [sum(parts(Net(net.W, c * net.beta), X, y, m1, m2)[:3]) for c in cs]
     no_min = bool(np.all(np.abs(net(X)[0]) > 0) and min(vals) > 0 and vals[-1] < 1e-3 * min(vals[:-1]))
-    ev.append(Evidence(
-        "theta in Theta (zero training error): L~_mix(c theta) -> 0 as the output layer is scaled by c -> infinity and "
-        "L~_mix > 0, so L~_mix has no minimizer in Theta", "counterexample", vals[-1], "a minimum attained",
-        None, no_min, "all values > 0 (L_std > 0, R1 >= 0 on Theta, R2 >= 0) and the last below 1e-3 x every earlier one",
+    ev.append(holds(
+        "cx-no-minimizer", "theta in Theta (zero training error): L~_mix(c theta) -> 0 as the output layer is scaled by "
+        "c -> infinity and L~_mix > 0, so L~_mix has no minimizer in Theta", no_min,
+        "all values > 0 (L_std > 0, R1 >= 0 on Theta, R2 >= 0) and the last below 1e-3 x every earlier one",
+        value=vals[-1], reference="a minimum attained", kind="counterexample",
         detail="L~_mix(c theta) at c = 1 and 2^k / min_i |f(x_i)|, k = 0..6: " + ", ".join(f"{v:.3g}" for v in vals)
                + f" (not monotone: R2 grows like c^2 before g(1-g) decays); first data set without its points where "
-                 f"every unit is inactive (f = 0, loss log 2 at any scale), re-centred: n = {len(X)}", id="cx-no-minimizer"))
+                 f"every unit is inactive (f = 0, loss log 2 at any scale), re-centred: n = {len(X)}"))
     errata.append(Erratum(
         location="Assumption B.1 and Theorem B.1 ('Theta_hat_n within Theta, the set of minimizers of L~_mix'; "
                  "'if we further have theta in Theta_hat_n')",
@@ -286,18 +286,18 @@ def _errata(ctx, net, rows, design, m1, m2, kappa2):
 
     # 2. constants chosen after S: the statement then has no content
     tiny = theorem_b1_radius(1.0, 0.99, 1e-3, 1.0, 1e-6, 1e-6, 1.0)
-    holds = float(np.mean([slack(r["pt"], tiny * r["scale"]) >= -r["tol"] for r in rows]))
-    ev.append(Evidence(
-        "constants chosen after S: tau = 0.99, p = 1, kappa = kappa1 = 1e-6: the inequality holds although X(0.99, tau') "
-        "is nearly empty", "counterexample", holds, "needs Assumption B.1", None, holds == 1.0,
-        f"fraction of the {len(rows)} data sets", detail=f"R~ = {tiny:.3g}", id="cx-constants-after-S"))
+    held = float(np.mean([slack(r["pt"], tiny * r["scale"]) >= -r["tol"] for r in rows]))
+    ev.append(holds(
+        "cx-constants-after-S", "constants chosen after S: tau = 0.99, p = 1, kappa = kappa1 = 1e-6: the inequality holds "
+        "although X(0.99, tau') is nearly empty", held == 1.0, f"fraction of the {len(rows)} data sets", value=held,
+        reference="needs Assumption B.1", kind="counterexample", detail=f"R~ = {tiny:.3g}"))
     errata.append(Erratum(
         location="Theorem B.1, 'there exist constants kappa > 0, kappa2 > kappa1 > 0'",
         statement="with probability ..., there exist constants kappa, kappa1, kappa2 such that ...",
         correction="the constants are fixed before S by Theta* and the support ('by boundedness of theta, x'): "
                    "kappa = g(B)g(-B), kappa1 = g(-B), kappa2 = g(B) (1/2 on Theta), B = tau'' b_x sqrt(d)",
         counterexample=f"chosen after S, tau = 0.99, p = 1, kappa = kappa1 = 1e-6 make the inequality hold on "
-                       f"{holds:.0%} of the data sets without Assumption B.1", kind="hypothesis",
+                       f"{held:.0%} of the data sets without Assumption B.1", kind="hypothesis",
         evidence="cx-constants-after-S"))
 
     # 3. tau'' is never defined
@@ -308,13 +308,16 @@ def _errata(ctx, net, rows, design, m1, m2, kappa2):
         correction="tau'' >= sup over Theta* and the support of ||grad f_theta(x)|| (the proof bounds ||grad f|| by tau'' "
                    "outside X_Theta*); here tau'' = max over activation patterns of ||W^T (beta . a)||",
         counterexample="no value: the symbol is undefined; the derivation recovers both components of R~ with this tau''",
-        kind="hypothesis"))
+        kind="hypothesis", evidence="tau2-bound"))
 
     # 4. delta_n -> 0 as n -> 0
+    ev.append(differs(
+        "cx-n-to-zero", "delta_n -> 0 as n -> 0 (Assumption B.1): delta_n is defined for integers n >= N >= 1, whose "
+        "distance to 0 is at least 1, so n -> 0 is not a limit of its domain", 1, 0, exact("integers")))
     errata.append(Erratum(
         location="Assumption B.1", statement="delta_n -> 0 as n -> 0",
         correction="delta_n -> 0 as n -> infinity (delta_n is defined for integers n >= N >= 1)",
-        counterexample="n -> 0 is not a limit of the domain n >= N >= 1", kind="typo"))
+        counterexample="n -> 0 is not a limit of the domain n >= N >= 1", kind="typo", evidence="cx-n-to-zero"))
     return errata, ev
 
 

@@ -1,0 +1,107 @@
+"""mixverify.certified: the radii of Theorem 3.2 and Theorem B.1 and their constants match their closed forms and
+reject bad input with one-line messages."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from scipy import special
+
+from mixverify.certified import (
+    bounded_set_constants,
+    failure_probability,
+    mixup_minus_adversarial,
+    p_tau_cone,
+    r_tilde,
+    relu_gradient_bound,
+    theorem_b1_radius,
+)
+
+
+def test_r_tilde_matches_closed_form():
+    p, tau, k, k1, k2 = 0.4, 0.5, 0.1, 0.2, 0.7
+    expected = min(p * k1 / (2 * k2 - p * (k2 - k1)), math.sqrt(4 * k * p / (2 - p + 4 * k * p))) * tau
+    assert r_tilde(p, tau, k, k1, k2) == pytest.approx(expected, rel=1e-15)
+    assert r_tilde(1.0, 0.5, 0.1, 0.1, 0.9) > 0  # p_tau = 1 is allowed (Assumption 3.1)
+
+
+def test_failure_probability_and_p_tau_match_closed_forms():
+    assert failure_probability(100, 0.3) == pytest.approx(2 * math.exp(-100 * 0.09 / 2), rel=1e-15)
+    # d = 3: cos(x, u) is uniform on [-1, 1], so p_tau = 1 - cos(arccos(tau) - phi)
+    assert p_tau_cone(0.4, 0.2, 3) == pytest.approx(1 - math.cos(math.acos(0.4) - 0.2), rel=1e-12)
+    assert p_tau_cone(0.4, 0.0, 3) == pytest.approx(0.6, rel=1e-12)  # no cone width: P(|cos| >= tau) = 1 - tau
+
+
+def test_bounded_set_constants_match_closed_forms():
+    B = 2.0 * 1.25 * math.sqrt(3)
+    g = special.expit(B)
+    assert bounded_set_constants(2.0, 1.25, 3) == pytest.approx((g * (1 - g), 1 - g, g), rel=1e-14)
+
+
+def test_theorem_b1_radius_is_theorem_3_2s_for_a_linear_model():
+    for p, tau, k, k1, k2 in ((0.3, 0.4, 0.05, 0.1, 0.9), (0.9, 0.2, 0.2, 0.4, 0.6)):
+        assert theorem_b1_radius(p, tau, 2.0, 2.0, k, k1, k2) == pytest.approx(r_tilde(p, tau, k, k1, k2), rel=1e-14)
+
+
+def test_relu_gradient_bound():
+    # k = 2 units on orthogonal rows: patterns (1, 1) give ||(3, 4)|| = 5
+    assert relu_gradient_bound(np.eye(2), np.array([3.0, 4.0])) == pytest.approx(5.0)
+    # opposite signs: the largest gradient has one unit off
+    assert relu_gradient_bound(np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([2.0, -1.0])) == pytest.approx(2.0)
+
+
+def test_mixup_minus_adversarial_matches_closed_form():
+    """Centred X = (+-e_1), y = (1, 0), theta = (1, 1/2): u = (1, -1), so (y - g) u = g(-1) and g(1-g) = g(1)g(-1) for
+    both points and theta^T Sigma theta = 1. Eq. (3) minus Eq. (5) is R1 + R2 - eta ||theta|| mean|g - y|
+    - eta^2/2 ||theta||^2 mean g(1-g), with R1 = m1 g(-1), R2 = m2/2 g(1)g(-1) (1 + 1), eta = eps sqrt(2)."""
+    X = torch.tensor([[1.0, 0.0], [-1.0, 0.0]], dtype=torch.float64)
+    y = torch.tensor([1.0, 0.0], dtype=torch.float64)
+    theta = torch.tensor([1.0, 0.5], dtype=torch.float64)
+    m1, m2 = 1 / 3, 1 / 6  # E[1 - lambda], E[(1 - lambda)^2] under D~_lambda for alpha = beta = 1
+    g, s, t2 = special.expit(-1.0), special.expit(1.0) * special.expit(-1.0), 1.25
+    for eps in (0.0, 0.1):
+        eta = eps * math.sqrt(2)
+        expected = m1 * g + m2 * s - eta * math.sqrt(t2) * g - eta**2 / 2 * t2 * s
+        assert mixup_minus_adversarial(theta, X, y, eps) == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("tau", [0.0, 1.0, 1.5, -0.2, float("nan")])
+def test_bad_tau(tau):
+    with pytest.raises(ValueError, match=r"^tau must lie in \(0, 1\), got"):
+        r_tilde(0.5, tau, 0.1, 0.1, 0.9)
+    with pytest.raises(ValueError, match=r"^tau must lie in \(0, 1\), got"):
+        p_tau_cone(tau, 0.1, 3)
+
+
+@pytest.mark.parametrize("p", [0.0, -0.1, 1.01])
+def test_bad_p_tau(p):
+    with pytest.raises(ValueError, match=r"^p_tau must lie in \(0, 1\], got"):
+        r_tilde(p, 0.5, 0.1, 0.1, 0.9)
+    with pytest.raises(ValueError, match=r"^p_tau must lie in \(0, 1\], got"):
+        failure_probability(10, p)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: r_tilde(0.5, 0.5, 0.3, 0.1, 0.9), r"^kappa must lie in \(0, 1/4\]"),
+    (lambda: r_tilde(0.5, 0.5, 0.1, 0.9, 0.1), r"^need 0 < kappa1 <= kappa2 <= 1"),
+    (lambda: r_tilde("a", 0.5, 0.1, 0.1, 0.9), r"^p_tau must be a real number, got 'a'$"),
+    (lambda: r_tilde(0.5, None, 0.1, 0.1, 0.9), r"^tau must be a real number, got None$"),
+    (lambda: p_tau_cone(0.9, 1.0, 3), r"^phi must lie in \[0, arccos\(tau\)\)"),
+    (lambda: p_tau_cone(0.5, 0.1, 1), r"^d must be >= 2, got 1$"),
+    (lambda: failure_probability(0, 0.5), r"^n must be a positive integer, got 0$"),
+    (lambda: bounded_set_constants(0.0, 1.25, 3), r"^r_max must be a finite number > 0, got 0.0$"),
+    (lambda: bounded_set_constants(1.0, 1.25, 2.5), r"^d must be a positive integer, got 2.5$"),
+    (lambda: theorem_b1_radius(0.5, 0.5, 2.0, 1.0, 0.1, 0.1, 0.5), r"^need 0 < tau' <= tau''"),
+    (lambda: relu_gradient_bound(np.ones((17, 2)), np.ones(17)), r"^need W of shape \(k, d\) with k <= 16"),
+])
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_non_binary_labels():
+    X = torch.tensor([[1.0, 0.0], [-1.0, 0.0]], dtype=torch.float64)
+    theta = torch.tensor([1.0, 0.5], dtype=torch.float64)
+    with pytest.raises(ValueError, match=r"^y must be 0 or 1 for Theorem 3.2, got 0.5$"):
+        mixup_minus_adversarial(theta, X, torch.tensor([0.5, 1.0], dtype=torch.float64), 0.01)
