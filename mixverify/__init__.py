@@ -8,6 +8,14 @@ The verified formulas, importable::
 
 from .adversarial import adversarial_loss, attack_radius, taylor_adversarial_loss
 from .attacks import fgsm, pgd
+from .certified import (
+    bounded_set_constants,
+    failure_probability,
+    mixup_minus_adversarial,
+    p_tau_cone,
+    r_tilde,
+    theorem_b1_radius,
+)
 from .glm import glm_mixup_regularizer, ratio_moment
 from .laws import Beta, BetaMixture, expect, mixup_lambda_law, tilde_lambda_law
 from .losses import (
@@ -48,4 +56,6 @@ __all__ = [
     "perturbation_loss", "softplus", "standard_loss", "tilde_lambda_law",
     "EstimatorVariances", "estimator_variances", "mixed_soft_target", "pair_values", "pairing_weights",
     "soft_target_cross_entropy", "truncated_lambda_quadrature", "truncation_gap", "two_cross_entropies",
+    "bounded_set_constants", "failure_probability", "mixup_minus_adversarial", "p_tau_cone", "r_tilde",
+    "theorem_b1_radius",
 ]

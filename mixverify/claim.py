@@ -77,6 +77,10 @@ class Evidence:
     def __post_init__(self):
         if self.kind not in EVIDENCE_KINDS:
             raise ValueError(f"kind must be one of {EVIDENCE_KINDS}, got {self.kind!r}")
+        if self.tolerance is not None and (isinstance(self.tolerance, bool) or not isinstance(self.tolerance, (int, float))
+                                           and not hasattr(self.tolerance, "item")):
+            raise ValueError(f"tolerance must be a number or None (its source goes in tolerance_source), got "
+                             f"{self.tolerance!r}: {self.name!r}")
         self.value, self.reference, self.tolerance = (_plain(v) for v in (self.value, self.reference,
                                                                             self.tolerance))
         if self.passed is not None:
@@ -309,11 +313,6 @@ def order(id: str, name: str, fit: OrderFit | None, claimed: int = 3, *, role: s
     if rejects:
         ok, source = not ok, "passes when the wrong version fails the decisive order criterion: " + source
     return Evidence(name, "order", value, f">= {claimed}", claimed - 0.5, ok, source, detail_, role, id)
-
-
-def order_evidence(name: str, fit, claimed: int = 3) -> Evidence:
-    """Deprecated spelling of :func:`order` without an id (kept until every claim module uses :func:`order`)."""
-    return order("", name, fit, claimed)
 
 
 def decide(evidence: list[Evidence], errata: list[Erratum]) -> str:

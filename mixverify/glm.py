@@ -37,6 +37,7 @@ from . import _validate
 from .laws import Beta, BetaMixture, Law, tilde_lambda_law
 from .losses import eq2_loss, softplus
 from .numerics import EPS64
+from .rademacher import theorem_3_4_bound
 
 # --- the coefficient of Eq. (7) -----------------------------------------------------------------
 
@@ -209,22 +210,6 @@ def covariate_moments(X, alpha, beta, *, law: Law | None = None, i: int = 0) -> 
 
 # --- Theorem 3.4 and Corollary 3.1 ------------------------------------------------------------------
 
-def retentive_radius(gamma, rho) -> float:
-    r"""The radius of the proof of Theorem 3.4: :math:`a(\theta)\,\theta^\top\Sigma_X\theta \le \gamma` and
-    rho-retentiveness give :math:`\|\Sigma_X^{1/2}\theta\| \le \max\{(\gamma/\rho)^{1/4}, (\gamma/\rho)^{1/2}\}`."""
-    from .rademacher import relaxation_radius
-
-    return math.sqrt(relaxation_radius(_validate.positive("gamma", gamma), _retentive_rho(rho)))
-
-
-def rademacher_bound(gamma, rho, rank, n) -> float:
-    r"""Theorem 3.4: :math:`Rad(\mathcal W_\gamma, S) \le \max\{(\gamma/\rho)^{1/4},(\gamma/\rho)^{1/2}\}
-    \sqrt{\mathrm{rank}(\Sigma_X)/n}`."""
-    from .rademacher import theorem_3_4_bound
-
-    return theorem_3_4_bound(_validate.positive("gamma", gamma), _retentive_rho(rho), rank, n)
-
-
 def corollary_bound(gamma, rho, rank, n, delta, *, L, L_A, B) -> float:
     r"""The right-hand side of Corollary 3.1 minus :math:`L_n^{std}`:
     :math:`2 L L_A\max\{(\gamma/\rho)^{1/4},(\gamma/\rho)^{1/2}\}\sqrt{\mathrm{rank}(\Sigma_X)/n}
@@ -236,7 +221,7 @@ def corollary_bound(gamma, rho, rank, n, delta, *, L, L_A, B) -> float:
     L_A = _validate.positive("L_A", L_A)
     B = _validate.positive("B", B)
     n = _validate.positive_int("n", n)
-    return 2 * L * L_A * rademacher_bound(gamma, rho, rank, n) + B * math.sqrt(math.log(1 / delta) / (2 * n))
+    return 2 * L * L_A * theorem_3_4_bound(gamma, rho, rank, n) + B * math.sqrt(math.log(1 / delta) / (2 * n))
 
 
 def glm_gamma(theta, X, *, A: Callable = softplus) -> float:
@@ -246,13 +231,3 @@ def glm_gamma(theta, X, *, A: Callable = softplus) -> float:
     theta = _validate.as_tensor("theta", theta, ndim=1, like=X)
     u = X @ theta
     return float(second_derivative(A, u).mean() * (u ** 2).mean())
-
-
-def _retentive_rho(rho) -> float:
-    try:
-        r = float(rho)
-    except (TypeError, ValueError):
-        raise ValueError(f"rho must be a number in (0, 1/2], got {rho!r}") from None
-    if not (0 < r <= 0.5):
-        raise ValueError(f"hypothesis not met: rho must lie in (0, 1/2] (rho-retentiveness), got {rho!r}")
-    return r

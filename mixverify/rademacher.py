@@ -310,10 +310,14 @@ def expected_rademacher(population, M, gamma, n: int, *, samples: int, draws: in
 # --- Theorem 3.4 and Remark 3.2 -----------------------------------------------------------------
 
 def _rho(rho) -> float:
-    rho = _validate.positive("rho", rho)
-    if rho > 0.5:
-        raise ValueError(f"rho must lie in (0, 1/2] (rho-retentive, Section 3.3), got {rho!r}")
-    return rho
+    """rho of rho-retentiveness (Section 3.3), validated: a number in (0, 1/2]."""
+    try:
+        r = float(rho)
+    except (TypeError, ValueError):
+        raise ValueError(f"rho must be a number in (0, 1/2], got {rho!r}") from None
+    if not (0 < r <= 0.5):
+        raise ValueError(f"hypothesis not met: rho must lie in (0, 1/2] (rho-retentiveness, Section 3.3), got {rho!r}")
+    return r
 
 
 def relaxation_radius(gamma, rho) -> float:
@@ -321,6 +325,13 @@ def relaxation_radius(gamma, rho) -> float:
     over :math:`\mathcal W_\gamma` implied by :math:`\rho`-retentiveness."""
     g = _validate.positive("gamma", gamma) / _rho(rho)
     return max(g**0.5, g)
+
+
+def retentive_radius(gamma, rho) -> float:
+    r"""The radius of the proof of Theorem 3.4: :math:`a(\theta)\,\theta^\top\Sigma_X\theta \le \gamma` and
+    rho-retentiveness give :math:`\|\Sigma_X^{1/2}\theta\| \le \max\{(\gamma/\rho)^{1/4}, (\gamma/\rho)^{1/2}\}`
+    (the square root of :func:`relaxation_radius`)."""
+    return math.sqrt(relaxation_radius(gamma, rho))
 
 
 def sharp_relaxation_radius(gamma, rho) -> float:
@@ -336,7 +347,7 @@ def theorem_3_4_bound(gamma, rho, rank, n) -> float:
     r"""Theorem 3.4: :math:`\max\{(\gamma/\rho)^{1/4}, (\gamma/\rho)^{1/2}\}\sqrt{\mathrm{rank}(\Sigma_X)/n}`."""
     rank = _validate.positive_int("rank", rank)
     n = _validate.positive_int("n", n)
-    return math.sqrt(relaxation_radius(gamma, rho)) * math.sqrt(rank / n)
+    return retentive_radius(gamma, rho) * math.sqrt(rank / n)
 
 
 def printed_last_line(gamma, rho, rank, n) -> float:
@@ -346,7 +357,7 @@ def printed_last_line(gamma, rho, rank, n) -> float:
     rank >= sqrt(rank), but weaker than the theorem (an erratum of theorem-3.4)."""
     rank = _validate.positive_int("rank", rank)
     n = _validate.positive_int("n", n)
-    return math.sqrt(relaxation_radius(gamma, rho)) * rank / math.sqrt(n)
+    return retentive_radius(gamma, rho) * rank / math.sqrt(n)
 
 
 def remark_3_2_bound(gamma, rho, p, n) -> float:

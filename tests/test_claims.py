@@ -138,6 +138,14 @@ def test_decide(evidence, errata, status):
     assert decide(evidence, errata) == status
 
 
+def test_a_tolerance_is_a_number_with_its_source_beside_it():
+    with pytest.raises(ValueError, match="tolerance must be a number or None"):
+        Evidence("x", "exact", 1.0, 1.0, "1e3 ulp", True, id="x")
+    with pytest.raises(ValueError, match="tolerance must be a number or None"):
+        Evidence("x", "exact", 1.0, 1.0, [1e-9, 1.0], True, id="x")
+    assert Evidence("x", "exact", 1.0, 1.0, np.float64(1e-9), True, "1e-9", id="x").tolerance == 1e-9
+
+
 def test_evidence_and_erratum_refuse_what_the_rule_cannot_read():
     with pytest.raises(ValueError, match="role must be one of"):
         Evidence("a", "exact", 1, 1, 0, True, role="vibes")

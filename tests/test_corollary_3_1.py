@@ -10,8 +10,9 @@ from scipy import special
 
 from mixverify.claim import Context
 from mixverify.claims import corollary_3_1
-from mixverify.glm import corollary_bound, glm_gamma, rademacher_bound, retentive_radius
+from mixverify.glm import corollary_bound, glm_gamma
 from mixverify.glm_population import Population, logistic_terms
+from mixverify.rademacher import retentive_radius, theorem_3_4_bound
 
 CTX = Context(seed=0)
 
@@ -25,7 +26,7 @@ def test_formulas():
     assert retentive_radius(0.5, 0.5) == 1.0
     assert retentive_radius(0.1, 0.4) == pytest.approx(0.25 ** 0.25)
     assert retentive_radius(2.0, 0.5) == pytest.approx(2.0)
-    assert rademacher_bound(2.0, 0.5, 2, 8) == pytest.approx(1.0)
+    assert theorem_3_4_bound(2.0, 0.5, 2, 8) == pytest.approx(1.0)
     b = corollary_bound(2.0, 0.5, 2, 8, math.exp(-1), L=1.0, L_A=1.0, B=4.0)
     assert b == pytest.approx(2.0 + 4.0 * math.sqrt(1 / 16))
 
@@ -34,7 +35,7 @@ def test_formulas():
     (lambda: retentive_radius(1.0, 0.6), "^hypothesis not met: rho must lie in \\(0, 1/2\\]"),
     (lambda: retentive_radius(1.0, 0.0), "^hypothesis not met: rho"),
     (lambda: retentive_radius(0.0, 0.3), "gamma"),
-    (lambda: rademacher_bound(1.0, 0.3, 0, 5), "rank"),
+    (lambda: theorem_3_4_bound(1.0, 0.3, 0, 5), "rank"),
     (lambda: corollary_bound(1.0, 0.3, 1, 5, 1.0, L=1, L_A=1, B=1), "delta"),
     (lambda: corollary_bound(1.0, 0.3, 1, 5, 0.1, L=-1, L_A=1, B=1), "^L must"),
 ])

@@ -45,12 +45,13 @@ from mixverify.derivations import corollary_3_1 as deriv
 
 from ..claim import Claim, Context, Erratum, Outcome, Scope, at_least, at_most, close, holds, reported
 from ..eq2 import softplus
-from ..glm import corollary_bound, rademacher_bound, retentive_radius
+from ..glm import corollary_bound
 from ..glm_population import Population, logistic_terms
 from ..laws import Beta
 from ..losses import mixup_loss
 from ..models import linear_model
 from ..numerics import exact, monte_carlo, quadrature, ulps
+from ..rademacher import retentive_radius, theorem_3_4_bound
 
 P, RANK = 5, 2
 R_THETA = 4.0
@@ -71,7 +72,7 @@ SCOPE = Scope("instances", "synthetic logistic GLM x = U z, z ~ U[-1,1]^2 (rank 
                            "--thorough) and n = 400 (20 data sets, power only), delta = 0.1; exact population loss")
 
 
-def check(ctx: Context, *, radius=retentive_radius, rademacher=rademacher_bound, bound=corollary_bound,
+def check(ctx: Context, *, radius=retentive_radius, rademacher=theorem_3_4_bound, bound=corollary_bound,
           statement=None) -> Outcome:
     """``radius(gamma, rho)`` (Theorem 3.4's proof), ``rademacher(gamma, rho, rank, n)`` (Theorem 3.4) and
     ``bound(gamma, rho, rank, n, delta, L=, L_A=, B=)`` (Corollary 3.1) can be planted wrong. ``statement`` (same
@@ -281,7 +282,7 @@ def _rank_over_n(gamma, rho, rank, n, delta, *, L, L_A, B):
 
 
 def _no_factor_two(gamma, rho, rank, n, delta, *, L, L_A, B):
-    return L * L_A * rademacher_bound(gamma, rho, rank, n) + B * math.sqrt(math.log(1 / delta) / (2 * n))
+    return L * L_A * theorem_3_4_bound(gamma, rho, rank, n) + B * math.sqrt(math.log(1 / delta) / (2 * n))
 
 
 #: Plausible wrong versions of the bound (power checks): smaller than the right one, so a test with power rejects them.
