@@ -29,7 +29,7 @@ class LinearModel:
 
     def __call__(self, X: torch.Tensor) -> torch.Tensor:
         if X.shape[-1] != self.theta.shape[0]:
-            raise ValueError(f"X must have {self.theta.shape[0]} columns (the length of theta), got shape {tuple(X.shape)}")
+            raise ValueError(f"X must have {self.theta.shape[0]} columns (the length of theta), got {X.shape[-1]}")
         return X @ self.theta.to(dtype=X.dtype, device=X.device)
 
 
