@@ -38,6 +38,7 @@ from . import _validate
 from .glm import ratio_moment
 from .laws import Beta, tilde_lambda_law
 from .losses import MonteCarloEstimate, pairwise_expectation
+from .numerics import EPS64
 
 
 def relu_features(W, X) -> torch.Tensor:
@@ -177,10 +178,10 @@ def ellipsoid_sup(v, Sigma, gamma) -> float:
     when v lies in the range of the (PSD) Sigma, +inf otherwise (theta may run along the kernel)."""
     v = np.asarray(v, float)
     evals, evecs = np.linalg.eigh(np.asarray(Sigma, float))
-    keep = evals > evals.max() * len(evals) * np.finfo(float).eps
+    keep = evals > evals.max() * len(evals) * EPS64
     coords = evecs.T @ v
     outside = np.linalg.norm(coords[~keep])
-    if outside > 1e3 * np.finfo(float).eps * max(1.0, np.linalg.norm(v)):
+    if outside > 1e3 * EPS64 * max(1.0, np.linalg.norm(v)):
         return math.inf
     return float(np.sqrt(gamma * np.sum(coords[keep] ** 2 / evals[keep])))
 
