@@ -10,16 +10,9 @@ from mixverify.claim import Context, decide
 from mixverify.claims import figure_4
 
 
-@pytest.fixture(autouse=True)
-def cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
-
-
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
-        return figure_4.check(Context(seed=0))
+def outcome():
+    return figure_4.check(Context(seed=0))  # trained weights go to the session's private cache (conftest)
 
 
 def test_both_models_are_decided(outcome):

@@ -9,16 +9,9 @@ from mixverify.claim import Context, decide
 from mixverify.claims import theorem_3_3
 
 
-@pytest.fixture(autouse=True)
-def cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
-
-
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
-        return theorem_3_3.check(Context(seed=0))
+def outcome():
+    return theorem_3_3.check(Context(seed=0))  # trained weights go to the session's private cache (conftest)
 
 
 @pytest.mark.parametrize("kwargs", [dict(notation_factor=784), dict(radius_factor=2.0)], ids=["printed-d", "radius-x2"])
