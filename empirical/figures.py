@@ -47,10 +47,13 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure as MplFigure
 
+from mixverify.io import default_cache_dir, save_figure, write_text
 from mixverify.numerics import Z_MC
+from mixverify.report import dumps
 
 from . import data as data_mod
 from .robustness import DEFAULT_EPS, attack_subset, fgsm_accuracy
+from .runs import PlannedRun, train_missing
 from .train import RunConfig, run
 
 
@@ -211,7 +214,6 @@ def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: s
     data = {t: data_mod.load(dataset, data_root, train_limit=p.train_limit, test_limit=p.test_limit, seed=t)
             for t in seeds}
     if workers > 1 or executor != "local":
-        from .runs import train_missing
 
         train_missing(plan_runs([fig.id], preset=preset, seeds=[seed], dataset=dataset, data_root=data_root), runs_dir,
                       workers=workers, executor=executor, device=device, log=log)
@@ -243,7 +245,6 @@ def run_figure(fig_id: str, *, preset: str = "smoke", data_root=None, dataset: s
 def plan_runs(fig_ids, *, preset: str = "smoke", seeds=(0,), dataset: str | None = None, data_root=None) -> list:
     """The runs that figures ``fig_ids`` (all figures when empty) need at ``preset`` for figure seeds
     ``seeds``, each once, in a fixed order (figure, seed, training seed, label)."""
-    from .runs import PlannedRun
 
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
@@ -265,15 +266,11 @@ def plan_runs(fig_ids, *, preset: str = "smoke", seeds=(0,), dataset: str | None
 
 
 def default_runs_dir() -> Path:
-    from mixverify.io import default_cache_dir
 
     return default_cache_dir() / "empirical"
 
 
 def write(result: FigureResult, out: Path) -> tuple[Path, Path]:
-    from mixverify.io import save_figure, write_text
-    from mixverify.report import dumps
-
     png, js = out / f"figure-{result.spec.id}.png", out / f"figure-{result.spec.id}.json"
     save_figure(result.figure, png)
     write_text(js, dumps(_finite(result.to_json())))

@@ -64,8 +64,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from mixverify.io import resolve_device as _resolve_device
-from mixverify.io import save_torch
-from mixverify.io import write_text
+from mixverify.io import save_torch, write_text
 from mixverify.training import to_cpu
 
 from .models import MODELS, build_model

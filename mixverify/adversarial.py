@@ -28,6 +28,7 @@ from torch.func import grad, vmap
 
 from . import _validate
 from .attacks import norm_name, pgd
+from .laws import tilde_lambda_law
 from .losses import eq2_loss, softplus
 from .models import LinearModel
 
@@ -151,8 +152,6 @@ def mixup_attack_radii(f: Callable, X, alpha, beta) -> dict[str, torch.Tensor]:
     for all i), :math:`\varepsilon_i = R_i c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]` and
     :math:`\varepsilon_{min} = R c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]`.
     """
-    from .laws import tilde_lambda_law
-
     m1 = tilde_lambda_law(alpha, beta).moment_one_minus(1)
     X = _validate.as_tensor("X", X, ndim=2)
     R_i = input_cosines(f, X)

@@ -73,12 +73,13 @@ training runs, and the command and torchvision files that decide it on the paper
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import torch
 from torch.nn import functional as F
 
 from ..attacks import fgsm
-from ..claim import Context, Evidence, Outcome, Scope, at_most, holds
+from ..claim import Claim, Context, Evidence, Outcome, Scope, at_most, holds
 from ..numerics import Z_MC as Z  # = empirical.figures.Z
 from ..numerics import Tol
 
@@ -329,10 +330,6 @@ def _swapped(result):
 
 def generalization_claim(fig_id: str, paper_ref: str, title: str, data: str):
     """The Claim of one generalization figure (1b, 5-8): they differ only in data set and wording."""
-    from functools import partial
-
-    from ..claim import Claim
-
     return Claim(
         id=f"figure-{fig_id}",
         paper_ref=paper_ref,

@@ -32,7 +32,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..attacks import fgsm, pgd, project
+from ..attacks import fgsm, logistic_loss, pgd, project
 from ..claim import Claim, Context, Evidence, Outcome, Scope, holds
 from ..mixup_practice import ball_rounding_slack, perturbation_norms
 from ..models import linear_model
@@ -95,7 +95,7 @@ def check(ctx: Context, *, projection=project) -> Outcome:
         with torch.no_grad():
             clean = predict(f(X))
         for label, attack in settings:
-            Xa = attack(f, X, y, 0.0, kw.get("loss", _default_loss()), projection)
+            Xa = attack(f, X, y, 0.0, kw.get("loss", logistic_loss), projection)
             n_runs += 1
             move = float((Xa - X).abs().max())
             worst_move = max(worst_move, move)
@@ -104,7 +104,7 @@ def check(ctx: Context, *, projection=project) -> Outcome:
                     mismatched.append(f"{name}: {label}")
             mode_ok &= not getattr(f, "training", False)
             for eps in EPSILONS:
-                Xe = attack(f, X, y, eps, kw.get("loss", _default_loss()), projection)
+                Xe = attack(f, X, y, eps, kw.get("loss", logistic_loss), projection)
                 norm = 2 if label.split()[1] == "2" else "inf"
                 dn = perturbation_norms(X, Xe, norm)
                 slack = ball_rounding_slack(X, eps, norm)
@@ -112,7 +112,7 @@ def check(ctx: Context, *, projection=project) -> Outcome:
                 if float(dn.max()) > 0:
                     tightness = min(tightness, eps / float(dn.max()))
                 if "PGD" in label and projection is project:
-                    bad = attack(f, X, y, eps, kw.get("loss", _default_loss()), lambda d, e, n: d)
+                    bad = attack(f, X, y, eps, kw.get("loss", logistic_loss), lambda d, e, n: d)
                     bn = perturbation_norms(X, bad, norm)
                     power_ratio = max(power_ratio, float(((bn - eps) / slack).max()))
     out.evidence.append(holds(
@@ -137,12 +137,6 @@ def check(ctx: Context, *, projection=project) -> Outcome:
             role="power"))
     out.evidence.append(_train_mode(net, X, ctx.seed))
     return out
-
-
-def _default_loss():
-    from ..attacks import logistic_loss
-
-    return logistic_loss
 
 
 def _train_mode(net, X, seed) -> Evidence:
