@@ -287,9 +287,12 @@ def holds(id: str, name: str, passed: bool, criterion: Tol | str, *, value=None,
     return Evidence(name, kind, value, reference, tol, passed, source, detail, role, id, tightness)
 
 
-def reported(id: str, name: str, value, *, kind: str = "exact", reference=None, detail: str = "") -> Evidence:
-    """A number reported beside the verdict, with no pass/fail criterion (role ``context``)."""
-    return Evidence(name, kind, value, reference, None, None, "reported, not a pass/fail criterion", detail, None, id)
+def reported(id: str, name: str, value, *, kind: str = "exact", reference=None, detail: str = "",
+             why: str = "") -> Evidence:
+    """A number reported beside the verdict, with no pass/fail criterion (role ``context``); ``why`` says what it
+    shows and why it decides nothing (report.json's ``tolerance_source``: "reported: <why>")."""
+    return Evidence(name, kind, value, reference, None, None,
+                    f"reported: {why}" if why else "reported, not a pass/fail criterion", detail, None, id)
 
 
 def order(id: str, name: str, fit: OrderFit | None, claimed: int = 3, *, role: str | None = None,

@@ -190,6 +190,7 @@ def test_evidence_constructors_pass_exactly_at_their_tolerance():
     assert holds("h", "h", True, exact()).tolerance == 0.0
     r = reported("r", "r", 3.0)
     assert (r.passed, r.role, r.tolerance) == (None, "context", None)
+    assert reported("r", "r", 3.0, why="one draw decides nothing").tolerance_source == "reported: one draw decides nothing"
     s = np.geomspace(1e-3, 1e-1, 5)
     assert order("o", "o", fit_order(s, s**3), 3).passed and not order("o", "o", fit_order(s, s**2), 3).passed
     assert not order("o", "o", None).passed
