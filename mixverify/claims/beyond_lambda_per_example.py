@@ -213,13 +213,13 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
                     lower_b.append((gap < -qerr, f"m={m}: Var_B {r2.var_batch:.3g}, Var_E {r2.var_example:.3g}"))
                 if what == "loss" and name == "logistic regression":
                     lower_e.append((gap > qerr, f"m={m}: Var_E {r2.var_example:.3g}, Var_B {r2.var_batch:.3g}"))
-                # > 1 means one lambda per example has the lower variance
                 out.evidence.append(reported(
                     f"ratio-{SHORT[name]}-{what}-m{m}", f"Var_B / Var_E, {name}, {what}, m = {m}, alpha = {ALPHA:g}",
                     r2.reduction,
                     detail=f"Var_B {r2.var_batch:.6g} (lambda {r2.var_batch_lam:.3g} + pairing "
                            f"{r2.var_batch_pairing:.3g}), Var_E {r2.var_example:.6g} (lambda {r2.var_example_lam:.3g}"
-                           f" + pairing {r2.var_example_pairing:.3g}); quadrature error {qerr:.2g}"))
+                           f" + pairing {r2.var_example_pairing:.3g}); quadrature error {qerr:.2g}",
+                    why="> 1 means one lambda per example has the lower variance"))
     ok_b, ok_e = all(ok for ok, _ in lower_b), all(ok for ok, _ in lower_e)
     # each direction must hold at every batch size, beyond the Gauss-Jacobi error estimate of both variances
     out.evidence.append(holds(

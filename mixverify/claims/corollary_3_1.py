@@ -113,7 +113,9 @@ def _constants_and_rho(out, ctx, pop, pop2, B) -> float:
     out.evidence.append(reported(
         "constants", "constants: L (Lipschitz of softplus(t) - y t in t), L_A (of A = softplus), B (sup of the loss), "
         "T = sup|theta^T x|", [L_LOSS, L_A, B, T_MAX],
-        detail=f"on |t| <= T the sharper L = sigma(T) = {special.expit(T_MAX):.6f} (used: 1)"))
+        detail=f"on |t| <= T the sharper L = sigma(T) = {special.expit(T_MAX):.6f} (used: 1)",
+        why="L = sup|sigma(t) - y| <= 1 for y in [0, 1]; L_A = sup sigma = 1; B = softplus(T), the loss lies in "
+            "[0, softplus(|t|)]"))
     rho, rho_detail = _retentive_constant(pop)
     rho_check = _retentive_constant(pop2)[0]
     crude = float((special.expit(T_MAX) * special.expit(-T_MAX)) ** 2)
@@ -211,7 +213,8 @@ def _bound_evidence(out, rows, sups_large, total0, rad0, B, gamma0, rho):
         f"deviation, n = {N_TRAIN} and n = {N_LARGE}", [conf0 / float(sups.max()), conf_large / float(sups_large.max())],
         kind="monte-carlo",
         detail=f"largest deviation {sups.max():.4g} (n = {N_TRAIN}), {sups_large.max():.4g} (n = {N_LARGE}); confidence "
-               f"term {conf0:.4g}, {conf_large:.4g}"))
+               f"term {conf0:.4g}, {conf_large:.4g}",
+        why="above 1, no change to the Rademacher part can be detected by the decisive criterion"))
     for key, (what, version) in WRONG_VERSIONS.items():
         verdicts = []
         for n_, sups_ in ((N_TRAIN, sups), (N_LARGE, sups_large)):

@@ -161,7 +161,7 @@ def _check(ctx, *, approx_loss, models):
             f"{name}: at the approximate-loss model's final parameters, exact Mixup loss vs approximate loss vs L_std",
             [true_at_apx, float(a_tr[-1]), std_at_apx],
             detail=f"at the Mixup model's final parameters the approximate loss is {approx_at_mix:.4g} "
-                   f"(exact {m_tr[-1]:.4g})"))
+                   f"(exact {m_tr[-1]:.4g})", why="the error of Eq. (3) where its own training has led"))
         out.notes.append(
             f"{name}: final train loss, Mixup-trained (Eq. 1) {m_tr[-1]:.4g} vs approximate-trained (Eq. 3) {a_tr[-1]:.4g} "
             f"vs ERM (L_std) {std_curve[-1, 1]:.4g}; test {m_te[-1]:.4g} vs {a_te[-1]:.4g} vs {std_curve[-1, 2]:.4g}. At "

@@ -357,29 +357,32 @@ def _decisive(name, draws, steps, sign=1):
 
 def _plotted(name, j, steps, sign=1):
     """The plotted draw (panels a-d), its numbers for the per-draw criteria: reported, one draw decides nothing."""
+    h = _holds(j, sign)
+    why = "the plotted draw (the paper's one figure), judged by the per-draw criterion; one draw does not decide"
     ev = [
         reported(f"fit-{name}-plotted", f"{name}, plotted draw: first step at 100% training accuracy", j["first"],
                  reference=f"<= {steps}", kind="figure",
-                 detail=f"final accuracy {j['acc_end']:.2f}; stays 100% afterwards: {j['stays']}"),
+                 detail=f"final accuracy {j['acc_end']:.2f}; stays 100% afterwards: {j['stays']}", why=why),
         reported(f"trend-{name}-plotted", f"{name}, plotted draw: Spearman rho of step vs R after 100% accuracy",
                  j["rho"], reference="> 0" if sign > 0 else "< 0", kind="figure",
                  detail=f"R at 100% (step {j['first']}) {_g(j['R_fit'])}, at the end {j['R_end']:.3g}, largest "
-                        f"{j['R_max']:.3g} (step {j['argmax']})"),
+                        f"{j['R_max']:.3g} (step {j['argmax']})", why=why + f"; criterion met: {h['trend']}"),
         reported(f"initial-{name}-plotted", f"{name}, plotted draw: R at initialisation vs at the end", j["R0"],
-                 reference=j["R_end"], kind="figure"),
-        # R is near 0 at the first 100% step by construction (the last point has just crossed the boundary), so this
-        # comparison decides nothing
+                 reference=j["R_end"], kind="figure", why=why + f"; criterion met: {h['initial']}"),
         reported(f"end-vs-first-fit-{name}", f"{name}, plotted draw: R at the end of training vs R when 100% accuracy "
-                 "is first reached", j["R_end"], reference=j["R_fit"], kind="figure"),
+                 "is first reached", j["R_end"], reference=j["R_fit"], kind="figure",
+                 why="R is near 0 at the first 100% step by construction (the last point has just crossed the "
+                     "boundary), so this comparison decides nothing"),
     ]
     if name == "ANN":
         ratio = j["med_end"] / j["R_end"] if j["R_end"] > 0 else float("inf")
         ev += [
             reported("ri-much-larger-plotted", "ANN, plotted draw: median R_i / R after training (panel d)", ratio,
                      reference=f">= {MUCH_LARGER:g}", kind="figure",
-                     detail=f"R = {j['R_end']:.3g}, median R_i = {j['med_end']:.3g}, max R_i = {j['max_end']:.3g}"),
+                     detail=f"R = {j['R_end']:.3g}, median R_i = {j['med_end']:.3g}, max R_i = {j['max_end']:.3g}",
+                     why=why + f"; criterion met: {h['much-larger']}"),
             reported("ri-grow-plotted", "ANN, plotted draw: median R_i before -> after training (panels c -> d)",
-                     j["med_end"], reference=j["med0"], kind="figure"),
+                     j["med_end"], reference=j["med0"], kind="figure", why=why + f"; criterion met: {h['grow']}"),
         ]
     return ev
 
@@ -446,15 +449,17 @@ def _paper_numbers(runs):
     ann, lin = runs["ANN"], runs["linear"]
     after = ann["R_i_end"][0]
     high = int((after > PAPER_RI_HIGH).sum())
-    # a different random draw cannot reproduce the paper's numbers, only its qualitative claim: reported
+    why = "a different random draw cannot reproduce the paper's number, only its qualitative claim"
     return [
         reported("paper-r-initial", "ANN: R at initialisation (paper: 2.27e-5)", float(ann["R"][0][0]),
-                 reference=PAPER_R_INITIAL, kind="figure", detail=f"plotted draw; linear model: {lin['R'][0][0]:.3g}"),
+                 reference=PAPER_R_INITIAL, kind="figure", detail=f"plotted draw; linear model: {lin['R'][0][0]:.3g}",
+                 why=why),
         reported("paper-r-final", "ANN: R after training (paper: 6.11e-2)", float(ann["R"][0][-1]),
-                 reference=PAPER_R_FINAL, kind="figure", detail=f"plotted draw; linear model: {lin['R'][0][-1]:.3g}"),
+                 reference=PAPER_R_FINAL, kind="figure", detail=f"plotted draw; linear model: {lin['R'][0][-1]:.3g}",
+                 why=why),
         reported("paper-ri-high", "ANN: number of points with R_i > 0.8 after training (paper: 'several')", high,
                  reference="several", kind="figure", detail=f"plotted draw; max R_i = {after.max():.3f} (linear model: "
-                                                            f"{lin['R_i_end'][0].max():.3f})"),
+                                                            f"{lin['R_i_end'][0].max():.3f})", why=why),
     ]
 
 

@@ -97,13 +97,12 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
     curve = _remainder_curve(relu, X, y, 1.0, 1.0, approx)
     curves[("bias-free ReLU net, in s (homogeneous: not a test)", 1.0, 1.0)] = curve
     fit = fit_resolved_order(curve)
-    # reported, not tested: f(s x) = s f(x) keeps every kink at the same 1 - lambda, so s -> 0 does not send
-    # 1 - lambda to 0 and a first-order remainder in s is what homogeneity gives; it says nothing about phi(a) -> 0
-    # (see phi-relu)
     out.evidence.append(reported(
         "order-s-relu-homogeneous", "bias-free ReLU net: order of the remainder in the input scale s (alpha=beta=1)",
         round(fit.slope, 3) if fit else None, kind="order",
-        detail=("local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)) if fit else ""))
+        detail=("local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)) if fit else "",
+        why="f(s x) = s f(x) keeps every kink at the same 1 - lambda, so s -> 0 does not send 1 - lambda to 0 and a "
+            "first-order remainder in s is what homogeneity gives; it says nothing about phi(a) -> 0 (see phi-relu)"))
 
     # the lemma's limit itself: rho(a) = a^2 phi(a) at the data's own scale, alpha = beta = 1
     m1, m2 = (float(M.subs({ALPHA: 1, BETA: 1})) for M in (M1, M2))

@@ -203,9 +203,10 @@ def check(ctx: Context, *, rhs=lemma_rhs) -> Outcome:
     # expected Rademacher complexity (what the cited result proves with this confidence term): context
     for key, (p, d, r, L_, B_, n_) in inst.items():
         er = float(np.sum(p * r))
-        out.evidence.append(reported(  # Bartlett & Mendelson (2002, Thm 8), Mohri et al. (Thm 3.3) prove it with E_S Rad
+        out.evidence.append(reported(
             f"expected-rad-{key}", f"{key}: with the expected complexity E_S Rad = {er:.4f} instead of Rad(Phi, S)",
-            violation_probability(p, d, lemma_rhs(er, L_, B_, n_, DELTA)), reference=DELTA))
+            violation_probability(p, d, lemma_rhs(er, L_, B_, n_, DELTA)), reference=DELTA,
+            why="Bartlett & Mendelson (2002, Thm 8) and Mohri et al. (Thm 3.3) prove the bound with E_S Rad"))
 
     # erratum: |zeta| <= B (range 2B)
     p, d, r, L_, B_, n_ = _one_function(N_ONE, signed=True)

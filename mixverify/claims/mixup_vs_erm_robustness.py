@@ -292,16 +292,18 @@ def _compare(out, mid, name, rows):
         f"{name}: the opposite statement (ERM at least as robust, Delta <= 0) is rejected by the same criterion",
         p["opposite_rejected"], Tol(band, "paired t criterion at 99 %: fails when K pairs cannot tell Mixup from ERM"),
         value=p["mean"], reference=">= t SE", detail=numbers, role="power"))
+    why = "paired mean and standard error over the K pairs"
     for key, what in (("clean", "clean test loss (eta = 0)"), ("wide", "adversarial test loss at eta = mean eps_i sqrt d"),
                       ("train", "adversarial training loss at eta* (the Theorems' L_adv(theta, S))"),
                       ("acc", "clean test accuracy")):
         q = paired([r[f"{key}_erm"] - r[f"{key}_mix"] for r in rows])
-        # reported: paired mean and standard error over the K pairs
-        out.evidence.append(reported(f"{key}-{mid}", f"{name}: {what}, ERM minus Mixup", [q["mean"], q["se"]]))
+        out.evidence.append(reported(f"{key}-{mid}", f"{name}: {what}, ERM minus Mixup", [q["mean"], q["se"]],
+                                     why=why))
     q = paired([r["eps_min_mix"] - r["eps_min_erm"] for r in rows])
     out.evidence.append(reported(
         f"radius-{mid}", f"{name}: certified radius eps_min (Theorems 3.1/3.3), Mixup minus ERM", [q["mean"], q["se"]],
-        detail="R (Mixup, ERM) per pair: " + ", ".join(f"({r['R_mix']:.3g}, {r['R_erm']:.3g})" for r in rows)))
+        detail="R (Mixup, ERM) per pair: " + ", ".join(f"({r['R_mix']:.3g}, {r['R_erm']:.3g})" for r in rows),
+        why=why))
 
 
 def _implementation(out, seed, joint):

@@ -102,12 +102,12 @@ def check(ctx: Context, *, radius=l2_radius) -> Outcome:
                 l2_loss = eq2_loss(net(X2), y)
             frac = float((l2_loss >= linf_loss - 1e3 * EPS64).to(torch.float64).mean())
             comparisons[(str(width), eps)] = (float(linf_loss.mean()), float(l2_loss.mean()))
-            # reported, not tested: PGD lower-bounds each maximum
             out.evidence.append(reported(
                 f"pgd-l2-vs-linf-{'x'.join(map(str, width))}-{eps:g}",
                 f"ReLU net {width}, eps = {eps:g}: fraction of examples with PGD l2 loss >= PGD l-inf loss", frac,
                 detail=f"mean losses: l-inf {comparisons[(str(width), eps)][0]:.5g}, "
-                       f"l2 {comparisons[(str(width), eps)][1]:.5g}"))
+                       f"l2 {comparisons[(str(width), eps)][1]:.5g}",
+                why="PGD lower-bounds each maximum, so this is not a test"))
     size = max(sizes)
     out.evidence.append(at_most(
         "pgd-inclusion", "ReLU nets (16, 16) and (32,), d = 8, eps = 0.05, 0.2: every PGD l-inf(eps) point lies in the "

@@ -214,11 +214,11 @@ def _sweep_evidence(sweeps) -> list[Evidence]:
                            "than 1/4 from 1/2"),
         value=round(fit.slope, 4), reference=0.5, kind="counterexample"))
     ratio = coo[:, 1] / coo[:, 4]
-    # the reference is the ratio of the technique's rates, sqrt(tr Sigma_X / rank) = sqrt(p/r)
     ev.append(reported(
         "ratio-ridge-mixup",
         "coordinate-normalised embedding: E_S Rad(ridge) / E_S Rad(W_gamma) at p = " + ", ".join(map(str, PS)),
-        [round(float(x), 4) for x in ratio], kind="monte-carlo", reference=[round(math.sqrt(p / R_LOW), 4) for p in PS]))
+        [round(float(x), 4) for x in ratio], kind="monte-carlo", reference=[round(math.sqrt(p / R_LOW), 4) for p in PS],
+        why="the ratio of the technique's rates is sqrt(tr Sigma_X / rank) = sqrt(p/r)"))
     return ev
 
 

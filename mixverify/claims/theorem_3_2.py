@@ -450,7 +450,8 @@ def _errata(ctx, rows, col, m1, m2, design):
         deltas[n] = 1 - float(np.mean(inside))
     deltas[N] = 1 - float(col["in_star"].mean())
     ev.append(reported("delta-n", "delta_n at n = " + ", ".join(str(n) for n in deltas) + " (same Theta*)",
-                       [deltas[n] for n in deltas], kind="monte-carlo", reference="decreasing to 0 as n -> infinity"))
+                       [deltas[n] for n in deltas], kind="monte-carlo", reference="decreasing to 0 as n -> infinity",
+                       why=f"{DELTA_SETS} data sets each for n < {N}, {DATASETS} at n = {N}"))
     errata.append(Erratum(
         location="Assumption 3.1",
         statement="delta_n -> 0 as n -> 0",

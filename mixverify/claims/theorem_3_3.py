@@ -163,11 +163,11 @@ def _trained_nets(ctx, kw, wrong, lhs_all, trained) -> list[Evidence]:
         gen = torch.Generator().manual_seed(ctx.seed)
         true_adv = float(adversarial_losses(net, X, y, radius, norm=2, method="pgd", steps=50, restarts=2,
                                             generator=gen).mean())
-        # PGD lower-bounds the true adversarial loss
         ev.append(reported(
             f"pgd-{short}", f"{name}: L~_mix vs the PGD adversarial loss at radius eps_min sqrt d (not claimed by the "
             "theorem)", lhs - true_adv,
-            detail=f"L~_mix = {lhs:.6g}, PGD adversarial loss = {true_adv:.6g}, Taylor (Eq. 6) = {low:.6g}"))
+            detail=f"L~_mix = {lhs:.6g}, PGD adversarial loss = {true_adv:.6g}, Taylor (Eq. 6) = {low:.6g}",
+            why="PGD lower-bounds the true adversarial loss"))
         literal = sides(net, X, y, ALPHA, BETA, notation_factor=X.shape[1])
         trained[name] = (lhs, mid, low, true_adv, literal[1], X.shape[1])
     return ev

@@ -195,7 +195,8 @@ def _gap_evidence(out, ctx, net, X, y, teacher, pop, constants, n, end, rad_corr
                "rejected by the gap at this size"))
     out.evidence.append(reported(
         "bound-terms", "bound terms: 4L sqrt(gamma (rank + ||.||^2)/n) and B sqrt(log(1/delta)/(2n))",
-        [4 * L * math.sqrt(gamma * (rank + mu_term) / n), conf], detail=f"measured gap {gap:.4g}"))
+        [4 * L * math.sqrt(gamma * (rank + mu_term) / n), conf], detail=f"measured gap {gap:.4g}",
+        why="the confidence term alone exceeds the measured gap"))
     return gap, rhs
 
 
