@@ -223,7 +223,9 @@ def _counterexamples(out, W, th1, th0, X, y, H, regularizer, statement):
 
     # minimisers over (theta_0, theta_1) for this first layer
     A = torch.cat([torch.ones(N, 1, dtype=H.dtype), H], dim=1)
-    sol = torch.linalg.lstsq(A, y.unsqueeze(1)).solution.squeeze(1)
+    # A is rank-deficient (hidden units that are 0 on every point give zero columns): the SVD driver decides the rank
+    # from the singular values (gelsy, the default, gave rank 3 of 5 on some calls under torch 2.11)
+    sol = torch.linalg.lstsq(A, y.unsqueeze(1), driver="gelsd").solution.squeeze(1)
     t0o, t1o = sol[0].clone().requires_grad_(True), sol[1:].clone().requires_grad_(True)
     loss = manifold_mixup_loss(W, t1o, t0o, X, y, alpha, beta)
     g0, g1 = torch.autograd.grad(loss, (t0o, t1o))
