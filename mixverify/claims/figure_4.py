@@ -38,7 +38,7 @@ from matplotlib.figure import Figure
 
 from ..adversarial import adversarial_losses, taylor_adversarial_loss, taylor_adversarial_parts
 from ..attacks import pgd
-from ..claim import Claim, Context, Outcome, Scope, at_most, close, holds
+from ..claim import Claim, Context, Evidence, Outcome, Scope, at_most, close, holds
 from ..datasets import two_moons
 from ..losses import standard_loss
 from ..models import ReLUMLP, linear_model
@@ -73,59 +73,93 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss, statement=None) -> Ou
     is about, judged by the decisive criterion: plant a wrong statement there (a flipped sign)."""
     statement = taylor if statement is None else statement
     out = Outcome()
+    X, y, eps = _data(ctx)
+    logit, relu = _trained_models(ctx, X, y)
+    gen = torch.Generator().manual_seed(ctx.seed)
+    traces, values = {}, {}
+    evidence, traces[MODELS[0]], values[MODELS[0]] = _logistic_regression(logit, X, y, eps, taylor, statement)
+    out.evidence += evidence
+    traces[MODELS[1]], values[MODELS[1]] = _relu_net(relu, X, y, eps, taylor, statement, gen)
+    for name in MODELS:
+        out.evidence += _closeness(name, *values[name])
+    out.notes.append(_gap_note(values))
+    out.scope = Scope("paper", "two moons (n = 200, noise 0.1, centred; seed " + str(ctx.seed) + "), ERM-trained "
+                      "logistic regression (no intercept) and a two-layer ReLU net (64 hidden units, biases), l2 "
+                      "radius 0.5; the ReLU net's adversarial loss by PGD (40 steps), a lower bound")
+    out.figures["taylor-vs-true"] = _plot(traces)
+    return out
+
+
+def _data(ctx: Context):
+    """Two moons (n = 200, noise 0.1, centred), float labels, and eps with eps sqrt(d) = RADIUS."""
     X, y = two_moons(200, noise=0.1, seed=ctx.seed, centre=True)
     y = y.to(X.dtype)
     d = X.shape[1]
     eps = RADIUS / math.sqrt(d)
+    return X, y, eps
+
+
+def _trained_models(ctx: Context, X, y):
+    """ERM-trained (seeded, cached) logistic regression without intercept and two-layer ReLU net, in float64."""
+    d = X.shape[1]
     logit = train(lambda: ReLUMLP(d, (), bias=False), X, y, lr=0.5, momentum=0.9, epochs=300, seed=ctx.seed,
                   device="cpu", key="figure-4/logistic/v1").model.to(torch.float64).eval()
     relu = train(lambda: ReLUMLP(d, (64,), bias=True), X, y, lr=0.1, momentum=0.9, epochs=1000, seed=ctx.seed,
                  device="cpu", key="figure-4/relu/v1").model.to(torch.float64).eval()
+    return logit, relu
+
+
+def _logistic_regression(logit, X, y, eps, taylor, statement):
+    """Logistic regression: Eq. (5) within its Lagrange remainder of the exact loss and PGD converging to it
+    (implementation evidence); its attack trace and (L_adv, statement, L_std, without the 1/2, what L_adv is)."""
     theta = logit[0].weight.detach()[0]
     lin = linear_model(theta)
-    traces, values = {}, {}
-    gen = torch.Generator().manual_seed(ctx.seed)
-
-    # logistic regression: exact, Taylor, PGD
     exact = adversarial_losses(lin, X, y, RADIUS, norm=2, method="exact")
     approx = torch.stack([taylor(lin, X[i:i + 1], y[i:i + 1], eps) for i in range(len(X))])
     bound = MAX_THIRD / 6 * (RADIUS * float(theta.norm())) ** 3
     gap = float((exact - approx).abs().max())
-    out.evidence.append(at_most(
+    evidence = [at_most(
         "lagrange-logistic",
         "logistic regression: |exact adversarial loss - Eq. (5)| per example <= Lagrange remainder bound",
         gap, 0.0, lagrange(bound, "max|l'''|/6 (eps sqrt d ||theta||)^3 with max|g(1-g)(1-2g)| = 1/(6 sqrt 3)")
         + ulps(1e3, float(exact.abs().max()), of="max |exact adversarial loss|"),
         detail=f"||theta|| = {float(theta.norm()):.4g}; mean exact {float(exact.mean()):.6g}, "
-               f"mean Eq. (5) {float(approx.mean()):.6g}"))
+               f"mean Eq. (5) {float(approx.mean()):.6g}")]
     _, trace = pgd(lin, X, y, RADIUS, norm=2, steps=STEPS, random_start=False, trace=True)
     final = float(trace[-1].mean())
     # a constant gradient direction: PGD from delta = 0 lands on the maximiser
-    out.evidence.append(close(
+    evidence.append(close(
         "pgd-logistic", "logistic regression: the l2 PGD attack converges to the exact adversarial loss", final,
         float(exact.mean()), ulps(1e3, final, of="the PGD loss")))
-    traces["logistic regression"] = (trace.mean(1).numpy(), float(approx.mean()), float(exact.mean()))
-    values["logistic regression"] = (float(exact.mean()), float(statement(lin, X, y, eps).detach()),
-                                     float(standard_loss(lin, X, y)),
-                                     float(without_half(lin, X, y, eps).detach()), "exact maximum (closed form)")
+    traces = (trace.mean(1).numpy(), float(approx.mean()), float(exact.mean()))
+    values = (float(exact.mean()), float(statement(lin, X, y, eps).detach()), float(standard_loss(lin, X, y)),
+              float(without_half(lin, X, y, eps).detach()), "exact maximum (closed form)")
+    return evidence, traces, values
 
-    # two-layer ReLU network: PGD (true loss, lower bound) vs Eq. (6)
+
+def _relu_net(relu, X, y, eps, taylor, statement, gen):
+    """Two-layer ReLU net: the PGD loss (a lower bound of the true one) against Eq. (6); its attack trace and
+    (L_adv, statement, L_std, without the 1/2, what L_adv is)."""
     Xa, trace = pgd(relu, X, y, RADIUS, norm=2, steps=STEPS, restarts=1, generator=gen, trace=True)
     approx_relu = float(taylor(relu, X, y, eps).detach())
     found = float(trace[-1].mean())
     with torch.no_grad():
         pattern = (relu[0](X) > 0) != (relu[0](Xa) > 0)
     crossed = float(pattern.any(dim=1).to(torch.float64).mean())
-    traces["two-layer ReLU net"] = (trace.mean(1).numpy(), approx_relu, None)
-    values["two-layer ReLU net"] = (found, float(statement(relu, X, y, eps).detach()), float(standard_loss(relu, X, y).detach()),
-                                    float(without_half(relu, X, y, eps).detach()),
-                                    f"PGD loss, a lower bound ({100 * crossed:.0f}% of the attacks cross a ReLU kink)")
+    traces = (trace.mean(1).numpy(), approx_relu, None)
+    values = (found, float(statement(relu, X, y, eps).detach()), float(standard_loss(relu, X, y).detach()),
+              float(without_half(relu, X, y, eps).detach()),
+              f"PGD loss, a lower bound ({100 * crossed:.0f}% of the attacks cross a ReLU kink)")
+    return traces, values
 
-    for name in MODELS:
-        adv, apx, clean, nohalf, what = values[name]
-        err = increment_error(adv, apx, clean)
-        short = "logistic" if name == MODELS[0] else "relu"
-        out.evidence.append(holds(
+
+def _closeness(name, adv, apx, clean, nohalf, what) -> list[Evidence]:
+    """Decisive: the approximation is closer to L_adv than to L_std; power: Eq. (5)/(6) without the 1/2 is rejected."""
+    err = increment_error(adv, apx, clean)
+    short = "logistic" if name == MODELS[0] else "relu"
+    wrong = increment_error(adv, nohalf, clean)
+    return [
+        holds(
             f"close-{short}",
             f"{name}: Eq. ({5 if name == MODELS[0] else 6}) is closer to the adversarial loss than to the clean loss "
             f"(relative error on the increment L_adv - L_std < {CLOSER:g})", err < CLOSER,
@@ -133,23 +167,22 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss, statement=None) -> Ou
             "the weaker reading 'closer than L_std' is error < 1", value=err, reference=f"< {CLOSER:g}",
             detail=f"L_adv = {adv:.6g} ({what}), Eq. 5/6 = {apx:.6g}, L_std = {clean:.6g}; relative gap to L_adv "
                    f"{(apx - adv) / adv:+.1%}", role="decisive",
-            tightness={"bound_over_measured": apx / adv, "trivial_bound": clean / adv}))
-        wrong = increment_error(adv, nohalf, clean)
-        out.evidence.append(holds(
+            tightness={"bound_over_measured": apx / adv, "trivial_bound": clean / adv}),
+        holds(
             f"power-missing-half-{short}",
             f"power, {name}: Eq. ({5 if name == MODELS[0] else 6}) without the 1/2 of the second-order term is rejected "
             "by the same criterion", wrong >= CLOSER,
             "the decisive criterion applied to the plausible wrong version; passes when it rejects it", value=wrong,
             reference=f">= {CLOSER:g}",
-            detail=f"without the 1/2: {nohalf:.6g} against L_adv = {adv:.6g}, L_std = {clean:.6g}", role="power"))
-    out.notes.append("Relative gap Eq. (5)/(6) vs the adversarial loss: " + ", ".join(
+            detail=f"without the 1/2: {nohalf:.6g} against L_adv = {adv:.6g}, L_std = {clean:.6g}", role="power"),
+    ]
+
+
+def _gap_note(values) -> str:
+    """The relative gaps of Eq. (5)/(6) and of the clean loss to the adversarial loss, per model."""
+    return ("Relative gap Eq. (5)/(6) vs the adversarial loss: " + ", ".join(
         f"{n} {(v[1] - v[0]) / v[0]:+.2%} (clean loss {(v[2] - v[0]) / v[0]:+.2%})" for n, v in values.items())
         + "; for the ReLU net against the PGD loss, a lower bound of the true one.")
-    out.scope = Scope("paper", "two moons (n = 200, noise 0.1, centred; seed " + str(ctx.seed) + "), ERM-trained "
-                      "logistic regression (no intercept) and a two-layer ReLU net (64 hidden units, biases), l2 "
-                      "radius 0.5; the ReLU net's adversarial loss by PGD (40 steps), a lower bound")
-    out.figures["taylor-vs-true"] = _plot(traces)
-    return out
 
 
 def _plot(traces) -> Figure:

@@ -44,7 +44,7 @@ from itertools import combinations
 import numpy as np
 from scipy import special, stats
 
-from ..claim import Claim, Context, Erratum, Outcome, Scope, close, holds, reported
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, close, holds, reported
 from ..numerics import exact, lagrange, monte_carlo, ulps
 
 DELTA = 0.1
@@ -157,6 +157,22 @@ def check(ctx: Context, *, rhs=lemma_rhs) -> Outcome:
     """``rhs(rad, L, B, n, delta)`` is Lemma A.1's right-hand side minus the empirical loss; plant a wrong one to
     see the decisive evidence reject it."""
     out = Outcome()
+    inst, what, h = _instances()
+    out.evidence += _exact_violation_probabilities(inst, what, h, rhs)
+    out.evidence += _power_checks(inst, h)
+    # second opinion: Monte Carlo over drawn samples of the GLM instance
+    out.evidence.append(_monte_carlo(ctx, inst["logistic-glm"], h))
+    out.evidence += _expected_complexity(inst)
+    evidence, erratum = _two_sided_range()
+    out.evidence.append(evidence)
+    out.errata.append(erratum)
+    out.notes += _notes()
+    return out
+
+
+def _instances():
+    """The three instances (probability of each sample, sup deviation, Rad, L, B, n), their descriptions, and the
+    GLM's theta-grid spacing h."""
     inst = {"one-function": _one_function(N_ONE), "rich-class": _rich_class(N_RICH)}
     prob, dev, rad, L, B, n, h = _glm()
     inst["logistic-glm"] = (prob, dev, rad, L, B, n)
@@ -166,6 +182,12 @@ def check(ctx: Context, *, rhs=lemma_rhs) -> Outcome:
             "logistic-glm": f"x in {{-1, 0, 1}} w.p. {Q_GLM / 2:g}/{1 - Q_GLM:g}/{Q_GLM / 2:g}, y ~ Bern(sigma({W_STAR:g} x)), "
                             f"|theta| <= {THETA_MAX:g}, logistic loss (L = 1, B = {B:.4f}), n = {N_GLM}, "
                             f"{len(prob)} sample compositions"}
+    return inst, what, h
+
+
+def _exact_violation_probabilities(inst, what, h, rhs) -> list[Evidence]:
+    """Decisive: per instance, the exact probability that the sup deviation exceeds ``rhs`` is <= delta."""
+    ev = []
     for key, (p, d, r, L_, B_, n_) in inst.items():
         # near-ties within the sup's error bound count as violations (the probability itself is an exact sum)
         slack = (lagrange(h, f"the grid's error on the sup over theta, sup|D'| h/2 <= h = {h:.3g}; near-ties within it "
@@ -175,56 +197,69 @@ def check(ctx: Context, *, rhs=lemma_rhs) -> Outcome:
         viol = violation_probability(p, d, right, slack.value)
         mass = float(p.sum())
         c = _margin_factor(p, d, lemma_rhs(r, L_, B_, n_, DELTA), DELTA)
-        out.evidence.append(holds(  # exact sum over every sample (binomial / multinomial)
+        ev.append(holds(  # exact sum over every sample (binomial / multinomial)
             f"holds-{key}", f"{key}: P(sup_phi [E zeta(phi) - E_S zeta(phi)] > 2L Rad(Phi, S) + B sqrt(log(1/delta)/(2n))) "
             f"<= delta = {DELTA:g}", viol <= DELTA, slack, value=viol, reference=DELTA, role="decisive",
             detail=f"{what[key]}; probability mass enumerated {mass:.15f}; mean RHS "
                    f"{float(np.sum(p * lemma_rhs(r, L_, B_, n_, DELTA))):.4f}",
             tightness={"bound_over_measured": (1 / c) if c > 0 else "inf", "trivial_bound": B_}))
+    return ev
 
-    # power: the same criterion on plausible wrong versions
+
+def _power_checks(inst, h) -> list[Evidence]:
+    """Power: the same criterion on plausible wrong versions; each must be rejected on some instance."""
     wrong = {"power-no-factor-2": (lambda r, L_, B_, n_, dl: L_ * np.asarray(r, float) + confidence_term(B_, n_, dl),
                                    "L Rad (symmetrisation's factor 2 dropped)"),
              "power-no-sqrt": (lambda r, L_, B_, n_, dl: 2 * L_ * np.asarray(r, float) + B_ * math.log(1 / dl) / (2 * n_),
                                "B log(1/delta)/(2n) (square root dropped)")}
+    ev = []
     for pid, (fn, label) in wrong.items():
         vals = {}
         for key, (p, d, r, L_, B_, n_) in inst.items():
             vals[key] = violation_probability(p, d, fn(r, L_, B_, n_, DELTA), -(h if key == "logistic-glm" else 0.0))
         worst = max(vals, key=vals.get)
-        out.evidence.append(holds(
+        ev.append(holds(
             pid, f"wrong version {label}: violation probability > delta on some instance", vals[worst] > DELTA,
             exact("near-ties counted as non-violations (conservative for the rejection)"), value=vals[worst],
             reference=DELTA, role="power", detail=", ".join(f"{k}: {v:.4f}" for k, v in vals.items())))
+    return ev
 
-    # second opinion: Monte Carlo over drawn samples of the GLM instance
-    out.evidence.append(_monte_carlo(ctx, inst["logistic-glm"], h))
 
-    # expected Rademacher complexity (what the cited result proves with this confidence term): context
+def _expected_complexity(inst) -> list[Evidence]:
+    """Context: the violation probability with the expected Rademacher complexity (what the cited result proves)."""
+    ev = []
     for key, (p, d, r, L_, B_, n_) in inst.items():
         er = float(np.sum(p * r))
-        out.evidence.append(reported(
+        ev.append(reported(
             f"expected-rad-{key}", f"{key}: with the expected complexity E_S Rad = {er:.4f} instead of Rad(Phi, S)",
             violation_probability(p, d, lemma_rhs(er, L_, B_, n_, DELTA)), reference=DELTA,
             why="Bartlett & Mendelson (2002, Thm 8) and Mohri et al. (Thm 3.3) prove the bound with E_S Rad"))
+    return ev
 
-    # erratum: |zeta| <= B (range 2B)
+
+def _two_sided_range() -> tuple[Evidence, Erratum]:
+    """Erratum: with |zeta| <= B (range 2B) the lemma fails on a single function (counterexample and erratum)."""
     p, d, r, L_, B_, n_ = _one_function(N_ONE, signed=True)
     v = violation_probability(p, d, lemma_rhs(r, L_, B_, n_, DELTA), -ulps(1e3).value)
-    out.evidence.append(holds(
+    evidence = holds(
         "cx-two-sided-range", "|zeta| <= B (range 2B): Phi = {phi_0}, zeta in {-1, +1} w.p. 1/2 (B = L = 1, Rad = 0), "
         "violation probability > delta", v > DELTA,
         exact(f"binomial sum, n = {N_ONE}: P(1 - 2k/n > sqrt(log(1/delta)/(2n)))"), value=v, reference=DELTA,
-        kind="counterexample"))
-    out.errata.append(Erratum(
+        kind="counterexample")
+    erratum = Erratum(
         location="Appendix A.3.2, Lemma A.1 ('B-uniformly bounded')",
         statement="for any B-uniformly bounded (|zeta| <= B) and L-Lipschitz zeta ... + B sqrt(log(1/delta)/(2n))",
         correction="zeta takes values in an interval of length B (e.g. [0, B], a non-negative loss bounded by B, as in "
                    "Corollary 3.1 and Theorem 3.5); for |zeta| <= B the confidence term is 2B sqrt(log(1/delta)/(2n))",
         counterexample=f"Phi = {{phi_0}}, zeta(phi_0(x)) = +-1 with probability 1/2, n = {N_ONE}, delta = {DELTA:g}: Rad = 0 "
                        f"and P(E zeta - E_S zeta > sqrt(log(1/delta)/(2n))) = {v:.4f} > {DELTA:g} (exact)",
-        kind="hypothesis", evidence="cx-two-sided-range"))
-    out.notes += [
+        kind="hypothesis", evidence="cx-two-sided-range")
+    return evidence, erratum
+
+
+def _notes() -> list[str]:
+    """The reading of 'for all phi', the cited result's actual form, and label-dependent zeta."""
+    return [
         "'for all phi in Phi, with probability at least 1 - delta' is read uniformly (one event for the supremum over "
         "Phi), as Corollary 3.1 and Theorem 3.5 need for a data-dependent theta; this implies the pointwise reading.",
         "The cited result (Bartlett & Mendelson 2002, Theorem 8; Mohri et al. 2018, Theorem 3.3) gives B sqrt(log(1/delta)"
@@ -235,7 +270,6 @@ def check(ctx: Context, *, rhs=lemma_rhs) -> Outcome:
         "zeta must be allowed to depend on the label (zeta_y(t) = A(t) - y t in Corollary 3.1, (y - t)^2 in Theorem 3.5); "
         "the instances use such a zeta; Talagrand's contraction (Ledoux & Talagrand; Meir & Zhang 2003) allows it.",
     ]
-    return out
 
 
 def _monte_carlo(ctx, glm, h):

@@ -34,6 +34,7 @@ many times larger.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -41,7 +42,7 @@ from scipy import special
 
 from ..adversarial import taylor_adversarial_parts
 from ..certified import bounded_set_constants, relu_gradient_bound, theorem_b1_radius
-from ..claim import Claim, Context, Erratum, Outcome, Scope, at_least, at_most, differs, holds
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, at_least, at_most, differs, holds
 from ..laws import tilde_lambda_law
 from ..losses import approx_mixup_loss
 from ..numerics import Z_MC, Tol, exact, ulps
@@ -119,112 +120,171 @@ def largest_radius(pt, scale) -> float:
     return (-A + math.sqrt(A * A + 4 * C * c)) / (2 * C) / scale if c >= 0 else 0.0
 
 
+class _Setup(NamedTuple):
+    """What every step shares: the law's moments E[(1-lambda)^k], the net, tau'', B and Theorem B.1's constants."""
+    m1: float
+    m2: float
+    net: Net
+    tau2: float
+    Bf: float
+    kappa: float
+    kappa1: float
+    kappa2: float
+
+
 def check(ctx: Context, *, radius=theorem_b1_radius) -> Outcome:
     """``radius(p, tau, tau', tau'', kappa, kappa1, kappa2)`` is Theorem B.1's R~; plant a wrong one to see the decisive
     evidence reject it. The (tau, tau') pair is chosen with the paper's R~, so a planted formula does not move the design."""
     out = Outcome()
+    s = _setup(ctx)
+    pairs = _tau_pairs(ctx, s)
+    design, gn_max = _estimate_p(ctx, s, pairs)
+    out.evidence.append(at_most(
+        "tau2-bound", "tau'' = max over activation patterns of ||W^T (beta . a)|| bounds ||grad f(x)|| on 400000 sphere "
+        "points", gn_max, s.tau2, ulps(1e3, s.tau2, "tau''")))
+    rows = _data_sets(ctx.rng(803), s, design)
+    out.evidence.append(_norm_condition(rows))
+    out.evidence.append(_library_check(s.net, rows[0], s.m1, s.m2))
+    R_med = float(np.median([r["R_max"] for r in rows]))
+    out.evidence += _guarantee_holds(rows, design, s, radius, R_med)
+    out.evidence += _power_checks(rows, design, s, R_med)
+    errata, ev = _errata(ctx, s.net, rows, design, s.m1, s.m2, s.kappa2)
+    out.errata += errata
+    out.evidence += ev
+    out.notes += _notes(design, R_med, s.Bf)
+    return out
+
+
+def _setup(ctx: Context) -> _Setup:
+    """The seeded net (tau'' = 1), the moments of D~_lambda and the constants fixed before S from the support."""
     law = tilde_lambda_law(ALPHA, BETA)
     m1, m2 = law.moment_one_minus(1), law.moment_one_minus(2)
     net, tau2 = make_net(ctx.rng(800))
     Bf = tau2 * B_X * math.sqrt(D)  # >= |f(x)| on the support
     kappa, kappa1, _ = bounded_set_constants(tau2, B_X, D)  # g(B)g(-B), g(-B)
     kappa2 = 0.5  # on Theta (zero training error) |g - y| = g(-|f|) <= 1/2
+    return _Setup(m1, m2, net, tau2, Bf, kappa, kappa1, kappa2)
 
-    # design: (tau, tau') from a pilot sample; p from an independent one
+
+def _tau_pairs(ctx: Context, s: _Setup) -> dict:
+    """The two (tau, tau') pairs from a pilot sample: the one maximising the paper's R~, and a large tau."""
     Xp = sphere(PILOT, ctx.rng(801))
-    _, _, gn_p, cos_p = _cos_grad(net, Xp)
+    _, _, gn_p, cos_p = _cos_grad(s.net, Xp)
     best = None
     for t1 in np.quantile(gn_p, [0.1, 0.3, 0.5]):
         for t in np.linspace(0.02, 0.9, 45):
             ph = float(np.mean((cos_p >= t) & (gn_p >= t1)))
             if ph > 0:
-                r = theorem_b1_radius(ph, t, t1, tau2, kappa, kappa1, kappa2)
+                r = theorem_b1_radius(ph, t, t1, s.tau2, s.kappa, s.kappa1, s.kappa2)
                 if best is None or r > best[0]:
                     best = (r, float(t), float(t1))
     t1_low = float(np.quantile(gn_p, 0.1))
     # tau-high: the 90% quantile of |cos| among points with ||grad f|| >= tau' (p about 0.09): a large admissible tau
     t_high = float(np.quantile(cos_p[gn_p >= t1_low], TAU_HIGH_QUANTILE))
-    pairs = {"tau-best": (best[1], best[2]), "tau-high": (t_high, t1_low)}
+    return {"tau-best": (best[1], best[2]), "tau-high": (t_high, t1_low)}
+
+
+def _estimate_p(ctx: Context, s: _Setup, pairs) -> tuple[dict, float]:
+    """p_{tau,tau'} per pair from an independent sample, lowered by Z_MC standard errors, and the failure probability
+    2 exp(-n p^2/2); also the largest ||grad f|| on that sample."""
     Xq = sphere(P_DRAWS, ctx.rng(802))
-    _, _, gn_q, cos_q = _cos_grad(net, Xq)
+    _, _, gn_q, cos_q = _cos_grad(s.net, Xq)
     design = {}
     for key, (t, t1) in pairs.items():
         hit = (cos_q >= t) & (gn_q >= t1)
         ph, se = float(hit.mean()), float(math.sqrt(hit.mean() * (1 - hit.mean()) / P_DRAWS))
         p = ph - Z_MC * se
         design[key] = dict(tau=t, tau1=t1, p=p, p_hat=ph, fail=2 * math.exp(-N * p * p / 2))
-    out.evidence.append(at_most(
-        "tau2-bound", "tau'' = max over activation patterns of ||W^T (beta . a)|| bounds ||grad f(x)|| on 400000 sphere "
-        "points", float(gn_q.max()), tau2, ulps(1e3, tau2, "tau''")))
+    return design, float(gn_q.max())
 
-    # data sets
-    rng = ctx.rng(803)
+
+def _data_sets(rng, s: _Setup, design) -> list[dict]:
+    """Per centred data set labelled by the net: the closed-form parts, c_x, b_x, the radius scale, the round-off,
+    the largest valid radius and the fraction of points in X(tau, tau') per pair."""
     rows = []
     for _ in range(DATASETS):
         X = sphere(N, rng)
         X = X - X.mean(0)
-        f, _, gn, cos = _cos_grad(net, X)
+        f, _, gn, cos = _cos_grad(s.net, X)
         y = (f > 0).astype(float)
-        pt = parts(net, X, y, m1, m2)
+        pt = parts(s.net, X, y, s.m1, s.m2)
         nx = np.linalg.norm(X, axis=1) / math.sqrt(D)
         c_x = float(nx.min())
-        scale = c_x * m1 * math.sqrt(D)
+        scale = c_x * s.m1 * math.sqrt(D)
         tol = ulps(1e3, max(1.0, abs(sum(pt[:3])))).value
         rows.append(dict(pt=pt, c_x=c_x, b_x=float(nx.max()), scale=scale, tol=tol, X=X, y=y,
                          R_max=largest_radius(pt, scale), p_hat={key: float(np.mean((cos >= v["tau"]) & (gn >= v["tau1"])))
                                                                  for key, v in design.items()}))
-    K_ = len(rows)
+    return rows
+
+
+def _norm_condition(rows) -> Evidence:
+    """c_x sqrt(d) <= ||x_i|| <= b_x sqrt(d) on every data set."""
     norm_ok = all(r["b_x"] <= B_X for r in rows)
-    out.evidence.append(holds(
+    return holds(
         "norms", f"norm condition c_x sqrt(d) <= ||x_i|| <= b_x sqrt(d), b_x = {B_X:g}, on every centred data set",
         norm_ok and min(r["c_x"] for r in rows) > 0, exact("comparison of the norms"),
-        value=[min(r["c_x"] for r in rows), max(r["b_x"] for r in rows)], reference=[0.0, B_X]))
-    out.evidence.append(_library_check(net, rows[0], m1, m2))
-    R_med = float(np.median([r["R_max"] for r in rows]))
+        value=[min(r["c_x"] for r in rows), max(r["b_x"] for r in rows)], reference=[0.0, B_X])
 
-    def frequency(R):
-        return float(np.mean([slack(r["pt"], R * r["scale"]) >= -r["tol"] for r in rows]))
 
-    def band(freq) -> Tol:
-        return Tol(Z_MC * math.sqrt(max(freq * (1 - freq), 1 / K_) / K_),
-                   f"{Z_MC:g} binomial standard errors of the frequency over {K_} data sets (floor 1/sqrt(K) on the "
-                   "standard error); a data set counts when the slack is >= -1e3 ulp")
+def _frequency(rows, R) -> float:
+    """The fraction of data sets on which L~_mix >= mean l~_adv(R c_x E[1-lambda] sqrt d) (slack >= -1e3 ulp)."""
+    return float(np.mean([slack(r["pt"], R * r["scale"]) >= -r["tol"] for r in rows]))
 
+
+def _band(freq, K_) -> Tol:
+    """Z_MC binomial standard errors of a frequency over K_ data sets."""
+    return Tol(Z_MC * math.sqrt(max(freq * (1 - freq), 1 / K_) / K_),
+               f"{Z_MC:g} binomial standard errors of the frequency over {K_} data sets (floor 1/sqrt(K) on the "
+               "standard error); a data set counts when the slack is >= -1e3 ulp")
+
+
+def _guarantee_holds(rows, design, s: _Setup, radius, R_med) -> list[Evidence]:
+    """Decisive: at each (tau, tau') the frequency of the inequality at R~ reaches 1 - delta_n - 2 exp(-n p^2/2);
+    records R~ in ``design[key]["R"]``."""
+    ev = []
     for key, v in design.items():
-        R = radius(v["p"], v["tau"], v["tau1"], tau2, kappa, kappa1, kappa2)
-        freq, guarantee = frequency(R), 1 - v["fail"]
+        R = radius(v["p"], v["tau"], v["tau1"], s.tau2, s.kappa, s.kappa1, s.kappa2)
+        freq, guarantee = _frequency(rows, R), 1 - v["fail"]
         hoeff = float(np.mean([r["p_hat"][key] >= v["p"] / 2 for r in rows]))
-        out.evidence.append(at_least(
+        ev.append(at_least(
             f"holds-{key}",
             f"{key}: P(L~_mix >= mean l~_adv(eps~_min sqrt d)) >= 1 - delta_n - 2 exp(-n p^2/2), R~ = {R:.3g}", freq,
-            guarantee, band(freq), kind="monte-carlo", role="decisive",
-            detail=(f"tau = {v['tau']:.3f}, tau' = {v['tau1']:.4f}, tau'' = {tau2:g}, p = {v['p']:.4f} (estimate "
-                    f"{v['p_hat']:.4f}), kappa = {kappa:.4g}, kappa1 = {kappa1:.4g}, kappa2 = {kappa2:g}, delta_n = 0; "
-                    f"Hoeffding event p_hat >= p/2 on {hoeff:.2f} of data sets; median largest valid R {R_med:.3g}"),
+            guarantee, _band(freq, len(rows)), kind="monte-carlo", role="decisive",
+            detail=(f"tau = {v['tau']:.3f}, tau' = {v['tau1']:.4f}, tau'' = {s.tau2:g}, p = {v['p']:.4f} (estimate "
+                    f"{v['p_hat']:.4f}), kappa = {s.kappa:.4g}, kappa1 = {s.kappa1:.4g}, kappa2 = {s.kappa2:g}, "
+                    f"delta_n = 0; Hoeffding event p_hat >= p/2 on {hoeff:.2f} of data sets; median largest valid R "
+                    f"{R_med:.3g}"),
             tightness={"bound_over_measured": R / R_med, "trivial_bound": "R = 0 (L~_mix >= L_std on Theta, centred data)"}))
         v["R"] = R
+    return ev
 
-    # power: the same criterion on wrong radii
+
+def _power_checks(rows, design, s: _Setup, R_med) -> list[Evidence]:
+    """Power: the decisive criterion on two wrong radii; each passes when rejected at some (tau, tau')."""
     wrong = {"power-naive-tau": (lambda v: v["tau"], "R~ = tau (the min-factor dropped)"),
-             "power-balanced-weights": (lambda v: theorem_b1_radius(v["p"], v["tau"], v["tau1"], tau2, 0.25, kappa2, kappa2),
+             "power-balanced-weights": (lambda v: theorem_b1_radius(v["p"], v["tau"], v["tau1"], s.tau2, 0.25, s.kappa2,
+                                                                    s.kappa2),
                                         "R~ with kappa -> 1/4, kappa1 -> kappa2 (a wrong constant)")}
+    ev = []
     for pid, (fn, label) in wrong.items():
         res = {}
         for key, v in design.items():
-            freq = frequency(fn(v))
-            res[key] = (fn(v), freq, 1 - v["fail"], freq < 1 - v["fail"] - band(freq).value)
-        out.evidence.append(holds(
+            freq = _frequency(rows, fn(v))
+            res[key] = (fn(v), freq, 1 - v["fail"], freq < 1 - v["fail"] - _band(freq, len(rows)).value)
+        ev.append(holds(
             pid, f"wrong version {label}: rejected at some (tau, tau')", any(r[3] for r in res.values()),
             "the decisive criterion applied to the wrong radius", value={k: r[1] for k, r in res.items()},
             reference={k: r[2] for k, r in res.items()}, kind="monte-carlo", role="power",
             detail="; ".join(f"{k}: R = {r[0]:.3g}, frequency {r[1]:.2f} vs guarantee {r[2]:.3f}" for k, r in res.items())
                    + f"; median largest valid R {R_med:.3g}"))
+    return ev
 
-    errata, ev = _errata(ctx, net, rows, design, m1, m2, kappa2)
-    out.errata += errata
-    out.evidence += ev
+
+def _notes(design, R_med, Bf) -> list[str]:
+    """How vacuous R~ is, the typos of Appendix B.1, and the i.i.d. caveat."""
     best_key = "tau-best"
-    out.notes += [
+    return [
         f"The radius is vacuous in practice: R~ = {design[best_key]['R']:.3g} at the best (tau, tau'), against a median "
         f"largest valid R of {R_med:.3g}; kappa1 = g(-B) and kappa = g(B)g(-B) decay like exp(-B) with "
         f"B = tau'' b_x sqrt(d) = {Bf:.3g}.",
@@ -233,7 +293,6 @@ def check(ctx: Context, *, radius=theorem_b1_radius) -> Outcome:
         "g(1-g) <= 1/4 and ||grad f||^2 <= tau''^2). The statement writes eps~_mix for eps~_min.",
         "p_{tau,tau'} and Hoeffding are for i.i.d. points; the proof counts the centred points (their p_hat is reported).",
     ]
-    return out
 
 
 def _library_check(net, row, m1, m2):
