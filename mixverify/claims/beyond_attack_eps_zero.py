@@ -27,6 +27,7 @@ The hypothesis property tests of tests/test_beyond_attack_eps_zero.py draw the s
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -75,10 +76,31 @@ def _settings(seed):
     return out
 
 
+class _Runs(NamedTuple):
+    """What the attack runs found: at eps = 0 (movement, changed predictions, mode) and for eps > 0 (ball)."""
+    worst_move: float
+    mismatched: list
+    mode_ok: bool
+    n_runs: int
+    worst_ratio: float
+    tightness: float
+    power_ratio: float
+
+
 def check(ctx: Context, *, projection=project) -> Outcome:
     """``projection`` is PGD's projection step: plant ``lambda d, eps, norm: d`` to see the checks fail."""
     out = Outcome()
     rng = ctx.rng(164)
+    net, X, cases = _cases(rng)
+    runs = _run_attacks(cases, _settings(ctx.seed), X, projection)
+    out.evidence.append(_eps0_identity(runs))
+    out.evidence += _within_ball(runs, projection)
+    out.evidence.append(_train_mode(net, X, ctx.seed))
+    return out
+
+
+def _cases(rng):
+    """The eval-mode MLP (BatchNorm, Dropout) with cross-entropy and logistic regression with Eq. (2), on [0, 1]^D."""
     net = _mlp(rng)
     X = torch.as_tensor(rng.uniform(size=(N, D)))
     y_mc = torch.as_tensor(rng.integers(0, K, N))
@@ -87,7 +109,11 @@ def check(ctx: Context, *, projection=project) -> Outcome:
     y_bin = (lin(X - 0.5) > 0).double()
     cases = {"MLP (BatchNorm, Dropout) eval, cross-entropy": (net, y_mc, _ce, lambda o: o.argmax(1)),
              "logistic regression, Eq. (2) loss": (lin, y_bin, None, lambda o: (o > 0).long())}
-    settings = _settings(ctx.seed)
+    return net, X, cases
+
+
+def _run_attacks(cases, settings, X, projection) -> _Runs:
+    """Every attack setting on both cases: at eps = 0 (x moved? predictions changed?) and at each eps (ball)."""
     worst_move, mismatched, mode_ok, n_runs = 0.0, [], True, 0
     worst_ratio, tightness, power_ratio = -np.inf, np.inf, -np.inf
     for name, (f, y, loss, predict) in cases.items():
@@ -115,28 +141,39 @@ def check(ctx: Context, *, projection=project) -> Outcome:
                     bad = attack(f, X, y, eps, kw.get("loss", logistic_loss), lambda d, e, n: d)
                     bn = perturbation_norms(X, bad, norm)
                     power_ratio = max(power_ratio, float(((bn - eps) / slack).max()))
-    out.evidence.append(holds(
+    return _Runs(worst_move, mismatched, mode_ok, n_runs, worst_ratio, tightness, power_ratio)
+
+
+def _eps0_identity(runs: _Runs) -> Evidence:
+    """eps = 0 returns x bit for bit, with the clean predictions, and eval mode kept."""
+    return holds(
         "eps0-identity",
-        f"eps = 0: x_adv = x bit for bit and predictions = clean predictions ({n_runs} attack settings), eval mode kept",
-        worst_move == 0.0 and not mismatched and mode_ok,
-        exact("equality, no tolerance: an attack of size 0 must not move x at all"), value=worst_move, reference=0.0,
-        detail=("prediction changed: " + "; ".join(mismatched)) if mismatched else "clean accuracy reproduced exactly",
-        role="decisive"))
+        f"eps = 0: x_adv = x bit for bit and predictions = clean predictions ({runs.n_runs} attack settings), eval "
+        "mode kept",
+        runs.worst_move == 0.0 and not runs.mismatched and runs.mode_ok,
+        exact("equality, no tolerance: an attack of size 0 must not move x at all"), value=runs.worst_move,
+        reference=0.0,
+        detail=("prediction changed: " + "; ".join(runs.mismatched)) if runs.mismatched
+        else "clean accuracy reproduced exactly",
+        role="decisive")
+
+
+def _within_ball(runs: _Runs, projection) -> list[Evidence]:
+    """||x_adv - x|| <= eps up to rounding; power: PGD without its projection leaves the ball."""
     # the criterion is a ratio to the rounding slack: value (||delta|| - eps) / slack, at most 1
     within = Tol(1.0, "slack = half an ulp of |x| + eps per coordinate (storing x + delta) + 8 ulp of eps "
                       "(mixup_practice)")
-    out.evidence.append(holds(
+    ev = [holds(
         "within-ball", f"||x_adv - x|| <= eps + rounding slack, eps in {EPSILONS}, both norms, every setting",
-        worst_ratio <= 1.0, within, value=worst_ratio, reference="<= 1", role="decisive",
-        tightness={"bound_over_measured": tightness, "trivial_bound": "none (a ball constraint, not an estimate)"}))
+        runs.worst_ratio <= 1.0, within, value=runs.worst_ratio, reference="<= 1", role="decisive",
+        tightness={"bound_over_measured": runs.tightness, "trivial_bound": "none (a ball constraint, not an estimate)"})]
     if projection is project:
-        out.evidence.append(holds(
+        ev.append(holds(
             "power-no-projection",
             "power: PGD without its projection step leaves the ball (rejected by the within-ball criterion)",
-            power_ratio > 1.0, Tol(within.value, "same criterion as within-ball"), value=power_ratio, reference="> 1",
-            role="power"))
-    out.evidence.append(_train_mode(net, X, ctx.seed))
-    return out
+            runs.power_ratio > 1.0, Tol(within.value, "same criterion as within-ball"), value=runs.power_ratio,
+            reference="> 1", role="power"))
+    return ev
 
 
 def _train_mode(net, X, seed) -> Evidence:

@@ -141,10 +141,21 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
     ``batches``: the batch sizes of the comparison (a planted-error test may pass fewer)."""
     out = Outcome()
     rng = ctx.rng(161)
-    X, y, models, (W, b, v, c) = _models(rng)
+    X, y, models, params = _models(rng)
     law = Beta(ALPHA, ALPHA)
+    out.evidence += _brute_force_at_m5(models, X, y, law, variances)
+    lam2, w2 = law.quadrature(2 * NODES)
+    ev, ratios = _neither_dominates(models, X, y, law, variances, batches)
+    out.evidence += ev
+    out.evidence.append(_reversed_pairing_biased(models, X, y, lam2, w2))
+    out.evidence.extend(_monte_carlo(models, X, y, law, lam2, w2, rng, variances))
+    out.evidence.append(_grad_vs_autograd(models, X, params))
+    out.notes.append("Ratios Var_B/Var_E: " + "; ".join(ratios))
+    return out
 
-    # --- m = 5: brute force over all pairings and the product rule (exact for the nodes used) --------------
+
+def _brute_force_at_m5(models, X, y, law, variances) -> list[Evidence]:
+    """m = 5: unbiasedness and the variance formulas against brute force over all pairings and the product rule."""
     m0, k0 = 5, 4
     lam0, w0 = law.quadrature(k0)
     X0, y0 = X[:m0], y[:m0]
@@ -174,23 +185,26 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
                            f"Var_E {ve:.6g} (formula {res.var_example:.6g})")
     # all 120 pairings and the 4-node product rule (4^5 lambda tuples) are exact for the 4-node rule that Eq. (1)
     # uses: only round-off separates the two sides
-    out.evidence.append(holds(
-        "unbiased", "both estimators unbiased for Eq. (1) of the batch (random permutation), m = 5, both models",
-        unbiased_ok, ulps(1e3, scales["loss"], of="max|pair loss|^2, the largest of the cases compared"),
-        reference="Eq. (1) of the batch", detail="; ".join(details[::2]), role="decisive"))
-    out.evidence.append(holds(
-        "variance-formula",
-        "exact variances (total variance + Hoeffding) = brute force over all pairings and lambda tuples, m = 5",
-        formula_ok, Tol(1.0, "|formula - brute force| / (1e3 ulp x max|value|^2); both use the same 4-node rule, so "
-                        "only round-off separates them"), value=worst, reference="<= 1", detail="; ".join(details),
-        role="decisive"))
-    out.evidence.append(holds(
-        "power-iid-partners",
-        "power: the formula with independent partners (1/m for 1/(m-1)) is rejected by the same comparison",
-        power_ok, ulps(1e3, scales["all"], of="max|value|^2, the largest of the cases compared; same criterion as "
-                                            "variance-formula"), reference="rejected", role="power"))
+    return [
+        holds("unbiased", "both estimators unbiased for Eq. (1) of the batch (random permutation), m = 5, both models",
+              unbiased_ok, ulps(1e3, scales["loss"], of="max|pair loss|^2, the largest of the cases compared"),
+              reference="Eq. (1) of the batch", detail="; ".join(details[::2]), role="decisive"),
+        holds("variance-formula",
+              "exact variances (total variance + Hoeffding) = brute force over all pairings and lambda tuples, m = 5",
+              formula_ok, Tol(1.0, "|formula - brute force| / (1e3 ulp x max|value|^2); both use the same 4-node rule, "
+                              "so only round-off separates them"), value=worst, reference="<= 1",
+              detail="; ".join(details), role="decisive"),
+        holds("power-iid-partners",
+              "power: the formula with independent partners (1/m for 1/(m-1)) is rejected by the same comparison",
+              power_ok, ulps(1e3, scales["all"], of="max|value|^2, the largest of the cases compared; same criterion "
+                                                  "as variance-formula"), reference="rejected", role="power"),
+    ]
 
-    # --- m = 32..256: exact variances, loss and gradient ------------------------------------------------------
+
+def _neither_dominates(models, X, y, law, variances, batches) -> tuple[list[Evidence], list[str]]:
+    """m = 32..256: exact variances of loss and gradient (ratios, context), and neither estimator dominating;
+    also returns the ratios for the note."""
+    ev = []
     lam, w = law.quadrature(NODES)
     lam2, w2 = law.quadrature(2 * NODES)
     ratios, lower_b, lower_e, qerrs = [], [], [], []
@@ -213,7 +227,7 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
                     lower_b.append((gap < -qerr, f"m={m}: Var_B {r2.var_batch:.3g}, Var_E {r2.var_example:.3g}"))
                 if what == "loss" and name == "logistic regression":
                     lower_e.append((gap > qerr, f"m={m}: Var_E {r2.var_example:.3g}, Var_B {r2.var_batch:.3g}"))
-                out.evidence.append(reported(
+                ev.append(reported(
                     f"ratio-{SHORT[name]}-{what}-m{m}", f"Var_B / Var_E, {name}, {what}, m = {m}, alpha = {ALPHA:g}",
                     r2.reduction,
                     detail=f"Var_B {r2.var_batch:.6g} (lambda {r2.var_batch_lam:.3g} + pairing "
@@ -222,7 +236,7 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
                     why="> 1 means one lambda per example has the lower variance"))
     ok_b, ok_e = all(ok for ok, _ in lower_b), all(ok for ok, _ in lower_e)
     # each direction must hold at every batch size, beyond the Gauss-Jacobi error estimate of both variances
-    out.evidence.append(holds(
+    ev.append(holds(
         "neither-dominates",
         "neither dominates at every m = 32..256 (loss): one lambda per batch lower for a net near a constant output, "
         "one per example lower for logistic regression at its teacher", ok_b and ok_e,
@@ -232,27 +246,24 @@ def check(ctx: Context, *, variances=estimator_variances, batches=BATCHES) -> Ou
         detail=f"{NEAR_CONSTANT}, Var_B < Var_E: " + "; ".join(d for _, d in lower_b)
         + " | logistic regression, Var_E < Var_B: " + "; ".join(d for _, d in lower_e),
         role="decisive"))
+    return ev, ratios
 
-    # --- the batch reversed: a fixed pairing, biased for Eq. (1) of the batch ----------------------------------
+
+def _reversed_pairing_biased(models, X, y, lam2, w2) -> Evidence:
+    """The batch reversed (timm flip, a fixed pairing) is biased for Eq. (1) of the batch (counterexample)."""
     m = 32
     f, loss, _ = models["logistic regression"]
     Xm, ym = X[:m], y[:m]
     rev = estimator_variances(pair_values(loss, Xm, ym, lam2), m, w2, pairing=np.arange(m)[::-1])
     eq1 = float(mixup_loss(f, Xm, ym, ALPHA, ALPHA, nodes=2 * NODES))
     q1 = float(mixup_loss(f, Xm, ym, ALPHA, ALPHA, nodes=NODES))
-    out.evidence.append(differs(
+    return differs(
         "cx-reversed-biased",
         "counterexample: the batch reversed (timm flip) is not unbiased for Eq. (1) of the batch, m = 32, logistic",
         rev.mean - eq1, 0.0, quadrature(abs(eq1 - q1), "|Q_8 - Q_16|") + ulps(64, max(1.0, abs(eq1)), of="max(1, Eq. (1))"),
         role="decisive",
         detail=f"reversed-pairing mean {rev.mean:.10g} vs Eq. (1) {eq1:.10g}; variances per batch {rev.var_batch:.4g}, "
-               f"per example {rev.var_example:.4g}"))
-
-    # --- Monte Carlo second opinion at m = 32 --------------------------------------------------------------
-    out.evidence.extend(_monte_carlo(models, X, y, law, lam2, w2, rng, variances))
-    out.evidence.append(_grad_vs_autograd(models, X, (W, b, v, c)))
-    out.notes.append("Ratios Var_B/Var_E: " + "; ".join(ratios))
-    return out
+               f"per example {rev.var_example:.4g}")
 
 
 def _rows(fn, X, y, lam):
@@ -260,6 +271,7 @@ def _rows(fn, X, y, lam):
 
 
 def _monte_carlo(models, X, y, law, lam, w, rng, variances, m=32, reps=4000):
+    """Monte Carlo second opinion at m = 32: simulated means and variances against the exact ones."""
     ev = []
     Xm, ym = X[:m], y[:m]
     for name, (_, loss, _g) in list(models.items())[:2]:
@@ -289,6 +301,7 @@ def _monte_carlo(models, X, y, law, lam, w, rng, variances, m=32, reps=4000):
 
 
 def _grad_vs_autograd(models, X, params) -> Evidence:
+    """The analytic per-example gradient of the tanh net against autograd (implementation)."""
     W, b, v, c = (torch.as_tensor(p, dtype=torch.float64).clone().requires_grad_(True) for p in params)
     xs, ys = X[:6], torch.linspace(0, 1, 6, dtype=X.dtype)
     o = torch.tanh(xs @ W.T + b) @ v + c

@@ -35,11 +35,13 @@ Evidence (all pairs and Gauss--Jacobi quadrature; the truncated law by
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import torch
 from scipy import integrate, special
 
-from ..claim import Claim, Context, Outcome, Scope, close, differs, holds, reported
+from ..claim import Claim, Context, Evidence, Outcome, Scope, close, differs, holds, reported
 from ..datasets import gaussian_data
 from ..laws import Beta
 from ..losses import eq2_loss, mixup_loss
@@ -103,10 +105,33 @@ def beta_objective(f, X, y, alpha, beta, nodes, W, h=None):
     return _objective(vals, torch.as_tensor(np.array(w, dtype=float), dtype=X.dtype), W)
 
 
+class _Batch(NamedTuple):
+    """The data, models, pairings and planted label weight shared by the steps."""
+    X: torch.Tensor
+    y: torch.Tensor
+    theta: torch.Tensor
+    models: dict
+    W_all: torch.Tensor
+    W_rev: torch.Tensor
+    W_roll: torch.Tensor
+    label_weight: object
+
+
 def check(ctx: Context, *, label_weight=None) -> Outcome:
     """``label_weight(t, raw)``: the labels' weight under the truncated law (plant ``raw`` to see it rejected)."""
     out = Outcome()
     rng = ctx.rng(163)
+    s = _batch(rng, label_weight)
+    out.evidence += _equal_for_symmetric_pairings(s)
+    out.evidence += _roll_gap(s)
+    out.evidence.extend(_law_checks())
+    out.evidence.append(_monte_carlo(s, rng))
+    out.evidence += _mean_lambdas()
+    return out
+
+
+def _batch(rng, label_weight) -> _Batch:
+    """n = 12, d = 4 Gaussian data with both classes, the three models and the three pairings."""
     m, d = 12, 4
     X, _, theta = gaussian_data(m, d, rng)
     score = X @ theta
@@ -115,38 +140,66 @@ def check(ctx: Context, *, label_weight=None) -> Outcome:
               "tanh two-layer net": (random_two_layer(d, 8, rng), None),
               "logistic regression, squared error (not affine in y)": (linear_model(theta), _squared)}
     W_all, W_rev, W_roll = (pairing_weights(m, p) for p in ("all", "reversed", "roll"))
+    return _Batch(X, y, theta, models, W_all, W_rev, W_roll, label_weight)
 
-    def trunc(f, h, a, b, N, W, lw=label_weight):
-        vals, w = truncated_values(f, X, y, a, b, N, h=h, label_weight=lw)
-        return float(_objective(vals, w, W))
 
+def _trunc(s: _Batch, f, h, a, b, N, W, lw):
+    """The truncated-law objective under pairing W, labels weighted by ``lw``."""
+    vals, w = truncated_values(f, s.X, s.y, a, b, N, h=h, label_weight=lw)
+    return float(_objective(vals, w, W))
+
+
+def _equal_for_symmetric_pairings(s: _Batch) -> list[Evidence]:
+    """Truncated law = Beta law over all pairs and with the batch reversed; labels mixed with raw lambda rejected."""
+    X, y, lw = s.X, s.y, s.label_weight
     rows_all, rows_rev, ok_all, ok_rev, ok_power, worst = [], [], True, True, False, 0.0
     tols_all, tols_rev = [], []
-    for name, (f, h) in models.items():
+    for name, (f, h) in s.models.items():
         for a, b in LAWS:
-            t1, t2 = trunc(f, h, a, b, NODES, W_all), trunc(f, h, a, b, 2 * NODES, W_all)
+            t1, t2 = _trunc(s, f, h, a, b, NODES, s.W_all, lw), _trunc(s, f, h, a, b, 2 * NODES, s.W_all, lw)
             if h is None:  # Eq. (1) by the library's own code path
                 b1, b2 = (float(mixup_loss(f, X, y, a, b, nodes=N)) for N in (NODES, 2 * NODES))
             else:
-                b1, b2 = (float(beta_objective(f, X, y, a, b, N, W_all, h)) for N in (NODES, 2 * NODES))
+                b1, b2 = (float(beta_objective(f, X, y, a, b, N, s.W_all, h)) for N in (NODES, 2 * NODES))
             tol = abs(t1 - t2) + abs(b1 - b2) + 64 * EPS64 * max(1.0, abs(b2))
             tols_all.append(tol)
             ok_all &= abs(t2 - b2) <= tol
             worst = max(worst, abs(t2 - b2) / tol)
             rows_all.append(f"{name}, Beta({a:g},{b:g}): trunc {t2:.12g} vs Beta {b2:.12g} (tol {tol:.1g})")
-            bad = trunc(f, h, a, b, 2 * NODES, W_all, lw=lambda t, raw: raw)
+            bad = _trunc(s, f, h, a, b, 2 * NODES, s.W_all, lambda t, raw: raw)
             ok_power |= abs(bad - b2) > tol  # the decisive AND fails if any case rejects it
-            r1, r2 = trunc(f, h, a, b, NODES, W_rev), trunc(f, h, a, b, 2 * NODES, W_rev)
-            s1, s2 = (float(beta_objective(f, X, y, a, b, N, W_rev, h)) for N in (NODES, 2 * NODES))
+            r1, r2 = _trunc(s, f, h, a, b, NODES, s.W_rev, lw), _trunc(s, f, h, a, b, 2 * NODES, s.W_rev, lw)
+            s1, s2 = (float(beta_objective(f, X, y, a, b, N, s.W_rev, h)) for N in (NODES, 2 * NODES))
             tol_r = abs(r1 - r2) + abs(s1 - s2) + 64 * EPS64 * max(1.0, abs(s2))
             tols_rev.append(tol_r)
             ok_rev &= abs(r2 - s2) <= tol_r
             rows_rev.append(f"{name}, Beta({a:g},{b:g}): {r2:.12g} vs {s2:.12g}")
+    ok_grad, grad_rows = _gradients_equal(s)
+    # value: the largest |trunc - Beta| in units of its tolerance, which must be at most 1
+    return [
+        holds("equal-all-pairs",
+              "truncated law = Beta law, all pairs (Eq. 1): 3 losses x 4 laws incl. Beta(0.5, 2), and the logistic "
+              "gradient",
+              ok_all and ok_grad, Tol(1.0, "Gauss-Jacobi error estimates |Q_16 - Q_32| of both sides + 64 ulp"),
+              value=worst, reference="<= 1", detail="; ".join(rows_all + grad_rows), role="decisive"),
+        holds("equal-reversed", "truncated law = Beta law with the batch reversed (timm flip), 3 losses x 4 laws",
+              ok_rev, quadrature(max(tols_rev), "|Q_16 - Q_32| of both sides + 64 ulp, per loss and law; the largest "
+                                                "shown"),
+              reference="equal", detail="; ".join(rows_rev), role="decisive"),
+        holds("power-labels-untruncated",
+              "power: inputs truncated, labels mixed with the raw lambda -- rejected by the equal-all-pairs criterion",
+              ok_power, quadrature(max(tols_all), "same criterion as equal-all-pairs: |Q_16 - Q_32| of both sides + 64 "
+                                                  "ulp, per loss and law; the largest shown"),
+              reference="rejected", role="power"),
+    ]
 
-    # gradient of the two objectives for logistic regression, all pairs, Beta(1, 1) and (0.5, 2)
+
+def _gradients_equal(s: _Batch) -> tuple[bool, list[str]]:
+    """The gradients of both objectives agree: logistic regression, all pairs, Beta(1, 1) and (0.5, 2)."""
+    X, y, W_all, label_weight = s.X, s.y, s.W_all, s.label_weight
     grad_rows, ok_grad = [], True
     for a, b in ((1.0, 1.0), (0.5, 2.0)):
-        th = theta.clone().requires_grad_(True)
+        th = s.theta.clone().requires_grad_(True)
         f = linear_model(th)
         gt = torch.autograd.grad(_objective(*truncated_values(f, X, y, a, b, 2 * NODES, label_weight=label_weight),
                                             W_all), th)[0]
@@ -158,68 +211,65 @@ def check(ctx: Context, *, label_weight=None) -> Outcome:
         err = float((gt - gb).abs().max())
         ok_grad &= err <= tol
         grad_rows.append(f"Beta({a:g},{b:g}): max |grad diff| {err:.2g} (tol {tol:.1g})")
-    # value: the largest |trunc - Beta| in units of its tolerance, which must be at most 1
-    out.evidence.append(holds(
-        "equal-all-pairs",
-        "truncated law = Beta law, all pairs (Eq. 1): 3 losses x 4 laws incl. Beta(0.5, 2), and the logistic gradient",
-        ok_all and ok_grad, Tol(1.0, "Gauss-Jacobi error estimates |Q_16 - Q_32| of both sides + 64 ulp"), value=worst,
-        reference="<= 1", detail="; ".join(rows_all + grad_rows), role="decisive"))
-    out.evidence.append(holds(
-        "equal-reversed", "truncated law = Beta law with the batch reversed (timm flip), 3 losses x 4 laws", ok_rev,
-        quadrature(max(tols_rev), "|Q_16 - Q_32| of both sides + 64 ulp, per loss and law; the largest shown"),
-        reference="equal", detail="; ".join(rows_rev), role="decisive"))
-    out.evidence.append(holds(
-        "power-labels-untruncated",
-        "power: inputs truncated, labels mixed with the raw lambda -- rejected by the equal-all-pairs criterion",
-        ok_power, quadrature(max(tols_all), "same criterion as equal-all-pairs: |Q_16 - Q_32| of both sides + 64 "
-                                            "ulp, per loss and law; the largest shown"),
-        reference="rejected", role="power"))
+    return ok_grad, grad_rows
 
-    # the roll: not swap-symmetric, the gap formula
-    f, h = models["tanh two-layer net"]
+
+def _roll_gap(s: _Batch) -> list[Evidence]:
+    """The roll (not swap-symmetric): the difference equals the gap formula, and is not 0 (counterexample)."""
+    X, y, W_roll = s.X, s.y, s.W_roll
+    f, h = s.models["tanh two-layer net"]
     a, b = 1.0, 1.0
     diffs = []
     for N in (NODES, 2 * NODES):
-        t_ = trunc(f, h, a, b, N, W_roll)
+        t_ = _trunc(s, f, h, a, b, N, W_roll, s.label_weight)
         b_ = float(beta_objective(f, X, y, a, b, N, W_roll, h))
         lo_lam, lo_w = lower_half_rule(a, b, N)
         gap = truncation_gap(pair_values(_loss(f, h), X, y, lo_lam), lo_w, W_roll)
         diffs.append((t_ - b_, gap))
     (d1, g1), (d2, g2) = diffs
     tol = quadrature(abs(d1 - d2) + abs(g1 - g2), "|Q_16 - Q_32| of both") + ulps(64)
-    out.evidence.append(close(
-        "gap-formula-roll",
-        "roll pairing (x.roll(1, 0)): L_trunc - L_Beta = E[1{lam<1/2} sum (w_jk - w_kj) l_kj(lam)], tanh net, Beta(1,1)",
-        d2, g2, tol, role="decisive"))
-    # the gap exceeds the quadrature error estimate
-    out.evidence.append(differs(
-        "cx-roll", "counterexample: with the roll pairing the truncated law is another objective (gap != 0)",
-        d2, 0.0, tol, role="decisive",
-        detail=f"relative gap {d2 / float(beta_objective(f, X, y, a, b, 2 * NODES, W_roll, h)):.3g}"))
+    return [
+        close("gap-formula-roll",
+              "roll pairing (x.roll(1, 0)): L_trunc - L_Beta = E[1{lam<1/2} sum (w_jk - w_kj) l_kj(lam)], tanh net, "
+              "Beta(1,1)",
+              d2, g2, tol, role="decisive"),
+        # the gap exceeds the quadrature error estimate
+        differs("cx-roll", "counterexample: with the roll pairing the truncated law is another objective (gap != 0)",
+                d2, 0.0, tol, role="decisive",
+                detail=f"relative gap {d2 / float(beta_objective(f, X, y, a, b, 2 * NODES, W_roll, h)):.3g}"),
+    ]
 
-    out.evidence.extend(_law_checks())
-    # Monte Carlo: sampled truncated Mixup, pairs uniform over all ordered pairs (i = j included)
-    f, h = models["tanh two-layer net"]
-    exact = trunc(f, h, 1.0, 1.0, 2 * NODES, W_all, lw=None)
+
+def _monte_carlo(s: _Batch, rng) -> Evidence:
+    """Sampled truncated Mixup, pairs uniform over all ordered pairs (i = j included), against the exact value."""
+    X, y, m = s.X, s.y, s.X.shape[0]
+    f, h = s.models["tanh two-layer net"]
+    exact = _trunc(s, f, h, 1.0, 1.0, 2 * NODES, s.W_all, None)
     n = 100_000
     lam = torch.as_tensor(sample_truncated_lambda(1.0, 1.0, n, rng), dtype=X.dtype)
     i, j = torch.as_tensor(rng.integers(0, m, n)), torch.as_tensor(rng.integers(0, m, n))
     with torch.no_grad():
         terms = eq2_loss(f(lam[:, None] * X[i] + (1 - lam[:, None]) * X[j]), lam * y[i] + (1 - lam) * y[j])
     se = float(terms.std()) / np.sqrt(n)
-    out.evidence.append(close(
+    return close(
         "mc-truncated",
         "Monte Carlo truncated Mixup (uncertainty-baselines' sampling) = exact truncated objective, tanh net, Beta(1,1)",
-        float(terms.mean()), exact, monte_carlo(se, n), kind="monte-carlo"))
+        float(terms.mean()), exact, monte_carlo(se, n), kind="monte-carlo")
+
+
+def _mean_lambdas() -> list[Evidence]:
+    """E[lambda'] under each truncated law (context: the laws differ, the all-pairs objectives do not)."""
+    ev = []
     for a, b in LAWS:
         t, w = truncated_lambda_quadrature(a, b, 2 * NODES)
-        out.evidence.append(reported(
+        ev.append(reported(
             f"mean-lambda-{a:g}-{b:g}", f"E[lambda'] under the truncated Beta({a:g},{b:g}) (E[lambda] = "
             f"{a / (a + b):.3g})", float(np.dot(w, t)), why="the laws differ, the all-pairs objectives do not"))
-    return out
+    return ev
 
 
 def _law_checks():
+    """The truncated rule's mass, P(lam < 1/2) and mean against QUADPACK and the incomplete beta function."""
     ev = []
     for a, b in LAWS:
         t, w = truncated_lambda_quadrature(a, b, NODES)

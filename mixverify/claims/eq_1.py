@@ -67,33 +67,56 @@ def check(ctx: Context, *, law_for=tilde_lambda_law) -> Outcome:
     rng = ctx.rng(1)
     X, y, theta = gaussian_data(16, 4, rng, device=ctx.device)
     out = Outcome()
-    convergence = {}
-    for name, f in models(rng, 4, theta).items():
+    nets = models(rng, 4, theta)
+    identities, convergence = _identities(nets, X, y, law_for)
+    out.evidence += identities
+    out.evidence += _power_wrong_laws(nets["tanh two-layer net"], X, y)
+    y_soft = torch.as_tensor(rng.uniform(size=X.shape[0]), dtype=X.dtype, device=X.device)
+    f_lin = linear_model(theta)
+    out.evidence.append(_polynomial_identity(f_lin, X, y_soft, law_for))
+    out.evidence.append(_loops_quadpack(random_two_layer(4, 8, rng), X, y))
+    out.evidence += _monte_carlo(models(rng, 4, theta), X, y, rng)
+    out.evidence.append(_squared_error_counterexample(f_lin, X, y_soft))
+    out.figures["quadrature-convergence"] = _plot_convergence(convergence)
+    return out
+
+
+def _identities(nets, X, y, law_for) -> tuple[list[Evidence], dict]:
+    """Eq. (9) = Eq. (1) per model and (alpha, beta) within both quadrature error estimates; also returns the
+    tanh net's quadrature convergence at (0.2, 0.2) and (5, 0.5) for the figure."""
+    ev, convergence = [], {}
+    for name, f in nets.items():
         for alpha, beta in SETTINGS:
             law = law_for(alpha, beta)
             q9, q1, tol = _identity(f, X, y, alpha, beta, law)
-            out.evidence.append(close(
+            ev.append(close(
                 f"identity-{name.split()[0]}-{alpha:g}-{beta:g}",
                 f"Eq. (9) = Eq. (1), {name}, alpha={alpha:g}, beta={beta:g}", q9, q1, quadrature(tol, BOTH_SIDES),
                 role="decisive"))
             if name == "tanh two-layer net":
                 if (alpha, beta) in ((0.2, 0.2), (5.0, 0.5)):
                     convergence[(alpha, beta)] = _convergence(f, X, y, alpha, beta, law)
-        if name == "tanh two-layer net":  # power: the same criterion on plausible wrong laws
-            for wrong, label, id_ in ((_uniform_mixture, "the literal 'uniform mixture' (weights 1/2, 1/2)",
-                                       "power-uniform-mixture"),
-                                      (mixup_lambda_law, "D_lambda = Beta(alpha, beta) itself", "power-beta-law")):
-                rows = [_identity(f, X, y, a, b, wrong(a, b)) for a, b in SETTINGS]
-                excess = max(abs(q9 - q1) / tol for q9, q1, tol in rows)
-                out.evidence.append(holds(
-                    id_, f"power: Eq. (9) with {label} fails the same criterion at some (alpha, beta), tanh net",
-                    excess > 1.0, quadrature(1.0, "in units of both sides' estimates: the largest |Eq. 9 - Eq. 1| / "
-                                                  "(both estimates) over the four settings must exceed 1"),
-                    value=excess, reference=1.0, role="power"))
+    return ev, convergence
 
-    # A loss polynomial in lambda: every quadrature here is exact, so only round-off remains.
-    y_soft = torch.as_tensor(rng.uniform(size=X.shape[0]), dtype=X.dtype, device=X.device)
-    f_lin = linear_model(theta)
+
+def _power_wrong_laws(f, X, y) -> list[Evidence]:
+    """Power: the same criterion rejects the literal uniform mixture and D_lambda itself, tanh net."""
+    ev = []
+    for wrong, label, id_ in ((_uniform_mixture, "the literal 'uniform mixture' (weights 1/2, 1/2)",
+                               "power-uniform-mixture"),
+                              (mixup_lambda_law, "D_lambda = Beta(alpha, beta) itself", "power-beta-law")):
+        rows = [_identity(f, X, y, a, b, wrong(a, b)) for a, b in SETTINGS]
+        excess = max(abs(q9 - q1) / tol for q9, q1, tol in rows)
+        ev.append(holds(
+            id_, f"power: Eq. (9) with {label} fails the same criterion at some (alpha, beta), tanh net",
+            excess > 1.0, quadrature(1.0, "in units of both sides' estimates: the largest |Eq. 9 - Eq. 1| / "
+                                          "(both estimates) over the four settings must exceed 1"),
+            value=excess, reference=1.0, role="power"))
+    return ev
+
+
+def _polynomial_identity(f_lin, X, y_soft, law_for) -> Evidence:
+    """A loss polynomial in lambda: every quadrature here is exact, so only round-off remains."""
     half_square = lambda u: u**2 / 2  # noqa: E731  (h of linear regression)
     worst = 0.0
     for alpha, beta in SETTINGS:
@@ -102,35 +125,36 @@ def check(ctx: Context, *, law_for=tilde_lambda_law) -> Outcome:
         worst = max(worst, abs(p9 - p1) / max(1.0, abs(p1)))
     tol = exact("integrand of degree 2 in lambda: a 2-node Gauss-Jacobi rule is exact") + ulps(
         1e3, 1.0, of="max(1, |Eq. 1|): round-off over n^2 * 2 terms")
-    out.evidence.append(at_most(
+    return at_most(
         "identity-polynomial",
         "Eq. (9) = Eq. (1) exactly, h(u) = u^2/2, linear f, soft labels: largest relative gap over the four settings",
-        worst, 0.0, tol, role="decisive"))
+        worst, 0.0, tol, role="decisive")
 
-    # The fast exact loss against the loop-over-pairs QUADPACK reference (independent code).
-    f = random_two_layer(4, 8, rng)
+
+def _loops_quadpack(f, X, y) -> Evidence:
+    """The fast exact loss against the loop-over-pairs QUADPACK reference (independent code)."""
     Xs, ys = X[:6], y[:6]
     alpha, beta = 0.5, 2.0
     fast, e_fast = quadrature_error(lambda N: float(mixup_loss(f, Xs, ys, alpha, beta, nodes=N)), NODES)
     slow = reference.mixup_loss_loops(f, Xs, ys, alpha, beta, softplus)
     tol = quadrature(e_fast + 1e-12 * abs(slow) + 1e-13, "Gauss-Jacobi |Q_N - Q_2N| + QUADPACK requested accuracy "
                                                            "(epsrel 1e-12, epsabs 1e-13)")
-    out.evidence.append(close(
+    return close(
         "loops-quadpack", "vectorised Eq. (1) = loops over pairs with QUADPACK (n = 6, tanh net, alpha=0.5, beta=2)",
-        fast, slow, tol, role="implementation"))
+        fast, slow, tol, role="implementation")
 
-    # Monte Carlo second opinion: pairs and lambda sampled as a training loop would.
-    for name, f in models(rng, 4, theta).items():
+
+def _monte_carlo(nets, X, y, rng) -> list[Evidence]:
+    """Monte Carlo second opinion: pairs and lambda sampled as a training loop would, against the exact Eq. (1)."""
+    ev = []
+    for name, f in nets.items():
         alpha, beta = 5.0, 0.5
         exact_loss = float(mixup_loss(f, X, y, alpha, beta, nodes=NODES))
         mc = mixup_loss_mc(f, X, y, alpha, beta, samples=100_000, generator=rng)
-        out.evidence.append(close(
+        ev.append(close(
             f"mc-{name.split()[0]}", f"Monte Carlo Eq. (1) = exact Eq. (1), {name}, alpha=5, beta=0.5", mc.mean,
             exact_loss, monte_carlo(mc.stderr, mc.samples), kind="monte-carlo", role="implementation"))
-
-    out.evidence.append(_squared_error_counterexample(f_lin, X, y_soft))
-    out.figures["quadrature-convergence"] = _plot_convergence(convergence)
-    return out
+    return ev
 
 
 def _squared_error_counterexample(f, X, y) -> Evidence:
@@ -158,6 +182,7 @@ def _squared_error_counterexample(f, X, y) -> Evidence:
 
 
 def _convergence(f, X, y, alpha, beta, law):
+    """(nodes, |Eq. 1 - reference|, |Eq. 9 - reference|) against Eq. (1) with 256 nodes."""
     Ns = [2, 4, 8, 16, 32, 64]
     ref = float(mixup_loss(f, X, y, alpha, beta, nodes=256))
     e1 = [abs(float(mixup_loss(f, X, y, alpha, beta, nodes=N)) - ref) for N in Ns]
@@ -166,6 +191,7 @@ def _convergence(f, X, y, alpha, beta, law):
 
 
 def _plot_convergence(convergence) -> Figure:
+    """Both forms' quadrature errors against the number of nodes (tanh net)."""
     fig = Figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot()
     floor = 1e-17

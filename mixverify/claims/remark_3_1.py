@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 
 from ..adversarial import adversarial_losses
 from ..attacks import pgd
-from ..claim import Claim, Context, Outcome, Scope, at_most, close, holds, reported
+from ..claim import Claim, Context, Evidence, Outcome, Scope, at_most, close, holds, reported
 from ..datasets import gaussian_data
 from ..losses import eq2_loss
 from ..models import ReLUMLP, linear_model, seeded
@@ -58,36 +58,60 @@ def check(ctx: Context, *, radius=l2_radius) -> Outcome:
     """``radius(eps, d)`` (the l2 radius claimed to contain the l-infinity ball) can be planted wrong."""
     out = Outcome()
     rng = ctx.rng(31)
+    out.evidence += _linear_exact(radius, _linear_sets(rng))
+    out.evidence += _sqrt_d_tight(rng)
+    pgd_evidence, comparisons = _pgd_inclusion(rng, ctx.seed, radius)
+    out.evidence += pgd_evidence
+    out.figures["pgd-l2-vs-linf"] = _plot(comparisons)
+    return out
+
+
+def _linear_sets(rng) -> list:
+    """50 seeded Gaussian data sets (n = 20, d = 2 ... 11) with their linear models."""
     sets = []
     for _ in range(50):
         X, y, theta = gaussian_data(20, int(rng.integers(2, 12)), rng)
         sets.append((X, y, linear_model(theta)))
-    worst, ratio = _linear_excess(radius, sets)
-    out.evidence.append(at_most(
-        "linear-exact",
-        "linear models: per-example exact max over l-inf(eps) <= exact max over l2(eps sqrt d), 50 data sets x 4 eps",
-        worst, 0.0, TOL, role="decisive",
-        tightness={"bound_over_measured": ratio, "trivial_bound": float("inf")},
-        detail="bound_over_measured: the smallest per-example ratio l2 maximum / l-inf maximum (1 = tight); the "
-               "logistic loss is unbounded, so a bound that says nothing is infinite"))
-    no_sqrt, _ = _linear_excess(lambda eps, d: eps, sets)
-    out.evidence.append(holds(
-        "power-no-sqrt-d", "power: the same criterion rejects radius eps (sqrt(d) forgotten)", no_sqrt > TOL.value,
-        TOL, value=no_sqrt, reference=0.0, role="power"))
+    return sets
 
+
+def _linear_exact(radius, sets) -> list[Evidence]:
+    """Linear models: the exact l-inf maximum <= the exact l2 maximum; power: radius eps (sqrt d forgotten)."""
+    worst, ratio = _linear_excess(radius, sets)
+    no_sqrt, _ = _linear_excess(lambda eps, d: eps, sets)
+    return [
+        at_most("linear-exact",
+                "linear models: per-example exact max over l-inf(eps) <= exact max over l2(eps sqrt d), 50 data sets x "
+                "4 eps",
+                worst, 0.0, TOL, role="decisive",
+                tightness={"bound_over_measured": ratio, "trivial_bound": float("inf")},
+                detail="bound_over_measured: the smallest per-example ratio l2 maximum / l-inf maximum (1 = tight); "
+                       "the logistic loss is unbounded, so a bound that says nothing is infinite"),
+        holds("power-no-sqrt-d", "power: the same criterion rejects radius eps (sqrt(d) forgotten)",
+              no_sqrt > TOL.value, TOL, value=no_sqrt, reference=0.0, role="power"),
+    ]
+
+
+def _sqrt_d_tight(rng) -> list[Evidence]:
+    """The constant sqrt(d) is tight (equal |theta_j|), and 0.9 sqrt(d) is rejected (power)."""
     # tightness: theta with equal |theta_j| makes ||theta||_1 = sqrt(d) ||theta||_2, so the two maxima coincide
     X, y, _ = gaussian_data(20, 6, rng)
     equal = [(X, y, linear_model(torch.tensor([1.0, -1.0, 1.0, 1.0, -1.0, 1.0], dtype=X.dtype) * 0.7))]
     tight, _ = _linear_excess(l2_radius, equal)
-    out.evidence.append(close(
-        "sqrt-d-tight", "the constant sqrt(d) is tight: equal |theta_j| give equal maxima (d = 6)", abs(tight), 0.0,
-        TOL, role="implementation"))
     below, _ = _linear_excess(lambda eps, d: 0.9 * l2_radius(eps, d), equal)
-    out.evidence.append(holds(
-        "power-constant-below-sqrt-d", "power: the same criterion rejects the constant 0.9 sqrt(d) (equal |theta_j|, "
-        "d = 6)", below > TOL.value, TOL, value=below, reference=0.0, role="power"))
+    return [
+        close("sqrt-d-tight", "the constant sqrt(d) is tight: equal |theta_j| give equal maxima (d = 6)", abs(tight),
+              0.0, TOL, role="implementation"),
+        holds("power-constant-below-sqrt-d", "power: the same criterion rejects the constant 0.9 sqrt(d) (equal "
+              "|theta_j|, d = 6)", below > TOL.value, TOL, value=below, reference=0.0, role="power"),
+    ]
 
-    gen = torch.Generator().manual_seed(ctx.seed)
+
+def _pgd_inclusion(rng, seed, radius) -> tuple[list[Evidence], dict]:
+    """Bias-free ReLU nets: every PGD l-inf point lies in the l2 ball; PGD losses in both balls as context; also
+    returns the mean losses for the figure."""
+    ev = []
+    gen = torch.Generator().manual_seed(seed)
     comparisons, sizes = {}, []
     for width in ((16, 16), (32,)):
         d = 8
@@ -102,22 +126,22 @@ def check(ctx: Context, *, radius=l2_radius) -> Outcome:
                 l2_loss = eq2_loss(net(X2), y)
             frac = float((l2_loss >= linf_loss - 1e3 * EPS64).to(torch.float64).mean())
             comparisons[(str(width), eps)] = (float(linf_loss.mean()), float(l2_loss.mean()))
-            out.evidence.append(reported(
+            ev.append(reported(
                 f"pgd-l2-vs-linf-{'x'.join(map(str, width))}-{eps:g}",
                 f"ReLU net {width}, eps = {eps:g}: fraction of examples with PGD l2 loss >= PGD l-inf loss", frac,
                 detail=f"mean losses: l-inf {comparisons[(str(width), eps)][0]:.5g}, "
                        f"l2 {comparisons[(str(width), eps)][1]:.5g}",
                 why="PGD lower-bounds each maximum, so this is not a test"))
     size = max(sizes)
-    out.evidence.append(at_most(
+    ev.append(at_most(
         "pgd-inclusion", "ReLU nets (16, 16) and (32,), d = 8, eps = 0.05, 0.2: every PGD l-inf(eps) point lies in the "
         "l2 ball of radius eps sqrt(d)", size, 1.0,
         ulps(1e-12 / EPS64, 1.0, of="the largest ||delta||_2 / radius over 4 x 64 examples: 1e-12"), role="decisive"))
-    out.figures["pgd-l2-vs-linf"] = _plot(comparisons)
-    return out
+    return ev, comparisons
 
 
 def _plot(comparisons) -> Figure:
+    """Mean PGD losses in the l-inf and the l2 ball, per net and eps."""
     fig = Figure(figsize=(6.0, 3.8))
     ax = fig.add_subplot()
     labels = [f"{w}\neps={e:g}" for (w, e) in comparisons]
