@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 
 from mixverify.derivations.eq_9 import correct_posterior
 
-from ..claim import Claim, Context, Outcome, Scope, at_most, close, differs
+from ..claim import Claim, Context, Evidence, Outcome, Scope, at_most, close, differs
 from ..laws import Beta, expect
 from ..numerics import exact, monte_carlo, ulps
 
@@ -69,46 +69,61 @@ def check(ctx: Context, *, posterior=correct_posterior, p_b1=_p_b1) -> Outcome:
     """``posterior(alpha, beta, B) -> (a, b)`` and ``p_b1(alpha, beta)`` can be planted wrong."""
     out = Outcome()
     moments = {(a, b): _quadrature_moments(a, b) for a, b in GRID}
+    out.evidence += _exact_laws(moments, posterior, p_b1)
+    out.evidence += _power_checks(moments, posterior, p_b1)
+    evidence, draws = _simulation(ctx.rng(9), moments)
+    out.evidence += evidence
+    out.figures["posterior-histograms"] = _plot(draws, posterior)
+    return out
+
+
+def _exact_laws(moments, posterior, p_b1) -> list[Evidence]:
+    """The claimed marginal and posterior moments against exact quadrature over :data:`GRID` (decisive)."""
     grid = ", ".join(f"({a:g}, {b:g})" for a, b in GRID)
     marg, post = _deviations(moments, posterior, p_b1)
-    out.evidence.append(at_most(
-        "marginal-exact", f"P(B=1) = alpha/(alpha+beta): largest deviation over (alpha, beta) in {grid}", marg, 0.0,
-        TOL, role="decisive"))
-    out.evidence.append(at_most(
-        "posterior-exact",
-        f"E[lambda^k | B] = moments of Beta(alpha+B, beta+1-B), k = 1, 2, 3, B = 0, 1: largest deviation over {grid}",
-        post, 0.0, TOL, role="decisive"))
+    return [
+        at_most("marginal-exact", f"P(B=1) = alpha/(alpha+beta): largest deviation over (alpha, beta) in {grid}", marg,
+                0.0, TOL, role="decisive"),
+        at_most("posterior-exact",
+                f"E[lambda^k | B] = moments of Beta(alpha+B, beta+1-B), k = 1, 2, 3, B = 0, 1: largest deviation over "
+                f"{grid}", post, 0.0, TOL, role="decisive"),
+    ]
+
+
+def _power_checks(moments, posterior, p_b1) -> list[Evidence]:
+    """The same criterion on the swapped posterior and the swapped marginal: each must be rejected (power)."""
     _, wrong_post = _deviations(moments, _swapped_posterior, p_b1)
     wrong_marg, _ = _deviations(moments, posterior, lambda a, b: b / (a + b))
-    out.evidence.append(differs(
-        "power-swapped-posterior", "power: the same criterion rejects the swapped posterior Beta(alpha+1-B, beta+B)",
-        wrong_post, 0.0, TOL, kind="exact", role="power"))
-    out.evidence.append(differs(
-        "power-swapped-marginal", "power: the same criterion rejects the swapped marginal beta/(alpha+beta)",
-        wrong_marg, 0.0, TOL, kind="exact", role="power"))
+    return [
+        differs("power-swapped-posterior", "power: the same criterion rejects the swapped posterior Beta(alpha+1-B, beta+B)",
+                wrong_post, 0.0, TOL, kind="exact", role="power"),
+        differs("power-swapped-marginal", "power: the same criterion rejects the swapped marginal beta/(alpha+beta)",
+                wrong_marg, 0.0, TOL, kind="exact", role="power"),
+    ]
 
-    rng = ctx.rng(9)
-    draws = {}
+
+def _simulation(rng, moments) -> tuple[list[Evidence], dict]:
+    """The simulated two-stage draw against the quadrature (implementation): evidence and the draws, for the plot."""
+    ev, draws = [], {}
     for alpha, beta in ((0.5, 2.0), (5.0, 0.5)):
         p1, pm = moments[(alpha, beta)]
         lam = Beta(alpha, beta).sample(MC_SAMPLES, rng)
         B = rng.uniform(size=MC_SAMPLES) < lam
         se = np.sqrt(B.mean() * (1 - B.mean()) / MC_SAMPLES)  # binomial standard error
         where = f"{alpha:g}-{beta:g}"
-        out.evidence.append(close(
+        ev.append(close(
             f"mc-marginal-{where}", f"simulated P(B=1) = quadrature E[lambda], alpha={alpha:g}, beta={beta:g}",
             B.mean(), p1, monte_carlo(se, MC_SAMPLES), kind="monte-carlo", role="implementation"))
         for b in (0, 1):
             sub = lam[B == b]
             for k in (1, 2):
                 m, s = (sub**k).mean(), (sub**k).std(ddof=1) / np.sqrt(len(sub))
-                out.evidence.append(close(
+                ev.append(close(
                     f"mc-posterior-{k}-b{b}-{where}",
                     f"simulated E[lambda^{k} | B={b}] = quadrature, alpha={alpha:g}, beta={beta:g}", m, pm[(b, k)],
                     monte_carlo(s, len(sub)), kind="monte-carlo", role="implementation"))
         draws[(alpha, beta)] = (lam, B)
-    out.figures["posterior-histograms"] = _plot(draws, posterior)
-    return out
+    return ev, draws
 
 
 def _plot(draws, posterior) -> Figure:

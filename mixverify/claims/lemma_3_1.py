@@ -41,6 +41,8 @@ Evidence and its roles (docs/verdicts.md):
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -51,7 +53,7 @@ from mixverify.derivations._beta import beta as BETA
 from mixverify.derivations.lemma_3_1 import M1, M2, taylor_mixup_loss
 
 from .. import reference
-from ..claim import Claim, Context, Erratum, Outcome, Scope, close, differs, holds, order, reported
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, close, differs, holds, order, reported
 from ..datasets import gaussian_data
 from ..laws import BetaMixture, mixup_lambda_law, tilde_lambda_law
 from ..losses import eq2_loss, mixup_loss, perturbation_loss, softplus, standard_loss
@@ -67,87 +69,30 @@ NODES = 32
 SHORT = {"logistic regression": "logistic", "tanh two-layer net (biases)": "tanh", "bias-free ReLU net": "relu"}
 
 
+class _Models(NamedTuple):
+    """The models the lemma is tested on: the smooth ones by name, the bias-free ReLU net, and the tanh and ReLU nets'
+    parameters (W, b, v, c) for their 50-digit phi(a) curves."""
+    smooth: dict
+    relu: Callable
+    tanh_params: tuple
+    relu_params: tuple
+
+
 def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda_law) -> Outcome:
     """``regularizers(f, X, y, alpha, beta, law=...)`` and ``law_for(alpha, beta)`` (the law whose moments weight
     R1-R3) are the statement under test: plant a wrong one to see it refuted."""
     rng = ctx.rng(31)
     X, y, theta = gaussian_data(16, 4, rng, device=ctx.device)
     out = Outcome()
-
-    def approx(f, Xs, alpha, beta):
-        rs = regularizers(f, Xs, y, alpha, beta, law=law_for(alpha, beta))
-        return float(standard_loss(f, Xs, y) + sum(rs))
-
-    tanh_draws = copy.deepcopy(rng)  # to read back the tanh net's weights for the 50-digit phi(a) curve
-    smooth = {"logistic regression": linear_model(theta), "tanh two-layer net (biases)": random_two_layer(4, 8, rng)}
-    tanh_params = (tanh_draws.normal(size=(8, 4)) / np.sqrt(4), None, tanh_draws.normal(size=8) / np.sqrt(8))
-    tanh_params = (tanh_params[0], tanh_draws.normal(size=8), tanh_params[2], float(tanh_draws.normal()))
-    W = rng.normal(size=(8, 4)) / np.sqrt(4)  # the draws of random_two_layer(4, 8, rng, bias=False)
-    v = rng.normal(size=8) / np.sqrt(8)
-    relu = two_layer(torch.as_tensor(W), None, torch.as_tensor(v), 0.0, torch.relu)
+    approx = _taylor_approximation(regularizers, law_for, y)
+    models = _models(rng, theta)
     curves = {}
-    for alpha, beta in ORDER_SETTINGS:
-        for name, f in smooth.items():
-            curve = _remainder_curve(f, X, y, alpha, beta, approx)
-            curves[(name, alpha, beta)] = curve
-            out.evidence.append(order(
-                f"order-s-{SHORT[name]}-{alpha:g}-{beta:g}",
-                f"remainder order in the input scale s, {name}, alpha={alpha:g}, beta={beta:g}",
-                fit_resolved_order(curve), role="decisive"))
-    curve = _remainder_curve(relu, X, y, 1.0, 1.0, approx)
-    curves[("bias-free ReLU net, in s (homogeneous: not a test)", 1.0, 1.0)] = curve
-    fit = fit_resolved_order(curve)
-    out.evidence.append(reported(
-        "order-s-relu-homogeneous", "bias-free ReLU net: order of the remainder in the input scale s (alpha=beta=1)",
-        round(fit.slope, 3) if fit else None, kind="order",
-        detail=("local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)) if fit else "",
-        why="f(s x) = s f(x) keeps every kink at the same 1 - lambda, so s -> 0 does not send 1 - lambda to 0 and a "
-            "first-order remainder in s is what homogeneity gives; it says nothing about phi(a) -> 0 (see phi-relu)"))
-
-    # the lemma's limit itself: rho(a) = a^2 phi(a) at the data's own scale, alpha = beta = 1
-    m1, m2 = (float(M.subs({ALPHA: 1, BETA: 1})) for M in (M1, M2))
-    models = [(name, f, np.inf) for name, f in smooth.items()]
-    models.append(("bias-free ReLU net", relu, _first_kink(W, X.cpu().numpy())))
-    for name, f, a_max in models:
-        rs = [float(r) for r in regularizers(f, X, y, 1.0, 1.0, law=law_for(1.0, 1.0))]
-        coeffs = (rs[0] / m1, (rs[1] + rs[2]) / m2)
-        # the nets' P(a) in 50-digit arithmetic: float64 resolves rho(a) ~ a^3 only down to a ~ 2^-10, where a
-        # fourth-order term can still bend the slope (tanh, seed 11: local slopes 2.64, 2.85, 2.93), and the ReLU
-        # net's first kink is at a ~ 1e-3
-        if f is relu:
-            curve = _phi_curve_mp((W, None, v, 0.0), "relu", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
-        elif SHORT[name] == "tanh":
-            curve = _phi_curve_mp(tanh_params, "tanh", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
-        else:
-            curve = _phi_curve(f, X, y, coeffs, a_max)
-        e = order(f"phi-{SHORT[name]}",
-                  f"phi(a) -> 0: order of rho(a) = a^2 phi(a) in a = 1 - lambda, {name}, alpha=beta=1",
-                  fit_resolved_order(curve), role="decisive")
-        if np.isfinite(a_max):
-            e.detail += f"; only scales below the first kink along any mixing segment, a < {a_max:.3g}"
-        out.evidence.append(e)
-        curves[(f"{name}: rho(a) in a = 1 - lambda", 1.0, 1.0)] = curve
-        if SHORT[name] == "logistic":  # power: the same criterion on plausible wrong statements
-            wrong_half = _phi_curve(f, X, y, (coeffs[0], coeffs[1] + rs[1] / m2), a_max)
-            rp = [float(r) for r in regularizers(f, X, y, 1.0, 1.0, law=mixup_lambda_law(1.0, 1.0))]
-            wrong_law = _phi_curve(f, X, y, (rp[0] / m1, (rp[1] + rp[2]) / m2), a_max)
-            for c, label, id_ in ((wrong_half, "R2 without its 1/2", "power-r2-half"),
-                                  (wrong_law, "R_i weighted by the moments of D_lambda = Beta(1, 1)",
-                                   "power-plain-beta")):
-                out.evidence.append(order(id_, f"power: the phi(a) -> 0 criterion rejects {label}, logistic regression",
-                                          fit_resolved_order(c), role="power", rejects=True))
-
-    # Size of the remainder at the data's own scale (s = 1), relative to the loss: reported, not tested.
-    for name, f in smooth.items():
-        lmix = float(mixup_loss(f, X, y, 1.0, 1.0, nodes=NODES))
-        rel = (lmix - approx(f, X, 1.0, 1.0)) / lmix
-        out.evidence.append(reported(f"relative-remainder-{SHORT[name]}",
-                                     f"relative remainder at data scale s=1, {name}, alpha=beta=1", rel,
-                                     detail="(L_mix - L~_mix) / L_mix"))
-        out.notes.append(f"At the data's own scale the remainder is {100 * rel:+.2f}% of the Mixup loss for "
-                         f"{name} (alpha = beta = 1): Lemma 3.1's lim phi(a) = 0 says nothing about its size, "
-                         "because 1 - lambda ranges over all of [0, 1].")
-
+    out.evidence += _order_in_input_scale(models.smooth, X, y, approx, curves)
+    out.evidence.append(_relu_order_in_input_scale(models.relu, X, y, approx, curves))
+    out.evidence += _phi_limit(models, X, y, regularizers, law_for, curves)
+    evidence, notes = _remainder_at_data_scale(models.smooth, X, y, approx)
+    out.evidence += evidence
+    out.notes += notes
     out.evidence += _moment_evidence(ctx)
     out.evidence += _implementation_evidence(rng)
     errata, evidence = _errata(X, y, theta)
@@ -155,6 +100,111 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
     out.evidence += evidence
     out.figures["remainder-order"] = _plot(curves)
     return out
+
+
+def _taylor_approximation(regularizers, law_for, y):
+    """(f, Xs, alpha, beta) -> L_std + R1 + R2 + R3 on the inputs Xs with the labels y, by the regularisers under test."""
+    def approx(f, Xs, alpha, beta):
+        rs = regularizers(f, Xs, y, alpha, beta, law=law_for(alpha, beta))
+        return float(standard_loss(f, Xs, y) + sum(rs))
+    return approx
+
+
+def _models(rng, theta) -> _Models:
+    """Logistic regression with ``theta``, then a tanh net with biases and a bias-free ReLU net drawn from ``rng``."""
+    tanh_draws = copy.deepcopy(rng)  # to read back the tanh net's weights for the 50-digit phi(a) curve
+    smooth = {"logistic regression": linear_model(theta), "tanh two-layer net (biases)": random_two_layer(4, 8, rng)}
+    tanh_params = (tanh_draws.normal(size=(8, 4)) / np.sqrt(4), None, tanh_draws.normal(size=8) / np.sqrt(8))
+    tanh_params = (tanh_params[0], tanh_draws.normal(size=8), tanh_params[2], float(tanh_draws.normal()))
+    W = rng.normal(size=(8, 4)) / np.sqrt(4)  # the draws of random_two_layer(4, 8, rng, bias=False)
+    v = rng.normal(size=8) / np.sqrt(8)
+    relu = two_layer(torch.as_tensor(W), None, torch.as_tensor(v), 0.0, torch.relu)
+    return _Models(smooth, relu, tanh_params, (W, None, v, 0.0))
+
+
+def _order_in_input_scale(smooth, X, y, approx, curves) -> list[Evidence]:
+    """The remainder's order in the input scale s for the smooth models (decisive); adds their curves to ``curves``."""
+    ev = []
+    for alpha, beta in ORDER_SETTINGS:
+        for name, f in smooth.items():
+            curve = _remainder_curve(f, X, y, alpha, beta, approx)
+            curves[(name, alpha, beta)] = curve
+            ev.append(order(
+                f"order-s-{SHORT[name]}-{alpha:g}-{beta:g}",
+                f"remainder order in the input scale s, {name}, alpha={alpha:g}, beta={beta:g}",
+                fit_resolved_order(curve), role="decisive"))
+    return ev
+
+
+def _relu_order_in_input_scale(relu, X, y, approx, curves) -> Evidence:
+    """The bias-free ReLU net's remainder order in s (context: homogeneity, not a test); adds its curve to ``curves``."""
+    curve = _remainder_curve(relu, X, y, 1.0, 1.0, approx)
+    curves[("bias-free ReLU net, in s (homogeneous: not a test)", 1.0, 1.0)] = curve
+    fit = fit_resolved_order(curve)
+    return reported(
+        "order-s-relu-homogeneous", "bias-free ReLU net: order of the remainder in the input scale s (alpha=beta=1)",
+        round(fit.slope, 3) if fit else None, kind="order",
+        detail=("local slopes " + ", ".join(f"{v:.2f}" for v in fit.local_slopes)) if fit else "",
+        why="f(s x) = s f(x) keeps every kink at the same 1 - lambda, so s -> 0 does not send 1 - lambda to 0 and a "
+            "first-order remainder in s is what homogeneity gives; it says nothing about phi(a) -> 0 (see phi-relu)")
+
+
+def _phi_limit(models: _Models, X, y, regularizers, law_for, curves) -> list[Evidence]:
+    """The lemma's limit itself, rho(a) = a^2 phi(a) of order >= 3 at the data's own scale, alpha = beta = 1, for the
+    three models (decisive), with the power checks on logistic regression; adds the rho(a) curves to ``curves``."""
+    m1, m2 = (float(M.subs({ALPHA: 1, BETA: 1})) for M in (M1, M2))
+    runs = [(name, f, np.inf) for name, f in models.smooth.items()]
+    runs.append(("bias-free ReLU net", models.relu, _first_kink(models.relu_params[0], X.cpu().numpy())))
+    ev = []
+    for name, f, a_max in runs:
+        rs = [float(r) for r in regularizers(f, X, y, 1.0, 1.0, law=law_for(1.0, 1.0))]
+        coeffs = (rs[0] / m1, (rs[1] + rs[2]) / m2)
+        # the nets' P(a) in 50-digit arithmetic: float64 resolves rho(a) ~ a^3 only down to a ~ 2^-10, where a
+        # fourth-order term can still bend the slope (tanh, seed 11: local slopes 2.64, 2.85, 2.93), and the ReLU
+        # net's first kink is at a ~ 1e-3
+        if f is models.relu:
+            curve = _phi_curve_mp(models.relu_params, "relu", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
+        elif SHORT[name] == "tanh":
+            curve = _phi_curve_mp(models.tanh_params, "tanh", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
+        else:
+            curve = _phi_curve(f, X, y, coeffs, a_max)
+        e = order(f"phi-{SHORT[name]}",
+                  f"phi(a) -> 0: order of rho(a) = a^2 phi(a) in a = 1 - lambda, {name}, alpha=beta=1",
+                  fit_resolved_order(curve), role="decisive")
+        if np.isfinite(a_max):
+            e.detail += f"; only scales below the first kink along any mixing segment, a < {a_max:.3g}"
+        ev.append(e)
+        curves[(f"{name}: rho(a) in a = 1 - lambda", 1.0, 1.0)] = curve
+        if SHORT[name] == "logistic":
+            ev += _power_checks(f, X, y, regularizers, coeffs, rs, (m1, m2), a_max)
+    return ev
+
+
+def _power_checks(f, X, y, regularizers, coeffs, rs, moments, a_max) -> list[Evidence]:
+    """The phi(a) -> 0 criterion on plausible wrong statements: R2 without its 1/2, R_i weighted by D_lambda (power)."""
+    m1, m2 = moments
+    wrong_half = _phi_curve(f, X, y, (coeffs[0], coeffs[1] + rs[1] / m2), a_max)
+    rp = [float(r) for r in regularizers(f, X, y, 1.0, 1.0, law=mixup_lambda_law(1.0, 1.0))]
+    wrong_law = _phi_curve(f, X, y, (rp[0] / m1, (rp[1] + rp[2]) / m2), a_max)
+    return [order(id_, f"power: the phi(a) -> 0 criterion rejects {label}, logistic regression",
+                  fit_resolved_order(c), role="power", rejects=True)
+            for c, label, id_ in ((wrong_half, "R2 without its 1/2", "power-r2-half"),
+                                  (wrong_law, "R_i weighted by the moments of D_lambda = Beta(1, 1)", "power-plain-beta"))]
+
+
+def _remainder_at_data_scale(smooth, X, y, approx) -> tuple[list[Evidence], list[str]]:
+    """Size of the remainder at the data's own scale (s = 1), relative to the loss: reported, not tested."""
+    ev, notes = [], []
+    for name, f in smooth.items():
+        lmix = float(mixup_loss(f, X, y, 1.0, 1.0, nodes=NODES))
+        rel = (lmix - approx(f, X, 1.0, 1.0)) / lmix
+        ev.append(reported(f"relative-remainder-{SHORT[name]}",
+                           f"relative remainder at data scale s=1, {name}, alpha=beta=1", rel,
+                           detail="(L_mix - L~_mix) / L_mix"))
+        notes.append(f"At the data's own scale the remainder is {100 * rel:+.2f}% of the Mixup loss for "
+                     f"{name} (alpha = beta = 1): Lemma 3.1's lim phi(a) = 0 says nothing about its size, "
+                     "because 1 - lambda ranges over all of [0, 1].")
+    return ev, notes
 
 
 def _phi_curve_mp(params, activation: str, X, y, coeffs, a_max):
