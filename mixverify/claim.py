@@ -77,8 +77,9 @@ class Evidence:
     def __post_init__(self):
         if self.kind not in EVIDENCE_KINDS:
             raise ValueError(f"kind must be one of {EVIDENCE_KINDS}, got {self.kind!r}")
-        if self.tolerance is not None and (isinstance(self.tolerance, bool) or not isinstance(self.tolerance, (int, float))
-                                           and not hasattr(self.tolerance, "item")):
+        scalar = isinstance(self.tolerance, (int, float)) or (hasattr(self.tolerance, "item")
+                                                               and getattr(self.tolerance, "ndim", 1) == 0)
+        if self.tolerance is not None and (isinstance(self.tolerance, bool) or not scalar):
             raise ValueError(f"tolerance must be a number or None (its source goes in tolerance_source), got "
                              f"{self.tolerance!r}: {self.name!r}")
         self.value, self.reference, self.tolerance = (_plain(v) for v in (self.value, self.reference,

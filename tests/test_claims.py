@@ -143,6 +143,8 @@ def test_a_tolerance_is_a_number_with_its_source_beside_it():
         Evidence("x", "exact", 1.0, 1.0, "1e3 ulp", True, id="x")
     with pytest.raises(ValueError, match="tolerance must be a number or None"):
         Evidence("x", "exact", 1.0, 1.0, [1e-9, 1.0], True, id="x")
+    with pytest.raises(ValueError, match="tolerance must be a number or None"):
+        Evidence("x", "exact", 1.0, 1.0, np.array([1e-9, 1.0]), True, id="x")
     assert Evidence("x", "exact", 1.0, 1.0, np.float64(1e-9), True, "1e-9", id="x").tolerance == 1e-9
 
 
