@@ -19,10 +19,6 @@ from mixverify.models import ReLUCNN, ReLUMLP, require_bias_free, seeded
 CTX = Context(seed=0)
 
 
-def failed_facts(d):
-    return [name for name, ok, *_ in d.facts if not ok]
-
-
 @pytest.fixture(scope="module")
 def outcome():
     return check(CTX)
@@ -53,14 +49,14 @@ def test_evidence_and_figure(outcome):
 
 def test_derivation_holds():
     d = derivation.derive()
-    assert d.facts and not failed_facts(d)
+    assert d.facts and not failed(d)
     assert "w_3^\\top D_2 (W_2 D_1 b_1 + b_2) + b_3" in d.latex
 
 
 # --- planted errors ---------------------------------------------------------------------------
 
 def test_derivation_rejects_biases():
-    bad = failed_facts(derivation.derive(bias=True))
+    bad = failed(derivation.derive(bias=True))
     assert "fixed pattern (B.2): f - grad f^T x = 0 for f = w3^T D2 W2 D1 W1 x" in bad
     assert any("max-pool" in n for n in bad) and any(n.startswith("piecewise ReLU net w3") for n in bad)
     assert not any("Hessian" in n for n in bad)  # biases break only the first identity
