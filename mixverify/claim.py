@@ -14,6 +14,9 @@ Statuses (a public contract, see README), in the order :func:`decide` tries them
 
 - ``error``: the check raised, or an implementation check failed (the numbers cannot be trusted);
 - ``undecided``: no decisive evidence (the statement was not tested, e.g. a preset too small to decide);
+- ``design-dependent``: the decisive evidence gives one status on the design the check reports first and another on
+  a row of its sensitivity table (another reading the paper's text allows, another training length, seed, n, ...):
+  the status is a function of a choice the paper does not make, so neither ``verified`` nor ``refuted`` stands;
 - ``refuted``: some decisive evidence failed, or an erratum had to change the conclusion itself;
 - ``uninformative``: the decisive evidence passed, but so would a plausible wrong statement (a power check
   failed): the test has no power at the size computed;
@@ -27,7 +30,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -35,7 +38,7 @@ import numpy as np
 from .numerics import OrderFit, Tol, exact
 
 EVIDENCE_KINDS = ("symbolic", "exact", "monte-carlo", "order", "counterexample", "figure")
-STATUSES = ("verified", "verified-with-erratum", "refuted", "error", "undecided", "uninformative")
+STATUSES = ("verified", "verified-with-erratum", "refuted", "error", "undecided", "uninformative", "design-dependent")
 ROLES = ("decisive", "power", "implementation", "context")
 #: Kinds of correction an erratum makes. The first four are minimal: the statement, so corrected, says what
 #: the paper meant and the paper's own text supplies the fix (docs/verdicts.md). ``conclusion``: no minimal
@@ -136,14 +139,39 @@ class Scope:
 
 
 @dataclass
+class Sensitivity:
+    """One row of a claim's sensitivity table: a choice the paper leaves free (or a reading its text allows), the
+    setting tried, the status the claim would have on that setting alone, and the decisive number there.
+
+    ``admissible`` is False for a setting outside the paper's statement (a weaker reading, a model the paper's set-up
+    does not train): it is shown as a finding and does not take part in the verdict (docs/verdicts.md section 2)."""
+
+    choice: str
+    setting: str
+    status: str
+    value: Any = None
+    admissible: bool = True
+    detail: str = ""
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"sensitivity status must be one of {STATUSES}, got {self.status!r}")
+        self.value = _plain(self.value)
+
+
+@dataclass
 class Outcome:
-    """What a check returns: evidence, errata and matplotlib figures (name -> Figure)."""
+    """What a check returns: evidence, errata and matplotlib figures (name -> Figure); its sensitivity table (the
+    status on each other design tried); ``vacuous``, the reason the printed statement holds only because its
+    hypotheses can never be met ("" when it is not vacuous, None: the claim's own static reason)."""
 
     evidence: list[Evidence] = field(default_factory=list)
     errata: list[Erratum] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     scope: Scope | None = None  # None: the claim's own (static) scope
+    sensitivity: list[Sensitivity] = field(default_factory=list)
+    vacuous: str | None = None
 
     def failed(self) -> list[str]:
         """Ids of the evidence that failed, in order (the prose name where evidence has no id)."""
@@ -160,7 +188,12 @@ class Outcome:
         return [e for e in self.evidence if e.role == "decisive"]
 
     def status(self) -> str:
-        """The status the verdict rule gives this outcome (:func:`decide`)."""
+        """The status the verdict rule gives this outcome (:func:`decide`), its sensitivity table included."""
+        return decide(self.evidence, self.errata, self.sensitivity)
+
+    def headline_status(self) -> str:
+        """The status of the design the check reports first, without its sensitivity table: what one row of a
+        sensitivity table records for that setting (:func:`row`)."""
         return decide(self.evidence, self.errata)
 
 
@@ -187,7 +220,8 @@ class Context:
 
     ``preset``, ``data_root``, ``workers`` and ``train_device`` (where they train: "cpu", "cuda", ...) are
     read by the empirical figure claims only (:mod:`empirical.figures`); the analytic checks run in float64
-    on ``device``, the CPU unless a caller asks otherwise."""
+    on ``device``, the CPU unless a caller asks otherwise. ``sensitivity=False`` skips the sensitivity table (the
+    other designs and seeds): a check then decides on its headline design only, as each row of that table does."""
 
     seed: int = 0
     device: str = "cpu"
@@ -196,6 +230,7 @@ class Context:
     preset: str = "smoke"
     data_root: str | None = None
     workers: int = 1
+    sensitivity: bool = True
     log: Callable[[str], None] | None = field(default=None, compare=False)
 
     def rng(self, stream: int) -> np.random.Generator:
@@ -213,6 +248,11 @@ class Claim:
     check: Callable[[Context], Outcome]
     scope: Scope | None = None  # what the verdict is decided on; a check may return its own (Outcome.scope)
     section: str = "paper"  # "paper": a statement of Zhang et al.; "beyond": a question users ask (beyond the paper)
+    #: The decisive evidence depends on random draws (data, networks, training): :func:`run_claim` decides it again
+    #: on :data:`SEED_ROWS` other seeds and records each status in the sensitivity table.
+    random: bool = False
+    #: Why the printed statement is vacuous (true only because its hypotheses can never be met), "" if it is not.
+    vacuous: str = ""
 
 
 @dataclass
@@ -227,6 +267,11 @@ class ClaimResult:
     @property
     def scope(self) -> Scope | None:
         return self.outcome.scope or self.claim.scope
+
+    @property
+    def vacuous(self) -> str:
+        """Why the printed statement is vacuous ("" if it is not): the check's finding, else the claim's own."""
+        return self.claim.vacuous if self.outcome.vacuous is None else self.outcome.vacuous
 
     def to_json(self) -> dict:
         c = self.claim
@@ -245,6 +290,9 @@ class ClaimResult:
             "error": self.error,
             "scope": asdict(scope) if scope else None,
             "section": c.section,
+            "sensitivity": [asdict(row) for row in self.outcome.sensitivity],
+            "vacuous": bool(self.vacuous),
+            "vacuous_reason": self.vacuous,
         }
 
 
@@ -319,33 +367,74 @@ def order(id: str, name: str, fit: OrderFit | None, claimed: int = 3, *, role: s
     return Evidence(name, "order", value, f">= {claimed}", claimed - 0.5, ok, source, detail_, role, id)
 
 
-def decide(evidence: list[Evidence], errata: list[Erratum]) -> str:
-    """The verdict rule (docs/verdicts.md), from the roles of the evidence and the kinds of the errata."""
-    return _decide(evidence, errata)[0]
+def tightness(bound_over_measured, trivial_bound, instance: str = "") -> dict:
+    """An inequality's ``tightness`` field: bound / measured, what a bound that says nothing would be, and, for a bound
+    tested on the hardest instances a search found, that instance in words (where the ratio was measured)."""
+    out = {"bound_over_measured": bound_over_measured, "trivial_bound": trivial_bound}
+    if instance:
+        out["instance"] = instance
+    return out
 
 
-def _decide(evidence, errata) -> tuple[str, str]:
-    """(status, reason): the reason names what decided it, for an ``error`` or ``undecided`` status."""
+def row(choice: str, setting: str, outcome: Outcome | None = None, *, status: str | None = None, value=None,
+        admissible: bool = True, detail: str = "") -> Sensitivity:
+    """A sensitivity row for the setting ``setting`` of ``choice``: its status is what the verdict rule gives the
+    ``outcome`` computed on that setting alone (its headline design, no table of its own), or ``status`` directly."""
+    if status is None:
+        status = outcome.headline_status() if outcome is not None else "undecided"
+    return Sensitivity(choice, setting, status, value, admissible, detail)
+
+
+def decide(evidence: list[Evidence], errata: list[Erratum], sensitivity=()) -> str:
+    """The verdict rule (docs/verdicts.md), from the roles of the evidence, the kinds of the errata and the statuses
+    of the sensitivity table's admissible rows."""
+    return _decide(evidence, errata, sensitivity)[0]
+
+
+def _decide(evidence, errata, sensitivity=()) -> tuple[str, str]:
+    """(status, reason): the reason names what decided it, for an ``error``, ``undecided`` or ``design-dependent``
+    status."""
     broken = [e.id or e.name for e in evidence if e.role == "implementation" and e.passed is False]
     if broken:
         return "error", "implementation check failed (the numbers cannot be trusted): " + "; ".join(broken)
+    rows = [r for r in sensitivity if r.admissible]
+    failed_rows = [f"{r.choice} = {r.setting}" for r in rows if r.status == "error"]
+    if failed_rows:
+        return "error", "the check failed on a setting of its sensitivity table: " + "; ".join(failed_rows)
     decisive = [e for e in evidence if e.role == "decisive"]
     if not decisive:
         return "undecided", "no decisive evidence: nothing here tests the statement"
-    if any(e.passed is False for e in decisive):
-        return "refuted", ""
     unclassified = [x.location for x in errata if not x.kind]
-    if unclassified:
+    if unclassified and not any(e.passed is False for e in decisive):
         return "undecided", "erratum not classified (docs/verdicts.md): " + "; ".join(unclassified)
+    status = _headline(decisive, evidence, errata)
+    other = [f"{r.choice} = {r.setting}: {r.status}" for r in rows if r.status != status]
+    if other:
+        return "design-dependent", f"{status} on the headline design, but " + "; ".join(other)
+    return status, ""
+
+
+def _headline(decisive, evidence, errata) -> str:
+    if any(e.passed is False for e in decisive):
+        return "refuted"
     if any(x.kind == "conclusion" for x in errata):
-        return "refuted", ""
+        return "refuted"
     if any(e.role == "power" and e.passed is False for e in evidence):
-        return "uninformative", ""
-    return ("verified-with-erratum" if errata else "verified"), ""
+        return "uninformative"
+    return "verified-with-erratum" if errata else "verified"
+
+
+#: Other seeds on which :func:`run_claim` decides a claim whose evidence depends on random draws (``Claim.random``):
+#: seeds ``seed + 1 ... seed + SEED_ROWS``, each recorded as a sensitivity row.
+SEED_ROWS = 2
 
 
 def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
-    """Derive, check and decide one claim; any exception becomes status ``error``, never a crash."""
+    """Derive, check and decide one claim; any exception becomes status ``error``, never a crash.
+
+    For a claim decided on random draws (``claim.random``) and ``ctx.sensitivity``, the check runs again on
+    :data:`SEED_ROWS` other seeds, each on its headline design only, and each status becomes a ``seed`` row of the
+    sensitivity table (the status stands only where every row agrees)."""
     import importlib
 
     start = time.perf_counter()
@@ -356,15 +445,40 @@ def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
         derivation = importlib.import_module(f"mixverify.{claim.derivation}").derive()
         outcome = claim.check(ctx)
         outcome.evidence[:0] = derivation.evidence()
-        status, error = _decide(outcome.evidence, outcome.errata)
-        if status == "undecided" and error:
-            outcome.notes.append(f"Undecided: {error}.")
+        if claim.random and ctx.sensitivity:
+            outcome.sensitivity += _seed_rows(claim, ctx, derivation)
+        status, error = _decide(outcome.evidence, outcome.errata, outcome.sensitivity)
+        if status in ("undecided", "design-dependent") and error:
+            outcome.notes.append(f"{status[0].upper()}{status[1:]}: {error}.")
         if status != "error":
             error = ""
     except Exception as exc:  # a check that raises is reported, not propagated
         outcome, status = Outcome(), "error"
         error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
     return ClaimResult(claim, status, derivation, outcome, time.perf_counter() - start, error)
+
+
+def _seed_rows(claim: Claim, ctx: Context, derivation: Derivation) -> list[Sensitivity]:
+    """The claim decided again on seeds ``ctx.seed + 1 ... ctx.seed + SEED_ROWS`` (headline design only)."""
+    rows = []
+    for seed in range(ctx.seed + 1, ctx.seed + 1 + SEED_ROWS):
+        try:
+            other = claim.check(replace(ctx, seed=seed, sensitivity=False, log=None))
+        except Exception as exc:  # a row that raises is an error row: the claim is then an error, not a crash
+            rows.append(Sensitivity("seed", str(seed), "error", None, True, f"{type(exc).__name__}: {exc}"))
+            continue
+        other.figures.clear()
+        other.evidence[:0] = derivation.evidence()
+        status = other.headline_status()
+        decisive = other.decisive()
+        failed = [e.id for e in decisive if e.passed is False]
+        weak = [e.id for e in other.evidence if e.role == "power" and e.passed is False]
+        detail = "; ".join(part for part in (f"decisive failed: {', '.join(failed)}" if failed else "",
+                                              f"power failed: {', '.join(weak)}" if weak else "") if part)
+        rows.append(Sensitivity("seed", str(seed), status,
+                                f"{sum(bool(e.passed) for e in decisive)}/{len(decisive)} decisive passed", True,
+                                detail))
+    return rows
 
 
 def _plain(v):

@@ -1,7 +1,8 @@
 """Command line: ``mixverify list | verify | report | figure | runs`` (also ``python -m mixverify``).
 
 Exit codes of ``verify`` (and of ``report --strict``): 0 every selected claim is ``verified`` or
-``verified-with-erratum``; 1 some claim is ``refuted``, ``uninformative``, ``undecided`` or ``error``.
+``verified-with-erratum``; 1 some claim is ``refuted``, ``uninformative``, ``design-dependent``, ``undecided`` or
+``error``.
 ``report`` exits 0 once the report is
 written (a refuted claim is a finding, not a failure to report it). 2 on bad usage (unknown claim id, bad
 option, unwritable output, a missing data set, an unreadable or interrupted checkpoint), with a one-line
@@ -170,7 +171,8 @@ def _list() -> int:
         print(f"# {heading}")
         for c in rows:
             setting = c.scope.setting if c.scope else "-"
-            print(f"{c.id:<{width}}  {c.paper_ref:<45}  [{setting}]  {c.title}")
+            print(f"{c.id:<{width}}  {c.paper_ref:<45}  [{setting}]  {c.title}"
+                  + ("  (vacuous as printed)" if c.vacuous else ""))
     return 0
 
 
@@ -209,11 +211,13 @@ def _verify(args) -> int:
         decisive = r.outcome.decisive()
         line = (f"{claim.id:<{width}}  {r.status:<21}  {sum(bool(e.passed) for e in decisive):>2}/{len(decisive):<2} "
                 f"decisive passed  {len(r.outcome.errata)} errata  {r.seconds:6.1f}s  "
-                f"[{r.scope.short() if r.scope else '-'}]")
+                f"[{r.scope.short() if r.scope else '-'}]" + ("  (vacuous as printed)" if r.vacuous else ""))
         if r.error:
             line += "  " + r.error.splitlines()[0]
         elif r.status == "undecided" and r.outcome.notes:
             line += "  " + r.outcome.notes[0]
+        elif r.status == "design-dependent":
+            line += "  " + r.outcome.notes[-1]  # run_claim's: what flips it
         tqdm.write(line, file=sys.stdout)
     try:
         if args.command == "verify" and args.json is not None:

@@ -21,7 +21,7 @@ from .claim import ClaimResult
 from .io import save_figure, write_text
 
 STATUS_MARK = {"verified": "✅", "verified-with-erratum": "✅ (erratum)", "refuted": "❌", "error": "💥",
-               "undecided": "❔", "uninformative": "〰️"}
+               "undecided": "❔", "uninformative": "〰️", "design-dependent": "🔀"}
 SECTIONS = {"paper": "Claims of the paper", "beyond": "Beyond the paper: questions Mixup users ask"}
 
 
@@ -66,17 +66,21 @@ def index_page(results: list[ClaimResult], *, seed: int, device: str, train_devi
         if not rows:
             continue
         lines += ["", f"## {heading}", "",
-                  "| claim | paper | title | status | decided on | decisive evidence | errata |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| claim | paper | title | status | decided on | decisive evidence | errata | sensitivity |",
+                  "|---|---|---|---|---|---|---|---|"]
         for r in rows:
             lines.append(f"| [{r.claim.id}](claims/{r.claim.id}.md) | {r.claim.paper_ref} | {_cell(r.claim.title)} | "
-                         f"{STATUS_MARK[r.status]} {r.status} | {_cell(scope_line(r))} | {decisive_count(r)} | "
-                         f"{_errata_cell(r)} |")
+                         f"{STATUS_MARK[r.status]} {r.status}{' (vacuous as printed)' if r.vacuous else ''} | "
+                         f"{_cell(scope_line(r))} | {decisive_count(r)} | {_errata_cell(r)} | {sensitivity_cell(r)} |")
     lines += ["", "Statuses (the rule: docs/verdicts.md): `verified` (the decisive evidence tests the statement as "
               "printed and passes), `verified-with-erratum` (it holds once a minimal correction is made; the "
               "counterexample to the printed form is in the evidence), `refuted` (decisive evidence fails, or no "
-              "minimal correction saves it), `uninformative` (it passes, but so would a plausible wrong statement), "
-              "`undecided` (nothing computed here tests it), `error`. *Decided on*: `general` (symbolically, for all "
+              "minimal correction saves it), `uninformative` (it passes, but so would a statement shown false), "
+              "`design-dependent` (the status changes with a choice the paper does not make: a row of the claim's "
+              "sensitivity table), `undecided` (nothing computed here tests it), `error`. *Vacuous as printed*: true only "
+              "because its hypotheses can never be met; then checked in the reading its use needs. *Sensitivity*: how "
+              "many settings of the free choices (seeds, training length, readings) were decided, and how many gave the "
+              "claim's status. *Decided on*: `general` (symbolically, for all "
               "admissible parameters), `paper` (the paper's own setting), `instances` (chosen instances of a general "
               "statement), `substitute` (a stand-in for the paper's experiment: not a reproduction).", ""]
     return "\n".join(lines)
@@ -91,6 +95,16 @@ def decisive_count(r: ClaimResult) -> str:
     return f"{sum(bool(e.passed) for e in d)}/{len(d)} passed"
 
 
+def sensitivity_cell(r: ClaimResult) -> str:
+    """How many admissible rows of the sensitivity table agree with the status, and what was varied."""
+    rows = [x for x in r.outcome.sensitivity if x.admissible]
+    if not rows:
+        return "–"
+    head = r.outcome.headline_status()
+    agree = sum(x.status == head for x in rows)
+    return f"{agree}/{len(rows)} agree ({', '.join(dict.fromkeys(x.choice for x in rows))})"
+
+
 def _errata_cell(r: ClaimResult) -> str:
     if not r.outcome.errata:
         return "0"
@@ -101,7 +115,8 @@ def _errata_cell(r: ClaimResult) -> str:
 def claim_page(r: ClaimResult, figures: dict) -> str:
     c = r.claim
     lines = [f"# {c.id}: {c.title}", "", f"**Paper:** {c.paper_ref}  ",
-             f"**Status:** {STATUS_MARK[r.status]} `{r.status}`  ", f"**Decided on:** {scope_line(r)}", "",
+             f"**Status:** {STATUS_MARK[r.status]} `{r.status}`  ", f"**Decided on:** {scope_line(r)}"
+             + ("  " if r.vacuous else ""), *([f"**Vacuous as printed:** {r.vacuous}"] if r.vacuous else []), "",
              "## Statement", "", "$$", c.statement, "$$", "",
              "## Hypotheses", ""]
     lines += [f"- {h}" for h in c.hypotheses]
@@ -121,6 +136,16 @@ def claim_page(r: ClaimResult, figures: dict) -> str:
         tight = ", ".join(f"{key.replace('_', ' ')} {_fmt(v)}" for key, v in (e.tightness or {}).items()) or "–"
         lines.append(f"| {k} | {e.id or '–'} | {e.role} | {name} | {e.kind} | {_fmt(e.value)} | {_fmt(e.reference)} | "
                      f"{_fmt(e.tolerance)} | {_cell(e.tolerance_source)} | {_cell(tight)} | {passed} |")
+    if r.outcome.sensitivity:
+        lines += ["", "## Sensitivity", "", "Each row decides the claim again on one other setting of a choice the paper "
+                  "leaves free (or another reading of its text), that setting alone; the status stands only where every "
+                  "admissible row agrees with the headline design's "
+                  f"(`{r.outcome.headline_status()}`), else it is `design-dependent`. Rows marked *finding* are outside "
+                  "the paper's statement: shown, not counted.", "",
+                  "| choice | setting | status | decisive number | counts | detail |", "|---|---|---|---|---|---|"]
+        for x in r.outcome.sensitivity:
+            lines.append(f"| {_cell(x.choice)} | {_cell(x.setting)} | {STATUS_MARK[x.status]} {x.status} | "
+                         f"{_fmt(x.value)} | {'yes' if x.admissible else 'finding'} | {_cell(x.detail) or '–'} |")
     if figures:
         lines += ["", "## Plots", ""]
         lines += [f"![{name}](../{rel.as_posix()})" for name, rel in figures.items()]

@@ -205,6 +205,7 @@ CLAIM = Claim(
                 "mixverify.attacks.fgsm / pgd, norms 2 and inf, any of random_start, step_size, bounds, keep_best"),
     derivation="derivations.beyond_attack_eps_zero",
     check=check,
+    random=True,  # decided on seeded draws: run_claim decides it again on other seeds (sensitivity rows)
     scope=Scope("instances", "mixverify's fgsm and pgd (5 steps) on a seeded MLP with BatchNorm and Dropout (d = 12, "
                              "10 classes) and logistic regression, 32 inputs in [0, 1], eps in {0, 1e-3, 0.03, 0.3, 1}; "
                              "random settings in the hypothesis property tests"),

@@ -272,6 +272,7 @@ CLAIM = Claim(
                 "the network is evaluated off its kinks (almost every x) for the Hessian statement"),
     derivation="derivations.identity_b2",
     check=check,
+    random=True,  # decided on seeded draws: run_claim decides it again on other seeds (sensitivity rows)
     scope=Scope("general", "SymPy on a fixed activation pattern with matrices of symbolic sizes (every width and depth: "
                 "all layers above the first are a constant row), with ReLU/max-pooling written as 0/1 gates and "
                 "selections; checked numerically on a 10-50-50 MLP and a CNN with two 2x2 max-poolings (64 points each)"),

@@ -297,6 +297,7 @@ CLAIM = Claim(
                 "'for all phi' read uniformly (inside the probability), as Corollary 3.1 and Theorem 3.5 use it"),
     derivation="derivations.lemma_a1",
     check=check,
+    random=True,  # decided on seeded draws: run_claim decides it again on other seeds (sensitivity rows)
     scope=Scope("instances", f"three instances decided exactly (every sample composition): one function (n = {N_ONE}), "
                              f"a rich class with an atom (n = {N_RICH}), the logistic GLM with |theta| <= {THETA_MAX:g} on "
                              f"x in {{-1, 0, 1}} (n = {N_GLM}); delta = {DELTA:g}"),

@@ -165,6 +165,7 @@ CLAIM = Claim(
     hypotheses=("any loss and any model (a set inclusion)",),
     derivation="derivations.remark_3_1",
     check=check,
+    random=True,  # decided on seeded draws: run_claim decides it again on other seeds (sensitivity rows)
     scope=Scope("general", "the inclusion of the balls for a symbolic dimension d (SymPy), hence for any loss and "
                            "model; exact maxima of 50 random linear models, PGD points of two bias-free ReLU nets "
                            "(d = 8)"),

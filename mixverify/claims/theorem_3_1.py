@@ -246,6 +246,7 @@ CLAIM = Claim(
                 "unstated but needed: centred data, (1/n) sum x_i = 0 (see erratum)"),
     derivation="derivations.theorem_3_1",
     check=check,
+    random=True,  # decided on seeded draws: run_claim decides it again on other seeds (sensitivity rows)
     scope=Scope("instances", f"{DATASETS} seeded centred Gaussian data sets (n = 20, d = 4), theta ~ N(0, s^2 I) with "
                 "s in {0.3, 1, 3} and labels y = 1{theta^T x > 0} (so theta is in Theta), (alpha, beta) in "
                 "{(1, 1), (0.2, 0.2), (5, 0.5), (2, 3)}; the printed statement (no centring) is refuted by "

@@ -250,6 +250,7 @@ CLAIM = Claim(
                 "proof's reading: theta_0 = 0, theta_1 in range(Sigma^sigma_X), the bound for E_S Rad"),
     derivation="derivations.theorem_a1",
     check=check,
+    random=True,  # decided on seeded draws: run_claim decides it again on other seeds (sensitivity rows)
     scope=Scope("instances", f"two finite populations (N = {POPULATION}) of ReLU features (x ~ N(0, I_{P}) with a random "
                              f"{K} x {P} layer; x ~ U[1, 2]^{P} with a positive layer), gamma = {GAMMA:g}, n = {N}, "
                              f"{SAMPLES} samples x {DRAWS} sign draws; counterexamples exact"),

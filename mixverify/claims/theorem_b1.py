@@ -400,6 +400,7 @@ CLAIM = Claim(
                 "in Theta do not exist)"),
     derivation="derivations.theorem_b1",
     check=check,
+    random=True,  # decided on seeded draws: run_claim decides it again on other seeds (sensitivity rows)
     scope=Scope("instances", f"one seeded bias-free ReLU net (d = {D}, {K} hidden units, tau'' = 1), Theta* = {{theta}}, "
                              f"x uniform on the sphere of radius sqrt(d), n = {N}, {DATASETS} centred data sets labelled by "
                              "the net (theta in Theta), two (tau, tau') pairs"),
