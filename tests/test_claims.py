@@ -16,6 +16,7 @@ from mixverify.claim import (
     Erratum,
     Evidence,
     Scope,
+    Sensitivity,
     decide,
     run_claim,
 )
@@ -96,6 +97,11 @@ def test_claim_earns_its_status_and_shows_how(claim, results):
         assert e.tolerance_source, f"evidence {e.id!r} does not say where its tolerance comes from"
     if r.status != "undecided":
         assert r.outcome.decisive(), "a decided claim without decisive evidence"
+    if claim.random:  # decided on random draws: decided again on other seeds, shown in its sensitivity table
+        assert [x for x in r.outcome.sensitivity if x.choice == "seed"], "a random claim without seed rows"
+    # a status stands only where every admissible row of its own table gives it (docs/verdicts.md section 7)
+    if r.status in ("verified", "verified-with-erratum", "refuted", "uninformative"):
+        assert all(x.status == r.status for x in r.outcome.sensitivity if x.admissible), r.outcome.sensitivity
     for x in r.outcome.errata:
         assert x.kind in CORRECTIONS, f"erratum at {x.location!r} not classified"
         assert x.evidence in ids, f"erratum at {x.location!r} names missing evidence {x.evidence!r}"
@@ -136,6 +142,76 @@ TYPO = Erratum("Eq. (5)", "printed", "corrected", "counterexample", kind="typo",
 ])
 def test_decide(evidence, errata, status):
     assert decide(evidence, errata) == status
+
+
+def rows(*statuses, admissible=True):
+    return [Sensitivity("seed", str(k), st, admissible=admissible) for k, st in enumerate(statuses)]
+
+
+@pytest.mark.parametrize("evidence,errata,table,status", [
+    ([ev(True)], [], rows("verified", "verified"), "verified"),
+    ([ev(True)], [], rows("verified", "refuted"), "design-dependent"),  # one other setting flips it
+    ([ev(False)], [], rows("refuted", "verified"), "design-dependent"),  # a refutation must survive the design too
+    ([ev(False)], [], rows("refuted"), "refuted"),
+    ([ev(True)], [TYPO], rows("verified-with-erratum"), "verified-with-erratum"),
+    ([ev(True)], [], rows("uninformative"), "design-dependent"),
+    ([ev(True)], [], rows("refuted", admissible=False), "verified"),  # a finding outside the statement: not counted
+    ([ev(True)], [], rows("error"), "error"),  # the check failed on a setting: nothing can be trusted
+    ([INFO], [], rows("refuted"), "undecided"),  # no decisive evidence on the headline design
+    ([ev(True), ev(False, "implementation", "y")], [], rows("verified"), "error"),
+])
+def test_decide_over_the_sensitivity_table(evidence, errata, table, status):
+    assert decide(evidence, errata, table) == status
+    assert decide(evidence, errata) == decide(evidence, errata, ())  # no table: the headline design alone
+
+
+def test_a_sensitivity_row_reads_the_status_of_its_own_setting():
+    from mixverify.claim import Outcome, row
+
+    out = Outcome(evidence=[ev(False)], errata=[TYPO])
+    r = row("training length", "3000 steps", out, value=np.float64(0.25))
+    assert (r.status, r.value, r.admissible) == ("refuted", 0.25, True)
+    assert row("reading", "W fixed", status="verified", admissible=False).admissible is False
+    with pytest.raises(ValueError, match="sensitivity status must be one of"):
+        Sensitivity("seed", "1", "fine")
+
+
+def test_seed_rows_decide_a_random_claim_again_on_other_seeds():
+    from dataclasses import replace
+
+    from mixverify.claim import SEED_ROWS, Outcome
+
+    seen = []
+
+    def check(ctx):  # verified on even seeds, refuted on odd ones: the status depends on the seed's luck
+        seen.append((ctx.seed, ctx.sensitivity))
+        return Outcome(evidence=[ev(ctx.seed % 2 == 0)])
+
+    claim = replace(CLAIMS[1], check=check, random=True)
+    r = run_claim(claim, Context(seed=0))
+    assert seen == [(0, True)] + [(s, False) for s in range(1, SEED_ROWS + 1)]
+    assert [(x.choice, x.setting, x.status) for x in r.outcome.sensitivity] == [
+        ("seed", "1", "refuted"), ("seed", "2", "verified")][:SEED_ROWS]
+    assert r.status == "design-dependent" and any("seed = 1: refuted" in n for n in r.outcome.notes)
+    assert run_claim(claim, Context(seed=0, sensitivity=False)).status == "verified"  # the headline design only
+    assert run_claim(replace(claim, random=False), Context(seed=0)).status == "verified"
+
+
+def test_report_json_carries_the_sensitivity_table_and_vacuity():
+    from dataclasses import replace
+
+    from mixverify.claim import Outcome
+
+    def check(ctx):
+        return Outcome(evidence=[ev(True)], sensitivity=rows("verified"))
+
+    r = run_claim(replace(CLAIMS[1], check=check, random=False, vacuous="Theta-hat_n is empty on separable data"), CTX)
+    j = r.to_json()
+    assert j["sensitivity"] == [{"choice": "seed", "setting": "0", "status": "verified", "value": None,
+                                 "admissible": True, "detail": ""}]
+    assert j["vacuous"] is True and j["vacuous_reason"].startswith("Theta-hat_n")
+    quiet = replace(CLAIMS[1], check=lambda ctx: Outcome(evidence=[ev(True)], vacuous=""), random=False, vacuous="static")
+    assert run_claim(quiet, CTX).to_json()["vacuous"] is False  # the check's finding overrides the static reason
 
 
 def test_a_tolerance_is_a_number_with_its_source_beside_it():

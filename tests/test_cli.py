@@ -83,7 +83,8 @@ def test_report_pages_and_determinism(tmp_path):
     index = (a / "index.md").read_text()
     assert "claims/lemma-3.1.md" in index
     page = (a / "claims" / "lemma-3.1.md").read_text()
-    for section in ("## Statement", "## Hypotheses", "## Derivation", "## Evidence", "## Plots", "## Errata"):
+    for section in ("## Statement", "## Hypotheses", "## Derivation", "## Evidence", "## Sensitivity", "## Plots",
+                    "## Errata"):
         assert section in page
     assert (a / "figures" / "lemma-3.1" / "remainder-order.png").stat().st_size > 10_000
     assert json.loads((a / "report.json").read_text())["seed"] == 3
@@ -100,3 +101,26 @@ def test_report_writes_and_exits_0_on_a_refuted_claim_unless_strict(monkeypatch,
     assert cli.main(["report", "--out", str(tmp_path / "r"), "--no-progress"]) == 0
     assert json.loads((tmp_path / "r" / "report.json").read_text())["claims"][0]["status"] == "refuted"
     assert cli.main(["report", "--out", str(tmp_path / "s"), "--strict", "--no-progress"]) == 1
+
+
+def test_a_design_dependent_or_vacuous_claim_says_so_everywhere(monkeypatch, tmp_path, capsys):
+    from dataclasses import replace
+
+    from mixverify.claim import Evidence, Outcome, Sensitivity
+
+    def check(ctx):
+        ok = Evidence("holds", "exact", 1.0, 1.0, 0.0, True, role="decisive", id="holds")
+        return Outcome([ok], sensitivity=[Sensitivity("training length", "3000 steps", "refuted", -0.01)])
+
+    odd = replace(CLAIMS[1], check=check, random=False, vacuous="its hypotheses can never be met")
+    monkeypatch.setattr("mixverify.claims.CLAIMS", (odd,))
+    assert cli.main(["list"]) == 0
+    assert "vacuous as printed" in capsys.readouterr().out
+    assert cli.main(["report", "--out", str(tmp_path / "r"), "--strict", "--no-progress"]) == 1
+    line = capsys.readouterr().out.splitlines()[0]
+    assert "design-dependent" in line and "training length = 3000 steps: refuted" in line and "vacuous" in line
+    page = (tmp_path / "r" / "claims" / f"{odd.id}.md").read_text()
+    assert "**Vacuous as printed:** its hypotheses can never be met" in page
+    assert "| training length | 3000 steps | ❌ refuted | -0.01 | yes | – |" in page
+    index = (tmp_path / "r" / "index.md").read_text()
+    assert "design-dependent (vacuous as printed)" in index and "0/1 agree (training length)" in index
