@@ -458,6 +458,78 @@ def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
     return ClaimResult(claim, status, derivation, outcome, time.perf_counter() - start, error)
 
 
+def _trains_figures(claim: Claim) -> bool:
+    """The image-figure claims (their check lives in mixverify.claims._empirical) train with their own worker pool, in
+    the calling process; every other claim is checked on one thread, in a worker process when ``jobs`` > 1."""
+    return getattr(claim.check, "func", claim.check).__module__ == "mixverify.claims._empirical"
+
+
+def _run_single_threaded(claim: Claim, ctx: Context) -> ClaimResult:
+    """run_claim on one torch thread and one BLAS thread: the numbers do not depend on how many processes or cores
+    checked the claims (float round-off changes with the thread count of a reduction)."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            return run_claim(claim, ctx)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def run_claims(claims, ctx: Context, *, jobs: int = 1, on_result: Callable[[ClaimResult], None] | None = None):
+    """Check ``claims`` (in order) and return their results in that order; ``on_result`` sees each result as soon as it
+    and every claim before it are done.
+
+    The claims that do not train the image figures are checked single-threaded, in ``jobs`` worker processes (spawned:
+    torch is not fork-safe) when ``jobs`` > 1, longest-running first; the figure claims then run here (their training has
+    its own ``ctx.workers`` pool). Ctrl-C cancels the pending checks and stops the workers before it propagates."""
+    claims = list(claims)
+    quick = [c for c in claims if not _trains_figures(c)]
+    done: dict[str, ClaimResult] = {}
+    shown = 0
+
+    def emit():
+        nonlocal shown
+        while shown < len(claims) and claims[shown].id in done:
+            if on_result is not None:
+                on_result(done[claims[shown].id])
+            shown += 1
+
+    if jobs > 1 and len(quick) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        plain = replace(ctx, log=None)  # a logger does not cross processes
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(quick)), mp_context=multiprocessing.get_context("spawn"))
+        try:
+            futures = {pool.submit(_run_single_threaded, c, plain): c for c in sorted(quick, key=_expected_seconds)}
+            for future in as_completed(futures):
+                done[futures[future].id] = future.result()
+                emit()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
+        pool.shutdown()
+    for claim in claims:
+        if claim.id not in done:
+            done[claim.id] = run_claim(claim, ctx) if _trains_figures(claim) else _run_single_threaded(claim, ctx)
+            emit()
+    return [done[c.id] for c in claims]
+
+
+def _expected_seconds(claim: Claim) -> float:
+    """Sort key, longest first: a scheduling hint only (a stale order costs wall time, never changes a result): the
+    claims that train models (measured on 2 cores: seconds to a minute with their seed rows) before the quick ones."""
+    slow = ("figure-3", "mixup-vs-erm-robustness", "figure-2", "figure-4", "lemma-3.1", "theorem-3.2", "theorem-3.1",
+            "corollary-3.1", "theorem-3.3")
+    return slow.index(claim.id) if claim.id in slow else len(slow)
+
+
 def _seed_rows(claim: Claim, ctx: Context, derivation: Derivation) -> list[Sensitivity]:
     """The claim decided again on seeds ``ctx.seed + 1 ... ctx.seed + SEED_ROWS`` (headline design only)."""
     rows = []

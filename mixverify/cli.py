@@ -34,16 +34,22 @@ class UsageError(Exception):
     """Bad usage: reported as one line, exit status 2."""
 
 
-def _workers(text: str):
-    if text == "auto":
-        return text
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"--workers must be 'auto' or a positive integer, got {text!r}")
-    return value
+def _auto_or_positive(option: str):
+    """An argparse type for ``option``: 'auto' or a positive integer, else a one-line error naming the option."""
+    def parse(text: str):
+        if text == "auto":
+            return text
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{option} must be 'auto' or a positive integer, got {text!r}")
+        return value
+    return parse
+
+
+_workers = _auto_or_positive("--workers")
 
 
 def _seeds(text: str) -> list[int]:
@@ -96,6 +102,8 @@ def parser() -> argparse.ArgumentParser:
                        "default), cpu or cuda; the analytic checks stay float64 on the CPU")
         s.add_argument("--workers", type=_workers, default="auto", help="workers that train the figures' missing runs "
                        "(auto: one per GPU, else one per CPU core); interrupted runs are always continued")
+        s.add_argument("--jobs", type=_auto_or_positive("--jobs"), default="auto", help="processes that check the other "
+                       "claims, each on one thread (auto: one per CPU core); the results do not depend on it")
         if name == "verify":
             s.add_argument("--json", type=Path, metavar="PATH", help="also write report.json to PATH")
         else:
@@ -183,7 +191,7 @@ def _verify(args) -> int:
     from tqdm import tqdm
 
     from . import io, report
-    from .claim import Context, run_claim
+    from .claim import Context, run_claims
     from .claims import select
 
     try:
@@ -201,15 +209,13 @@ def _verify(args) -> int:
     ctx = Context(seed=args.seed, device="cpu", train_device=device, thorough=args.thorough, preset=args.preset,
                   data_root=args.data_root,
                   workers=workers, log=lambda m: tqdm.write(m, file=sys.stderr))
-    results = []
-    bar = tqdm(claims, desc="verifying", unit="claim", file=sys.stderr, disable=args.no_progress or None)
+    bar = tqdm(total=len(claims), desc="verifying", unit="claim", file=sys.stderr, disable=args.no_progress or None)
     width = max(len(c.id) for c in claims)
-    for claim in bar:
-        bar.set_postfix_str(claim.id)
-        r = run_claim(claim, ctx)
-        results.append(r)
+
+    def show(r):
+        bar.update(1)
         decisive = r.outcome.decisive()
-        line = (f"{claim.id:<{width}}  {r.status:<21}  {sum(bool(e.passed) for e in decisive):>2}/{len(decisive):<2} "
+        line = (f"{r.claim.id:<{width}}  {r.status:<21}  {sum(bool(e.passed) for e in decisive):>2}/{len(decisive):<2} "
                 f"decisive passed  {len(r.outcome.errata)} errata  {r.seconds:6.1f}s  "
                 f"[{r.scope.short() if r.scope else '-'}]" + ("  (vacuous as printed)" if r.vacuous else ""))
         if r.error:
@@ -219,6 +225,10 @@ def _verify(args) -> int:
         elif r.status == "design-dependent":
             line += "  " + r.outcome.notes[-1]  # run_claim's: what flips it
         tqdm.write(line, file=sys.stdout)
+
+    jobs = _cpu_count() if args.jobs == "auto" else args.jobs
+    results = run_claims(claims, ctx, jobs=jobs, on_result=show)
+    bar.close()
     try:
         if args.command == "verify" and args.json is not None:
             io.write_text(args.json, report.dumps(report.to_json(results, seed=args.seed, device=ctx.device,
@@ -279,6 +289,10 @@ def _resolve_device(device: str) -> str:
         return str(resolve_device(device, check=True))
     except ValueError as exc:
         raise UsageError(f"--device: {exc}") from None
+
+
+def _cpu_count() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 def _resolve_workers(workers, device) -> int:

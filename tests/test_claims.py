@@ -278,3 +278,15 @@ def test_evidence_constructors_pass_exactly_at_their_tolerance():
     with pytest.raises(ValueError, match=">= 0"):
         Tol(-1.0, "negative")
     assert (Tol(1.0, "a") + Tol(2.0, "b")) == Tol(3.0, "a + b")
+
+
+def test_claims_checked_in_worker_processes_give_the_same_report_in_order():
+    from mixverify.claim import run_claims
+    from mixverify.claims import select
+
+    claims = select(["eq-9", "lemma-3.2", "remark-3.1"])
+    seen = []
+    one = run_claims(claims, Context(seed=1), jobs=1, on_result=lambda r: seen.append(r.claim.id))
+    two = run_claims(claims, Context(seed=1), jobs=2)
+    assert seen == [c.id for c in claims] == [r.claim.id for r in two]
+    assert [r.to_json() for r in one] == [r.to_json() for r in two]
