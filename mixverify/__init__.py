@@ -16,6 +16,7 @@ from .certified import (
     r_tilde,
     theorem_b1_radius,
 )
+from .eq2 import log_sum_exp
 from .glm import glm_mixup_regularizer, ratio_moment
 from .laws import Beta, BetaMixture, expect, mixup_lambda_law, tilde_lambda_law
 from .losses import (
@@ -53,7 +54,7 @@ __all__ = [
     "glm_mixup_regularizer", "manifold_mixup_loss", "manifold_mixup_regularizer", "rademacher_complexity", "ratio_moment",
     "Beta", "BetaMixture", "MonteCarloEstimate", "PAPER", "approx_mixup_loss", "expect", "glm_loss",
     "input_derivative_terms", "mixup_lambda_law", "mixup_loss", "mixup_loss_mc", "mixup_regularizers",
-    "perturbation_loss", "softplus", "standard_loss", "tilde_lambda_law",
+    "perturbation_loss", "log_sum_exp", "softplus", "standard_loss", "tilde_lambda_law",
     "EstimatorVariances", "estimator_variances", "mixed_soft_target", "pair_values", "pairing_weights",
     "soft_target_cross_entropy", "truncated_lambda_quadrature", "truncation_gap", "two_cross_entropies",
     "bounded_set_constants", "failure_probability", "mixup_minus_adversarial", "p_tau_cone", "r_tilde",

@@ -12,6 +12,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from .eq2 import softplus  # eq2 imports nothing of mixverify: _validate stays at the bottom too
+
 
 def positive(name: str, value) -> float:
     """Return ``value`` as a float, or raise if it is not a finite number > 0 (alpha, beta, eps ...)."""
@@ -70,8 +72,63 @@ def data(X, y, *, logistic: bool) -> tuple[torch.Tensor, torch.Tensor]:
     return X, y
 
 
-def outputs(f: Callable, X: torch.Tensor) -> torch.Tensor:
-    """Call ``f`` on the batch ``X`` and return its n outputs as a vector of shape (n,)."""
+def data_for(f: Callable, X, y, *, h) -> tuple[torch.Tensor, torch.Tensor, int]:
+    """Validate a data set for the model ``f``: (X, labels, K). K = 1 for a model with one output per row (labels
+    (n,), in [0, 1] for the logistic loss); K >= 2 for a model returning (n, K) class scores, whose labels become
+    (n, K) rows (:func:`class_labels`)."""
+    X = as_tensor("X", X, ndim=2)
+    k = classes(f, X)
+    if k == 1:
+        return (*data(X, y, logistic=h is softplus), 1)
+    return X, class_labels(y, X, k), k
+
+
+def classes(f: Callable, X: torch.Tensor) -> int:
+    """How many outputs ``f`` gives per row: 1 for shape (n,) or (n, 1), K for (n, K) class scores (K >= 2)."""
+    out = _call(f, X[:1])
+    if out.shape in ((1,), (1, 1)):
+        return 1
+    if out.ndim == 2 and out.shape[0] == 1:
+        return int(out.shape[1])
+    raise ValueError(f"f must map an (n, d) batch to n outputs or to (n, K) class scores, got shape {tuple(out.shape)} "
+                     "for one row")
+
+
+def class_labels(y, X: torch.Tensor, k: int) -> torch.Tensor:
+    """Labels of a K-class model as (n, K) rows in X's dtype: integer class labels (n,) in 0 ... K-1 become one-hot
+    rows; (n, K) rows (one-hot or soft) must be >= 0 and sum to 1 (the softmax cross-entropy of Eq. (2) with
+    h = log-sum-exp is a cross-entropy only for such rows)."""
+    if isinstance(y, np.ndarray):
+        y = torch.from_numpy(np.ascontiguousarray(y))
+    elif isinstance(y, (list, tuple)):
+        y = torch.as_tensor(y)
+    if not isinstance(y, torch.Tensor):
+        raise ValueError(f"y must be a torch.Tensor or numpy array, got {type(y).__name__}")
+    n = X.shape[0]
+    if y.ndim == 1:
+        if y.dtype == torch.bool or y.is_floating_point() or y.is_complex():
+            raise ValueError(f"y must hold integer class labels (an integer dtype: y.long()) or (n, {k}) label rows for a "
+                             f"{k}-class model, got dtype {y.dtype} with shape {tuple(y.shape)}")
+        if y.shape[0] != n:
+            raise ValueError(f"y must have one label per row of X: X has {n} rows, y has {y.shape[0]}")
+        bad = y[(y < 0) | (y >= k)]
+        if bad.numel():
+            raise ValueError(f"y must hold class labels in 0 ... {k - 1} for a {k}-class model, got {bad[0].item()}")
+        return torch.nn.functional.one_hot(y.to(device=X.device, dtype=torch.int64), k).to(X.dtype)
+    y = as_tensor("y", y, ndim=2, like=X)
+    if tuple(y.shape) != (n, k):
+        raise ValueError(f"y must be class labels (n,) or label rows of shape ({n}, {k}) for a {k}-class model, got "
+                         f"shape {tuple(y.shape)}")
+    slack = 8 * k * torch.finfo(X.dtype).eps  # the round-off of summing K entries of a probability row
+    if (y < 0).any() or ((y.sum(1) - 1).abs() > slack).any():
+        row = int(torch.nonzero((y < 0).any(1) | ((y.sum(1) - 1).abs() > slack))[0])
+        raise ValueError(f"y's rows must be >= 0 and sum to 1 (one-hot or soft labels), got row {row} summing to "
+                         f"{y[row].sum().item():.6g}")
+    return y
+
+
+def _call(f: Callable, X: torch.Tensor) -> torch.Tensor:
+    """``f(X)``, with a one-line error for a non-callable, a torch failure, or a non-float result."""
     if not callable(f):
         raise ValueError(f"f must be a callable mapping an (n, d) tensor to n outputs, got {type(f).__name__}")
     try:
@@ -83,7 +140,18 @@ def outputs(f: Callable, X: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"f must return a torch.Tensor, got {type(out).__name__}")
     if not out.is_floating_point():
         raise ValueError(f"f must return real floating-point outputs, got dtype {out.dtype}")
+    return out
+
+
+def outputs(f: Callable, X: torch.Tensor, k: int = 1) -> torch.Tensor:
+    """Call ``f`` on the batch ``X`` and return its n outputs as a vector of shape (n,) (``k`` = 1), or its (n, k)
+    class scores."""
+    out = _call(f, X)
     n = X.shape[0]
+    if k > 1:
+        if tuple(out.shape) != (n, k):
+            raise ValueError(f"f must map an ({n}, d) batch to ({n}, {k}) class scores, got shape {tuple(out.shape)}")
+        return out
     if out.shape not in ((n,), (n, 1)):
         raise ValueError(f"f must map an ({n}, d) batch to {n} outputs, got shape {tuple(out.shape)}")
     return out.reshape(n)

@@ -7,6 +7,11 @@ module and :mod:`mixverify.regularizers`, and is re-exported here.
 Throughout, ``f`` maps an (n, d) tensor to n real outputs and the loss is
 :math:`\ell(\theta, (x, y)) = h(f_\theta(x)) - y f_\theta(x)` (Eq. 2), with ``h = softplus`` (logistic
 regression) by default. Labels may be mixed, in [0, 1].
+
+K-class classifiers: where ``f`` returns (n, K) class scores (K >= 2), the loss is Eq. (2) with vector labels,
+:math:`h(f(x)) - y^\top f(x)`, and ``h = softplus`` (the default) stands for its K-class form, log-sum-exp: the softmax
+cross-entropy. Labels are integer classes (n,) or (n, K) rows, one-hot or soft (>= 0, summing to 1); mixing them
+mixes the rows, :math:`\lambda e_{y_i} + (1-\lambda) e_{y_j}`. The binary case is unchanged.
 """
 
 from __future__ import annotations
@@ -36,9 +41,10 @@ class MonteCarloEstimate:
 
 
 def glm_loss(f: Callable, X, y, *, h: Callable = softplus) -> torch.Tensor:
-    r"""Per-example loss :math:`h(f(x_i)) - y_i f(x_i)` of Eq. (2), shape (n,)."""
-    X, y = _validate.data(X, y, logistic=h is softplus)
-    return _glm(f, X, y, h)
+    r"""Per-example loss :math:`h(f(x_i)) - y_i f(x_i)` of Eq. (2), shape (n,) (K classes: :math:`h(f(x_i)) -
+    y_i^\top f(x_i)`)."""
+    X, y, k = _validate.data_for(f, X, y, h=h)
+    return _glm(f, X, y, h, k)
 
 
 def standard_loss(f: Callable, X, y, *, h: Callable = softplus) -> torch.Tensor:
@@ -62,12 +68,12 @@ def mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus, method
     """
     alpha = _validate.positive("alpha", alpha)
     beta = _validate.positive("beta", beta)
-    X, y = _validate.data(X, y, logistic=h is softplus)
+    X, y, k = _validate.data_for(f, X, y, h=h)
     _validate.method(method, ("exact", "mc"))
     if method == "mc":
-        return _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator).mean()
+        return _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator, k).mean()
     lam, w = mixup_lambda_law(alpha, beta).quadrature(nodes)
-    return pairwise_expectation(f, X, y, lam, w, _eq2_loss(h), mix_labels=True)
+    return pairwise_expectation(f, X, y, lam, w, _eq2_loss(h, k), mix_labels=True, k=k)
 
 
 def mixup_loss_mc(f: Callable, X, y, alpha, beta, *, h: Callable = softplus, samples: int = 4096,
@@ -75,9 +81,9 @@ def mixup_loss_mc(f: Callable, X, y, alpha, beta, *, h: Callable = softplus, sam
     """Monte Carlo estimate of Eq. (1) with its standard error: i, j uniform and independent, lambda ~ Beta."""
     alpha = _validate.positive("alpha", alpha)
     beta = _validate.positive("beta", beta)
-    X, y = _validate.data(X, y, logistic=h is softplus)
+    X, y, k = _validate.data_for(f, X, y, h=h)
     with torch.no_grad():
-        terms = _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator)
+        terms = _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator, k)
     return MonteCarloEstimate(float(terms.mean()), float(terms.std() / terms.numel() ** 0.5), terms.numel())
 
 
@@ -91,9 +97,9 @@ def perturbation_loss(f: Callable, X, y, law: Law, *, h: Callable = softplus, no
     :func:`mixverify.laws.tilde_lambda_law`) and :math:`\mathcal D_X` the empirical law of the rows of X.
     Labels are *not* mixed. Exact over pairs, Gauss--Jacobi over lambda.
     """
-    X, y = _validate.data(X, y, logistic=h is softplus)
+    X, y, k = _validate.data_for(f, X, y, h=h)
     lam, w = as_law(law).quadrature(nodes)
-    return pairwise_expectation(f, X, y, lam, w, _eq2_loss(h), mix_labels=False)
+    return pairwise_expectation(f, X, y, lam, w, _eq2_loss(h, k), mix_labels=False, k=k)
 
 
 def approx_mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus) -> torch.Tensor:
@@ -102,42 +108,45 @@ def approx_mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus)
     return standard_loss(f, X, y, h=h) + r1 + r2 + r3
 
 
-def _glm(f: Callable, X: torch.Tensor, y: torch.Tensor, h: Callable) -> torch.Tensor:
-    return eq2_loss(_validate.outputs(f, X), y, h)
+def _glm(f: Callable, X: torch.Tensor, y: torch.Tensor, h: Callable, k: int = 1) -> torch.Tensor:
+    return eq2_loss(_validate.outputs(f, X, k), y, h, classes=k > 1)
 
 
-def _eq2_loss(h: Callable) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    return lambda out, label: eq2_loss(out, label, h)
+def _eq2_loss(h: Callable, k: int = 1) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    return lambda out, label: eq2_loss(out, label, h, classes=k > 1)
 
 
-def pairwise_expectation(f, X, y, lam, w, loss, *, mix_labels: bool) -> torch.Tensor:
-    r"""Sum over nodes k of w_k * mean_{i,j} loss(f(lam_k x_i + (1-lam_k) x_j), label).
+def pairwise_expectation(f, X, y, lam, w, loss, *, mix_labels: bool, k: int = 1) -> torch.Tensor:
+    r"""Sum over nodes q of w_q * mean_{i,j} loss(f(lam_q x_i + (1-lam_q) x_j), label).
 
-    ``label`` is :math:`\lambda_k y_i + (1-\lambda_k) y_j` (Eq. 1) when ``mix_labels``, else
-    :math:`y_i` (Eq. 9). ``loss(outputs, labels)`` is elementwise. Evaluated in chunks of rows i so that
-    at most ``CHUNK_ELEMENTS`` input entries exist at once; no Python loop over pairs.
+    ``label`` is :math:`\lambda_q y_i + (1-\lambda_q) y_j` (Eq. 1) when ``mix_labels``, else
+    :math:`y_i` (Eq. 9). ``loss(outputs, labels)`` is elementwise (per row of class scores and label row when ``f``
+    has ``k`` > 1 outputs). Evaluated in chunks of rows i so that at most ``CHUNK_ELEMENTS`` input entries exist at
+    once; no Python loop over pairs.
     """
     n, d = X.shape
     lam_t = torch.tensor(np.asarray(lam), dtype=X.dtype, device=X.device)
     w_t = torch.tensor(np.asarray(w), dtype=X.dtype, device=X.device)
-    K = lam_t.numel()
-    rows = max(1, CHUNK_ELEMENTS // max(1, K * n * d))
+    Q = lam_t.numel()
+    rows = max(1, CHUNK_ELEMENTS // max(1, Q * n * max(d, k)))
     total = X.new_zeros(())
-    lk = lam_t.view(K, 1, 1)
+    lq = lam_t.view(Q, 1, 1)
+    cls = (k,) if k > 1 else ()  # the class dimension of outputs and labels
+    lab = lq.view(Q, 1, 1, *(1,) * len(cls))
     for start in range(0, n, rows):
         Xi, yi = X[start:start + rows], y[start:start + rows]
         m = Xi.shape[0]
-        mixed = lk.unsqueeze(-1) * Xi.view(1, m, 1, d) + (1 - lk.unsqueeze(-1)) * X.view(1, 1, n, d)
-        out = _validate.outputs(f, mixed.reshape(K * m * n, d)).view(K, m, n)
+        mixed = lq.unsqueeze(-1) * Xi.view(1, m, 1, d) + (1 - lq.unsqueeze(-1)) * X.view(1, 1, n, d)
+        out = _validate.outputs(f, mixed.reshape(Q * m * n, d), k).view(Q, m, n, *cls)
         if mix_labels:
-            label = lk * yi.view(1, m, 1) + (1 - lk) * y.view(1, 1, n)
+            label = lab * yi.view(1, m, 1, *cls) + (1 - lab) * y.view(1, 1, n, *cls)
         else:
-            label = yi.view(1, m, 1).expand(K, m, n)
-        total = total + (w_t.view(K, 1, 1) * loss(out, label)).sum()
+            label = yi.view(1, m, 1, *cls).expand(Q, m, n, *cls)
+        total = total + (w_t.view(Q, 1, 1) * loss(out, label)).sum()
     return total / (n * n)
 
 
-def _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator) -> torch.Tensor:
+def _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator, k: int = 1) -> torch.Tensor:
     samples = _validate.positive_int("samples", samples)
     rng = generator if _validate.numpy_generator(generator) is not None else np.random.default_rng()
     n = X.shape[0]
@@ -145,5 +154,6 @@ def _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator) -> torch.Tensor
     j = torch.as_tensor(rng.integers(0, n, size=samples), device=X.device)
     lam = torch.as_tensor(mixup_lambda_law(alpha, beta).sample(samples, rng), dtype=X.dtype, device=X.device)
     x_mix = lam[:, None] * X[i] + (1 - lam[:, None]) * X[j]
-    y_mix = lam * y[i] + (1 - lam) * y[j]
-    return _glm(f, x_mix, y_mix, h)
+    lab = lam[:, None] if k > 1 else lam
+    y_mix = lab * y[i] + (1 - lab) * y[j]
+    return _glm(f, x_mix, y_mix, h, k)

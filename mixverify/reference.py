@@ -24,7 +24,7 @@ def _beta_expectation(fn, a: float, b: float) -> float:
 
 
 def mixup_loss_loops(f, X: torch.Tensor, y: torch.Tensor, alpha: float, beta: float, h) -> float:
-    """Eq. (1) by a double loop over pairs and adaptive quadrature over lambda."""
+    """Eq. (1) by a double loop over pairs and adaptive quadrature over lambda (binary: one output per row)."""
     n = X.shape[0]
     total = 0.0
     with torch.no_grad():
@@ -37,6 +37,45 @@ def mixup_loss_loops(f, X: torch.Tensor, y: torch.Tensor, alpha: float, beta: fl
 
                 total += _beta_expectation(loss, alpha, beta)
     return total / n**2
+
+
+def class_mixup_loss_loops(f, X: torch.Tensor, Y: torch.Tensor, alpha: float, beta: float) -> float:
+    """Eq. (1) for a K-class model with label rows Y (n, K): softmax cross-entropy of the mixed row against the mixed
+    label row, written out as -sum_k t_k log softmax_k, by a double loop over pairs and adaptive quadrature."""
+    n = X.shape[0]
+    total = 0.0
+    with torch.no_grad():
+        for i in range(n):
+            for j in range(n):
+                def loss(lam, i=i, j=j):
+                    out = f((lam * X[i] + (1 - lam) * X[j]).unsqueeze(0))[0]
+                    target = lam * Y[i] + (1 - lam) * Y[j]
+                    return float(-(target * torch.log_softmax(out, 0)).sum())
+
+                total += _beta_expectation(loss, alpha, beta)
+    return total / n**2
+
+
+def class_mixup_regularizers_loops(f, X: torch.Tensor, Y: torch.Tensor, m1: float, m2: float):
+    """R1, R2, R3 of Lemma 3.1 for a K-class model with h = log-sum-exp, written out from the second-order expansion
+    of psi_ij(a) = CE(f(x_i + a (x_j - x_i)), y_i) with the full per-class Hessians: h' = softmax p,
+    h'' = diag(p) - p p^T, R3 = sum_k (p - y_i)_k (r - x_i)^T H_k (r - x_i)."""
+    n = X.shape[0]
+    r1 = r2 = r3 = 0.0
+    for i in range(n):
+        xi = X[i]
+        out = f(xi.unsqueeze(0))[0]
+        k = out.shape[0]
+        J = torch.stack([grad(lambda x, c=c: f(x.unsqueeze(0))[0, c])(xi) for c in range(k)])
+        Hs = [hessian(lambda x, c=c: f(x.unsqueeze(0))[0, c])(xi) for c in range(k)]
+        p = torch.softmax(out, 0)
+        hh = torch.diag(p) - torch.outer(p, p)
+        for j in range(n):
+            v = X[j] - xi
+            r1 += float((p - Y[i]) @ (J @ v)) / n
+            r2 += float((J @ v) @ hh @ (J @ v)) / n
+            r3 += float(sum((p[c] - Y[i, c]) * (v @ Hs[c] @ v) for c in range(k))) / n
+    return m1 * r1 / n, m2 * r2 / (2 * n), m2 * r3 / (2 * n)
 
 
 def mixup_regularizers_loops(f, X: torch.Tensor, y: torch.Tensor, m1: float, m2: float, h):

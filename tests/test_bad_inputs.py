@@ -150,7 +150,18 @@ CALLS = {
     "mixup-loss-X-string": lambda: mixup_loss(f, "abc", y, 1, 1),
     "mixup-loss-labels-out-of-range": lambda: mixup_loss(f, X, y + 2, 1, 1),
     "mixup-loss-f-not-callable": lambda: mixup_loss("f", X, y, 1, 1),
-    "mixup-loss-f-wrong-output-shape": lambda: mixup_loss(lambda Z: Z, X, y, 1, 1),
+    "mixup-loss-f-wrong-output-shape": lambda: mixup_loss(lambda Z: Z[:, None, :].expand(-1, 2, 3), X, y, 1, 1),
+    "mixup-loss-classes-float-labels": lambda: mixup_loss(lambda Z: Z, X, y, 1, 1),
+    "mixup-loss-classes-label-out-of-range": lambda: mixup_loss(lambda Z: Z, X, torch.tensor([0, 1, 2, 3, 0, 1]), 1, 1),
+    "mixup-loss-classes-label-negative": lambda: mixup_loss(lambda Z: Z, X, torch.tensor([0, 1, 2, -1, 0, 1]), 1, 1),
+    "mixup-loss-classes-label-count": lambda: mixup_loss(lambda Z: Z, X, torch.tensor([0, 1, 2, 1, 0]), 1, 1),
+    "mixup-loss-classes-rows-wrong-width": lambda: mixup_loss(lambda Z: Z, X, torch.full((6, 4), 0.25), 1, 1),
+    "mixup-loss-classes-rows-not-probabilities": lambda: mixup_loss(lambda Z: Z, X, torch.full((6, 3), 2 / 3), 1, 1),
+    "mixup-loss-classes-bool-labels": lambda: mixup_loss(lambda Z: Z, X, y > 0, 1, 1),
+    "mixup-regularizers-classes-label-out-of-range": lambda: mixup_regularizers(
+        lambda Z: Z, X, torch.tensor([0, 1, 2, 7, 0, 1]), 1, 1),
+    "mixup-loss-mc-classes-rows-negative": lambda: mixup_loss_mc(
+        lambda Z: Z, X, torch.tensor([[1.0, 0, 0], [1.5, -0.5, 0]] * 3), 1, 1),
     "mixup-loss-f-input-width-mismatch": lambda: mixup_loss(f, X[:, :2], y, 1, 1),
     "mixup-loss-f-dtype-mismatch": lambda: mixup_loss(lambda Z: Z @ torch.ones(3), X, y, 1, 1),
     "mixup-loss-f-integer-outputs": lambda: mixup_loss(lambda Z: (Z[:, 0] > 0).long(), X, y, 1, 1),
@@ -173,6 +184,7 @@ CALLS = {
     "input-derivative-terms-empty": lambda: input_derivative_terms(f, X[:0]),
     "softplus-integer-tensor": lambda: softplus(torch.tensor([1, 2])),
     "softplus-list": lambda: softplus([1.0]),
+    "log-sum-exp-list": lambda: mixverify.log_sum_exp([1.0]),
     # attacks and adversarial losses
     "fgsm-eps-negative": lambda: fgsm(f, X, y, -1),
     "fgsm-eps-nan": lambda: fgsm(f, X, y, NAN),

@@ -130,7 +130,8 @@ def _bad_inputs(X, y, f):
         (dict(y=y + 2), "y must lie in \\[0, 1\\]"),
         (dict(y=torch.full_like(y, float("inf"))), "y must be finite"),
         (dict(X=X[:0], y=y[:0]), "X must not be empty"),
-        (dict(f=lambda Z: Z), "f must map"),
+        (dict(f=lambda Z: Z[:, None]), "f must map"),
+        (dict(f=lambda Z: Z), "y must hold integer class labels"),  # (n, d) scores: a d-class model, float labels
         (dict(f="not callable"), "f must be a callable"),
         (dict(method="bogus"), "method must be one of"),
         (dict(X="abc"), "X must be a torch.Tensor or numpy array"),
@@ -312,12 +313,12 @@ def test_chunks_hold_at_most_chunk_elements_rows(monkeypatch):
     # one row i per chunk when CHUNK_ELEMENTS is smaller than one row's K * n * d entries
     monkeypatch.setattr(losses, "CHUNK_ELEMENTS", 1)
     assert float(mixup_loss(counting, X, y, 1.0, 1.0, nodes=K)) == pytest.approx(whole, rel=1e-13)
-    assert sizes == [K * 6] * 6
+    assert sizes == [1] + [K * 6] * 6  # the first call asks f for one row's outputs: one score or K class scores
     # two rows per chunk when it holds exactly two rows
     sizes.clear()
     monkeypatch.setattr(losses, "CHUNK_ELEMENTS", 2 * K * 6 * 3)
     mixup_loss(counting, X, y, 1.0, 1.0, nodes=K)
-    assert sizes == [2 * K * 6] * 3
+    assert sizes == [1] + [2 * K * 6] * 3
 
 
 def test_documented_defaults():
