@@ -8,6 +8,10 @@ on one machine, in float64 on the CPU (or ``--device cuda``).
 - ``plain loop``: Python loops over pairs, one torch call per pair (all nodes of that pair at once);
   run on a subset of rows because it is slow, and compared by throughput.
 - ``numpy``: the same broadcasting in numpy (matmul-bound), one chunk of rows at a time.
+- ``forward``: only the model's forward pass on as many inputs (n^2 x nodes rows, chunk by chunk), no mixing and no
+  loss: the floor. ``vs forward`` (forward time / mixverify time) is the share of the loss's time spent in f; the
+  K-class row (a tanh MLP with K = 10 class scores and integer labels, softmax cross-entropy) is compared with the
+  binary tanh MLP by that share.
 
 The plain loop runs on ``--device`` too (its per-pair ``float`` is a host synchronisation there, as in any
 such loop); numpy always runs on the CPU. Prints the device, the torch version and the ratios.
@@ -60,6 +64,16 @@ def plain_loop(f, X, y, lam, w):
     return total / n**2
 
 
+def forward_seconds(f, rows: int, d: int, dev, repeat: int) -> float:
+    """Seconds of f alone on ``rows`` inputs, timed on one chunk of the size mixverify evaluates at once."""
+    from mixverify.losses import CHUNK_ELEMENTS
+
+    chunk = max(1, CHUNK_ELEMENTS // d)
+    Z = torch.randn(chunk, d, dtype=torch.float64, device=dev)
+    with torch.no_grad():
+        return best_time(lambda: f(Z), repeat) * rows / chunk
+
+
 def numpy_baseline(params, X, y, lam, w, rows=16):
     n, d = X.shape
     total = 0.0
@@ -109,7 +123,8 @@ def main(argv=None):
                "nodes": args.nodes, "models": {}}
     print(f"exact Mixup loss, n={args.n} ({args.n ** 2} pairs), d={args.d}, {args.nodes} nodes, float64, "
           f"{device_name(dev)}, torch {torch.__version__}, {torch.get_num_threads()} threads")
-    print(f"{'model':<24} {'mixverify':>14} {'numpy':>14} {'plain loop':>14} {'vs numpy':>9} {'vs loop':>9}")
+    print(f"{'model':<24} {'mixverify':>14} {'numpy':>14} {'plain loop':>14} {'vs numpy':>9} {'vs loop':>9} "
+          f"{'vs forward':>10}")
     Xm, ym = X[:args.loop_rows], y[:args.loop_rows]
     for name, prm in params.items():
         t = {k: torch.as_tensor(v, device=dev) for k, v in prm.items()}
@@ -126,11 +141,29 @@ def main(argv=None):
         loop = loop_work / best_time(lambda f=f: plain_loop(f, Xm, ym, lam, w), 1)
         # same number from all three (on the loop's subset for the loop)
         check = abs(float(mixup_loss(f, X, y, 1.0, 1.0, nodes=args.nodes)) - numpy_baseline(prm, Xn, yn, lam, w))
+        share = forward_seconds(f, work, args.d, dev, args.repeat) * ours / work
         results["models"][name] = {"mixverify_per_s": ours, "numpy_per_s": base, "plain_loop_per_s": loop,
                                    "ratio_vs_numpy": ours / base, "ratio_vs_loop": ours / loop,
-                                   "abs_diff_vs_numpy": check}
-        print(f"{name:<24} {ours:>14.3e} {base:>14.3e} {loop:>14.3e} {ours / base:>8.2f}x {ours / loop:>8.1f}x")
-    print("(pairs x nodes per second; ratios are mixverify's throughput over the baseline's)")
+                                   "forward_share": share, "abs_diff_vs_numpy": check}
+        print(f"{name:<24} {ours:>14.3e} {base:>14.3e} {loop:>14.3e} {ours / base:>8.2f}x {ours / loop:>8.1f}x "
+              f"{share:>9.2f}")
+    k = 10
+    Wk = torch.as_tensor(params[f"tanh MLP (width {args.width})"]["W"], device=dev)
+    bk = torch.as_tensor(params[f"tanh MLP (width {args.width})"]["b"], device=dev)
+    Vk = torch.as_tensor(rng.normal(size=(args.width, k)) / np.sqrt(args.width), device=dev)
+    yk = torch.as_tensor(rng.integers(0, k, size=args.n), device=dev)
+
+    def fk(Z):
+        return torch.tanh(Z @ Wk.T + bk) @ Vk
+
+    work = args.n**2 * args.nodes
+    ours = work / best_time(lambda: mixup_loss(fk, X, yk, 1.0, 1.0, nodes=args.nodes), args.repeat)
+    share = forward_seconds(fk, work, args.d, dev, args.repeat) * ours / work
+    name = f"tanh MLP, {k} classes"
+    results["models"][name] = {"mixverify_per_s": ours, "forward_share": share}
+    print(f"{name:<24} {ours:>14.3e} {'-':>14} {'-':>14} {'-':>9} {'-':>9} {share:>9.2f}")
+    print("(pairs x nodes per second; ratios are mixverify's throughput over the baseline's; vs forward: the share of "
+          "mixverify's time that the model's own forward pass takes, 1 = no overhead)")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=2)
