@@ -14,9 +14,9 @@ reach the same run never train it twice (the second waits, then reuses the resul
 mid-run leaves an epoch checkpoint that the next worker to reach the run resumes exactly, and a dead
 worker's lock is released by the operating system. Workers are started by an existing engine:
 
-- ``executor="local"``: :class:`concurrent.futures.ProcessPoolExecutor` (standard library, ``spawn``
-  processes), one worker per GPU on a machine with GPUs (worker i on ``cuda:i``), else N CPU workers, each on
-  :data:`empirical.train.TRAIN_THREADS` thread(s);
+- ``executor="local"``: :func:`mixverify._processes.worker_pool` (the standard library's process pool of ``spawn``
+  processes, torn down on Ctrl-C or SIGTERM and when the parent dies), one worker per GPU on a machine with GPUs
+  (worker i on ``cuda:i``), else N CPU workers, each on :data:`empirical.train.TRAIN_THREADS` thread(s);
 - ``executor="submitit"`` / ``"slurm"``: submitit's local executor or a Slurm job array of N workers
   (``pip install 'mixverify[cluster]'``); the runs directory must then be on a file system the nodes share.
 
@@ -186,12 +186,11 @@ def train_missing(runs: list[PlannedRun], runs_dir, *, workers: int = 1, executo
     if executor == "local" and workers == 1:
         return work(todo, runs_dir, device=devices[0], log=log)
     if executor == "local":
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from mixverify._processes import worker_pool
 
         from .train import TRAIN_THREADS
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with worker_pool(workers) as pool:
             futures = [pool.submit(_worker_main, todo, str(runs_dir), i, workers, devices[i], TRAIN_THREADS)
                        for i in range(workers)]
             _wait(futures, lambda f: f.done(), todo, runs_dir, workers, log, poll)

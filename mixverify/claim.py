@@ -483,9 +483,10 @@ def run_claims(claims, ctx: Context, *, jobs: int = 1, on_result: Callable[[Clai
     """Check ``claims`` (in order) and return their results in that order; ``on_result`` sees each result as soon as it
     and every claim before it are done.
 
-    The claims that do not train the image figures are checked single-threaded, in ``jobs`` worker processes (spawned:
-    torch is not fork-safe) when ``jobs`` > 1, longest-running first; the figure claims then run here (their training has
-    its own ``ctx.workers`` pool). Ctrl-C cancels the pending checks and stops the workers before it propagates."""
+    The claims that do not train the image figures are checked single-threaded, in ``jobs`` worker processes
+    (:func:`mixverify._processes.worker_pool`) when ``jobs`` > 1, longest-running first; the figure claims then run here
+    (their training has its own ``ctx.workers`` pool). Ctrl-C or SIGTERM cancels the pending checks and stops the
+    workers before it propagates."""
     claims = list(claims)
     quick = [c for c in claims if not _trains_figures(c)]
     done: dict[str, ClaimResult] = {}
@@ -499,22 +500,16 @@ def run_claims(claims, ctx: Context, *, jobs: int = 1, on_result: Callable[[Clai
             shown += 1
 
     if jobs > 1 and len(quick) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
+
+        from ._processes import worker_pool
 
         plain = replace(ctx, log=None)  # a logger does not cross processes
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(quick)), mp_context=multiprocessing.get_context("spawn"))
-        try:
+        with worker_pool(min(jobs, len(quick))) as pool:
             futures = {pool.submit(_run_single_threaded, c, plain): c for c in sorted(quick, key=_expected_seconds)}
             for future in as_completed(futures):
                 done[futures[future].id] = future.result()
                 emit()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            raise
-        pool.shutdown()
     for claim in claims:
         if claim.id not in done:
             done[claim.id] = run_claim(claim, ctx) if _trains_figures(claim) else _run_single_threaded(claim, ctx)

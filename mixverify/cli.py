@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
@@ -151,6 +153,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C and `kill -INT` interrupt every command, even one a script started in the background (where the shell
+        # hands it SIGINT ignored): its workers are stopped and its finished epochs kept (mixverify._processes)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if args.command == "list":
             return _list()

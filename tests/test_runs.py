@@ -89,10 +89,17 @@ def test_two_workers_on_the_same_run_never_train_it_twice(tmp_path):
 
 
 WORKER = """
-import sys, torch
-from mixverify.empirical import runs
-run = runs.PlannedRun(**{k: v for k, v in __import__("pickle").loads(bytes.fromhex(sys.argv[1])).items()})
-runs.work([run], sys.argv[2], device="cpu")
+import pickle, sys, time
+from pathlib import Path
+from mixverify.empirical import data, runs, train
+run = runs.PlannedRun(**pickle.loads(bytes.fromhex(sys.argv[1])))
+c = run.config
+images = data.load(c.dataset, run.data_root, train_limit=c.train_limit, test_limit=c.test_limit, seed=run.training_seed)
+run_dir = Path(sys.argv[2]) / run.key
+train.run(c, images, run_dir, device="cpu", progress=False, stop_after=1)  # one epoch, checkpointed
+with train.run_lock(run_dir):  # then mid-run, holding the lock, until it is killed
+    print("holding", flush=True)
+    time.sleep(600)
 """
 
 
@@ -103,16 +110,14 @@ def test_a_killed_worker_leaves_a_stale_claim_that_the_next_one_recovers_and_res
     fields = {"figures": r.figures, "label": r.label, "training_seed": r.training_seed, "config": r.config,
               "data_root": r.data_root}
     proc = subprocess.Popen([sys.executable, "-c", WORKER, pickle.dumps(fields).hex(), str(tmp_path / "killed")],
-                            cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"})
+                            cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, stdout=subprocess.PIPE, text=True)
+    # no race: the worker says when it holds the lock after its first epoch, and waits there to be killed
+    assert proc.stdout.readline().strip() == "holding", "the worker ended before holding the run"
     metrics = tmp_path / "killed" / r.key / "metrics.json"
-    deadline = time.monotonic() + 120
-    while not (metrics.exists() and json.loads(metrics.read_text())) and time.monotonic() < deadline:
-        assert proc.poll() is None, "the worker ended before its first epoch"
-        time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)  # mid-run, holding the lock
     proc.wait()
     st = runs_mod.state(r, tmp_path / "killed")
-    assert st["state"] == "partial" and 1 <= st["epochs_done"] < r.config.epochs
+    assert st["state"] == "partial" and st["epochs_done"] == 1 < r.config.epochs
     assert lock_path(tmp_path / "killed" / r.key).exists() and not is_locked(tmp_path / "killed" / r.key)
     assert runs_mod.work([r], tmp_path / "killed", device="cpu") == [r.key]  # not blocked by the dead claim
     runs_mod.work([r], tmp_path / "straight", device="cpu")
@@ -147,18 +152,51 @@ def test_submitit_local_executor_trains_the_missing_runs(tmp_path):
     assert sorted(trained) == sorted(r.key for r in rs)
 
 
+def _group(pgid: int) -> list[int]:
+    """The live processes of process group ``pgid`` (from /proc)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def _stop_mid_training(proc, runs_dir: Path) -> list[int]:
+    """Wait until a run of ``proc`` has checkpointed an epoch, then freeze its whole process group (SIGSTOP) so that a
+    signal sent now lands mid-training, whatever the machine's speed; return the frozen pids."""
+    deadline = time.monotonic() + 180
+    while not any(json.loads(m.read_text() or "[]") for m in runs_dir.rglob("metrics.json")):
+        assert proc.poll() is None, proc.stderr.read()
+        assert time.monotonic() < deadline, "no epoch finished in 180 s"
+        time.sleep(0.05)
+    frozen = _group(proc.pid)
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    return frozen
+
+
+def _thaw(pids) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+
+
 def test_interrupted_verify_resumes_by_itself_and_reaches_the_uninterrupted_report(tmp_path):
     """A real SIGINT to a real `mixverify verify` mid-training; the same command again continues the run
     (no --resume, no cache to delete) and writes the report.json of an uninterrupted verify."""
     cmd = [sys.executable, "-m", "mixverify", "verify", "figure-1b", "--preset", "tiny", "--workers", "1", "--no-progress"]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MIXVERIFY_CACHE": str(tmp_path / "cache")}
     proc = subprocess.Popen(cmd + ["--json", str(tmp_path / "a.json")], cwd=ROOT, env=env, stderr=subprocess.PIPE,
-                            text=True)
-    deadline = time.monotonic() + 180
-    while not list((tmp_path / "cache").rglob("metrics.json")) and time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stderr.read()
-        time.sleep(0.05)
+                            text=True, start_new_session=True)
+    frozen = _stop_mid_training(proc, tmp_path / "cache")
     proc.send_signal(signal.SIGINT)
+    _thaw(frozen)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "run the same command again to continue" in err and "Traceback" not in err
     again = subprocess.run(cmd + ["--json", str(tmp_path / "a.json")], cwd=ROOT, env={**env}, capture_output=True,
@@ -167,3 +205,27 @@ def test_interrupted_verify_resumes_by_itself_and_reaches_the_uninterrupted_repo
     ref_env = {**env, "MIXVERIFY_CACHE": str(tmp_path / "ref-cache")}
     subprocess.run(cmd + ["--json", str(tmp_path / "b.json")], cwd=ROOT, env=ref_env, capture_output=True, timeout=300)
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_to_a_command_with_workers_leaves_no_process_and_the_next_run_resumes(tmp_path, sig):
+    """`kill -INT` or `kill -TERM` of `mixverify figure 1b --workers 2` mid-training (to the main process only, as a
+    script or a scheduler sends it): the command and its spawned workers are gone within 10 s, and the same command
+    again finishes the figure from the checkpoints."""
+    cmd = [sys.executable, "-m", "mixverify", "figure", "1b", "--preset", "tiny", "--workers", "2", "--no-progress",
+           "--out", str(tmp_path / "out"), "--runs", str(tmp_path / "runs")]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    frozen = _stop_mid_training(proc, tmp_path / "runs")
+    assert len(frozen) >= 3, "the command, its two workers (and the resource tracker) were expected"
+    proc.send_signal(sig)
+    _thaw(frozen)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "run the same command again to continue" in err and "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _group(proc.pid), f"processes of the command's group still alive: {_group(proc.pid)}"
+    again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert json.loads((tmp_path / "out" / "figure-1b.json").read_text())["preset"] == "tiny"
