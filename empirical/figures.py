@@ -34,8 +34,10 @@ The *robustness* figure (1a) compares FGSM accuracies averaged over eps > 0.
 One smoke-scale pair of models (ERM, Mixup) does not decide either comparison: from one training seed to
 the next the difference moves by nearly as much as Mixup's effect (benchmarks/figure_seeds.py measures the
 spread: one seed in ten or so reverses an ordering). So a preset averages ``seeds`` pairs (smoke: 3), each
-trained with its own seed on its own data subset (:func:`training_seeds`): the curves and every number a
-figure is decided on are means over the K training seeds.
+trained with its own seed on its own data subset (:func:`training_seeds`): the curves are means over the K
+training seeds, and every difference a figure is decided on comes with its t-interval over the K seeds
+(:func:`between_seeds`): the spread between training seeds is its uncertainty, not the sampling of test images
+given the trained models. Each seed's own numbers are kept (``per_seed``; :func:`seed_summary`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure as MplFigure
+from scipy.stats import t as student_t
 
 from mixverify.io import default_cache_dir, save_figure, write_text
 from mixverify.numerics import Z_MC
@@ -279,45 +282,93 @@ def write(result: FigureResult, out: Path) -> tuple[Path, Path]:
 
 # --- the two kinds of figure ------------------------------------------------------------------------
 
+#: Two-sided confidence of the t-interval over training seeds that every figure criterion is read with
+#: (:func:`between_seeds`; the criterion itself: :mod:`mixverify.claims._empirical`): t = t_{K-1, 0.995}, 99 %.
+T_LEVEL = 0.995
+
+
+def between_seeds(diffs) -> dict:
+    r"""The t-interval over the K training seeds of per-seed differences :math:`d_1 \dots d_K` (oriented so that
+    positive is the paper's ordering: Mixup ahead): mean :math:`\bar d`, standard error :math:`s/\sqrt K`,
+    :math:`t = t_{K-1,\,0.995}` and the interval :math:`\bar d \mp t\,s/\sqrt K`; ``not_worse`` is
+    :math:`\bar d \ge -t\,s/\sqrt K` (the interval reaches 0 or above: Mixup not significantly behind) and
+    ``better`` is :math:`\bar d > t\,s/\sqrt K` (the interval lies above 0: Mixup significantly ahead). With one
+    training seed there is no spread: ``se``, ``t``, the interval and both verdicts are None."""
+    d = np.asarray(diffs, dtype=float)
+    k, mean = len(d), float(np.mean(d))
+    if k < 2:
+        return {"k": k, "mean": mean, "se": None, "t": None, "low": None, "high": None, "not_worse": None,
+                "better": None}
+    se, t = float(np.std(d, ddof=1) / math.sqrt(k)), float(student_t.ppf(T_LEVEL, k - 1))
+    return {"k": k, "mean": mean, "se": se, "t": t, "low": mean - t * se, "high": mean + t * se,
+            "not_worse": bool(mean >= -t * se), "better": bool(mean > t * se)}
+
+
 def _robustness(groups, preset: Preset) -> dict:
     """FGSM accuracy of each training seed's ERM and Mixup models on that seed's attacked test images;
-    accuracies and paired differences pooled over the (training seed, image) pairs, equal weight per seed."""
+    accuracies and paired differences pooled over the (training seed, image) pairs, equal weight per seed; each
+    seed's own numbers in ``per_seed`` (what :func:`seed_summary` reads) and the t-interval over seeds of each
+    difference (:func:`between_seeds`)."""
     eps = list(DEFAULT_EPS)
-    attacked = [k for k, e in enumerate(eps) if e > 0]
-    hits = {"erm": [], "mixup": []}  # per label: (len(eps), K n) booleans, the seeds' images side by side
-    per_seed = []
+    hits, per_seed = [], []  # per seed: {label: (len(eps), n) 0/1 floats}
     for t, images, runs in groups:
         n = min(preset.attack_images, images.x_test.shape[0])
         idx = attack_subset(images.x_test.shape[0], n, t)
         x, y = images.x_test[idx], images.y_test[idx]
-        mean = {}
-        for label in hits:
-            acc, h = fgsm_accuracy(runs[label].model, x, y, eps, return_hits=True)
-            hits[label].append(np.stack(h))
-            mean[label] = float(np.mean([acc[k] for k in attacked]))
-        per_seed.append({"seed": t, "erm": mean["erm"], "mixup": mean["mixup"],
-                         "difference": mean["mixup"] - mean["erm"]})
-    hits = {label: np.concatenate(h, axis=1).astype(float) for label, h in hits.items()}
+        h = {label: np.stack(fgsm_accuracy(runs[label].model, x, y, eps, return_hits=True)[1]).astype(float)
+             for label in ("erm", "mixup")}
+        hits.append(h)
+        per_seed.append({"seed": t, **_fgsm_stats(h, eps)})
+    pooled = _fgsm_stats({label: np.concatenate([h[label] for h in hits], axis=1) for label in ("erm", "mixup")}, eps)
+    return _robustness_summary(pooled, per_seed, n)
+
+
+def _fgsm_stats(hits: dict, eps: list) -> dict:
+    """Accuracies and paired Mixup - ERM differences (with their standard error over images) per eps and
+    averaged over eps > 0, from 0/1 hits ``{"erm": (len(eps), n), "mixup": ...}`` on the same images."""
+    attacked = [k for k, e in enumerate(eps) if e > 0]
     acc = {label: [float(v) for v in h.mean(axis=1)] for label, h in hits.items()}
     diff = hits["mixup"] - hits["erm"]
-    comparison = []
-    for k, e in enumerate(eps):
-        comparison.append({"eps": e, "eps_255": round(e * 255, 6), "erm": acc["erm"][k], "mixup": acc["mixup"][k],
-                           **_paired(diff[k]), "mixup_above": bool(acc["mixup"][k] > acc["erm"][k])})
-    overall = {"erm": float(np.mean([acc["erm"][k] for k in attacked])),
-               "mixup": float(np.mean([acc["mixup"][k] for k in attacked])),
-               **_paired(diff[attacked].mean(axis=0))}
-    return {"kind": "robustness", "attack_images": n, "training_seeds": [g[0] for g in groups],
-            "per_seed": per_seed, "eps": eps, "accuracy": acc, "comparison": comparison,
-            "mean_over_eps": overall, "z": Z,
-            "claim": "Mixup's FGSM robust accuracy is above ERM's (mean over eps > 0), and below it at no eps > 0 "
-                     f"by more than {Z:g} paired standard errors",
-            "holds": bool(overall["difference"] > 0
-                          and all(c["difference"] >= -Z * c["se"] for c in comparison if c["eps"] > 0))}
+    comparison = [{"eps": e, "eps_255": round(e * 255, 6), "erm": acc["erm"][k], "mixup": acc["mixup"][k],
+                   **_paired(diff[k]), "mixup_above": bool(acc["mixup"][k] > acc["erm"][k])} for k, e in enumerate(eps)]
+    mean = {"erm": float(np.mean([acc["erm"][k] for k in attacked])),
+            "mixup": float(np.mean([acc["mixup"][k] for k in attacked])), **_paired(diff[attacked].mean(axis=0))}
+    return {**{key: mean[key] for key in ("erm", "mixup", "difference", "se")}, "accuracy": acc,
+            "comparison": comparison}
 
 
-#: Standard errors a paired accuracy difference may fall below 0 before it counts as "Mixup below ERM":
-#: the project's z for sampled quantities.
+def _robustness_summary(pooled: dict, per_seed: list, n: int) -> dict:
+    """A robustness figure's summary from the pooled statistics and each training seed's (:func:`_fgsm_stats`)."""
+    comparison = [{**c, "between_seeds": between_seeds([p["comparison"][k]["difference"] for p in per_seed])}
+                  for k, c in enumerate(pooled["comparison"])]
+    overall = {key: pooled[key] for key in ("erm", "mixup", "difference", "se")}
+    overall["between_seeds"] = between_seeds([p["difference"] for p in per_seed])
+    attacked = [c for c in comparison if c["eps"] > 0]
+    if len(per_seed) > 1:
+        holds = overall["between_seeds"]["better"] and all(c["between_seeds"]["not_worse"] for c in attacked)
+    else:
+        holds = overall["difference"] > 0 and all(c["difference"] >= -Z * c["se"] for c in attacked)
+    return {"kind": "robustness", "attack_images": n, "training_seeds": [p["seed"] for p in per_seed],
+            "per_seed": per_seed, "eps": [c["eps"] for c in comparison], "accuracy": pooled["accuracy"],
+            "comparison": comparison, "mean_over_eps": overall, "z": Z, "t_level": T_LEVEL,
+            "claim": "Mixup's FGSM robust accuracy is above ERM's (mean over eps > 0) and below it at no eps > 0: "
+                     "with K >= 2 training seeds, the 99 % t-interval over seeds of the mean difference lies above 0 "
+                     "and none of an eps lies below 0; with one seed, the mean strictly above and no eps below by "
+                     f"more than {Z:g} paired standard errors",
+            "holds": bool(holds)}
+
+
+def seed_summary(result: FigureResult, index: int) -> dict:
+    """The summary of training seed ``result.groups[index]`` alone, as if the preset had trained that one seed
+    (no spread between seeds: each criterion is the one-run ordering)."""
+    if result.summary["kind"] == "generalization":
+        return _generalization([result.groups[index]])
+    s = result.summary
+    return _robustness_summary(s["per_seed"][index], [s["per_seed"][index]], s["attack_images"])
+
+
+#: Standard errors a paired accuracy difference may fall below 0 before it counts as "Mixup below ERM" on
+#: one training seed (the sampling of the attacked images): the project's z for sampled quantities.
 Z = Z_MC
 
 
@@ -339,8 +390,10 @@ def tail_mean(values, fraction: float = 0.25) -> float:
 
 
 def _generalization(groups) -> dict:
-    """Per-epoch curves averaged over the training seeds (equal weight); each setting's gaps are the tail
-    means of the averaged gap curves (= the mean of the seeds' tail means)."""
+    """Per-epoch curves averaged over the training seeds (equal weight); each setting's gaps and test
+    accuracies are the tail means of the averaged curves (= the mean of the seeds' tail means), with each
+    seed's own in ``per_seed`` and the t-interval over seeds of ERM's gap minus Mixup's (``gap_between_seeds``)
+    and of Mixup's test accuracy minus ERM's (``test_acc_between_seeds``)."""
     keys = ("epoch", "train_loss", "test_loss", "gap", "train_acc", "test_acc")
     curves, comparison = {}, []
     for label in groups[0][2]:
@@ -352,17 +405,26 @@ def _generalization(groups) -> dict:
             continue
         erm, mix = curves["erm" + suffix], curves["mixup" + suffix]
         g_erm, g_mix = tail_mean(erm["gap"]), tail_mean(mix["gap"])
-        per_seed = [{"seed": t, "gap_erm": tail_mean([m["gap"] for m in runs["erm" + suffix].metrics]),
-                     "gap_mixup": tail_mean([m["gap"] for m in runs["mixup" + suffix].metrics])}
+        per_seed = [{"seed": t, **{f"{key}_{method}": tail_mean([m[key] for m in runs[method + suffix].metrics])
+                                   for key in ("gap", "test_acc") for method in ("erm", "mixup")}}
                     for t, _, runs in groups]
         comparison.append({"augment": bool(suffix), "gap_erm": g_erm, "gap_mixup": g_mix,
                            "test_acc_erm": erm["test_acc"][-1], "test_acc_mixup": mix["test_acc"][-1],
+                           "test_acc_tail_erm": tail_mean(erm["test_acc"]), "test_acc_tail_mixup": tail_mean(mix["test_acc"]),
                            "epochs_averaged": tail_length(len(erm["gap"])),
-                           "mixup_below": bool(g_mix < g_erm), "per_seed": per_seed})
+                           "mixup_below": bool(g_mix < g_erm), "per_seed": per_seed,
+                           "gap_between_seeds": between_seeds([p["gap_erm"] - p["gap_mixup"] for p in per_seed]),
+                           "test_acc_between_seeds": between_seeds([p["test_acc_mixup"] - p["test_acc_erm"]
+                                                                    for p in per_seed])})
+    if len(groups) > 1:
+        holds = all(c["gap_between_seeds"]["better"] for c in comparison)
+    else:
+        holds = all(c["mixup_below"] for c in comparison)
     return {"kind": "generalization", "training_seeds": [g[0] for g in groups], "curves": curves,
-            "comparison": comparison,
-            "claim": "Mixup's generalization gap (test loss - train loss) is below ERM's",
-            "holds": all(c["mixup_below"] for c in comparison)}
+            "comparison": comparison, "t_level": T_LEVEL,
+            "claim": "Mixup's generalization gap (test loss - train loss) is below ERM's: with K >= 2 training seeds, "
+                     "the 99 % t-interval over seeds of ERM's gap minus Mixup's lies above 0; with one seed, strictly",
+            "holds": bool(holds)}
 
 
 # --- plots ------------------------------------------------------------------------------------------

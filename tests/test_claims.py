@@ -26,7 +26,7 @@ CTX = Context(seed=0)
 #: The empirical figures run under "tiny" here (smoke's code paths in seconds): too small to decide anything,
 #: so their status is "undecided" by the rule; smoke's outcomes are measured by benchmarks/false_alarms.py and
 #: `tox -e verify` (benchmarks/QUALITY.md), not by the unit tests.
-EMPIRICAL = {"figure-1a", "figure-1b", "figure-5", "figure-6", "figure-7", "figure-8"}
+EMPIRICAL = {"figure-1a", "figure-1b", "figure-5", "figure-6", "figure-7", "figure-8", "mixup-generalization-gap"}
 TINY = Context(seed=0, preset="tiny")
 
 #: The status each claim earns at seed 0 (figures: under tiny), with what decides it in its own module.

@@ -7,6 +7,7 @@ and shared by every test here and by tests/test_claims.py.
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from mixverify.empirical import figures
@@ -37,11 +38,36 @@ def test_generalization_averages_training_seeds():
     assert s["training_seeds"] == [0, 1] and s["curves"]["erm"]["epoch"] == [1, 2, 3, 4]
     assert s["curves"]["erm"]["gap"] == pytest.approx([9.0, 0.2, 0.15, 0.2])
     (c,) = s["comparison"]  # tail = the last ceil(4/4) = 1 epoch: ERM (0.3 + 0.1)/2, Mixup (0.0 + 0.3)/2
-    assert (c["gap_erm"], c["gap_mixup"]) == pytest.approx((0.2, 0.15)) and c["mixup_below"] and s["holds"]
+    assert (c["gap_erm"], c["gap_mixup"]) == pytest.approx((0.2, 0.15)) and c["mixup_below"]
     assert [p["seed"] for p in c["per_seed"]] == [0, 1]
     assert [v for p in c["per_seed"] for v in (p["gap_erm"], p["gap_mixup"])] == pytest.approx([0.3, 0.0, 0.1, 0.3])
     # Seed 1 alone would reverse the ordering: one seed does not decide what the mean decides.
     assert not figures._generalization(groups[1:])["holds"]
+    # Each seed's tail means of gap and test accuracy, and the t-interval over seeds of the differences.
+    assert [p["test_acc_erm"] for p in c["per_seed"]] == pytest.approx([1.0, 1.0])
+    b = c["gap_between_seeds"]
+    assert b == figures.between_seeds([0.3 - 0.0, 0.1 - 0.3]) and b["k"] == 2 and b["mean"] == pytest.approx(0.05)
+    assert c["test_acc_between_seeds"]["mean"] == 0.0 and (c["test_acc_tail_erm"], c["test_acc_tail_mixup"]) == (1.0, 1.0)
+    assert not s["holds"]  # two seeds: the interval over seeds, not the mean's sign, says whether Mixup is ahead
+
+
+def test_between_seeds_is_the_t_interval_over_training_seeds():
+    from scipy import stats
+
+    d = [0.028, 0.135, 0.124]  # figure-1a's smoke per-seed differences quoted in issue 20
+    b = figures.between_seeds(d)
+    se = np.std(d, ddof=1) / np.sqrt(3)
+    t = stats.t.ppf(0.995, 2)  # two-sided 99 %
+    assert (b["k"], b["mean"], b["se"], b["t"]) == pytest.approx((3, np.mean(d), se, t))
+    assert t == pytest.approx(9.925, abs=1e-3)
+    assert (b["low"], b["high"]) == pytest.approx((np.mean(d) - t * se, np.mean(d) + t * se))
+    assert b["low"] < 0 < b["high"] and b["not_worse"] and not b["better"]  # contains 0: cannot tell
+    assert figures.between_seeds([0.1, 0.11, 0.09])["better"]
+    assert not figures.between_seeds([-0.1, -0.11, -0.09])["not_worse"]
+    ties = figures.between_seeds([0.0, 0.0])  # exactly equal on every seed: not behind, not ahead
+    assert ties["not_worse"] and not ties["better"]
+    one = figures.between_seeds([0.2])
+    assert one["k"] == 1 and one["mean"] == 0.2 and one["se"] is one["not_worse"] is one["better"] is None
 
 
 # --- robustness helpers -------------------------------------------------------------------------
@@ -81,8 +107,20 @@ def test_robustness_pools_training_seeds_with_equal_weight():
     m = pooled["mean_over_eps"]
     assert m["difference"] == pytest.approx(m["mixup"] - m["erm"], abs=1e-12)
     assert m["difference"] == pytest.approx(sum(p["difference"] for p in pooled["per_seed"]) / 2, abs=1e-12)
-    assert pooled["holds"] == (m["difference"] > 0 and all(
-        c["difference"] >= -figures.Z * c["se"] for c in pooled["comparison"] if c["eps"] > 0))
+    assert m["between_seeds"] == figures.between_seeds([p["difference"] for p in pooled["per_seed"]])
+    for k, c in enumerate(pooled["comparison"]):
+        assert c["between_seeds"] == figures.between_seeds([s["comparison"][k]["difference"] for s in singles])
+    assert pooled["holds"] == (m["between_seeds"]["better"] and all(
+        c["between_seeds"]["not_worse"] for c in pooled["comparison"] if c["eps"] > 0))
+    # one seed alone: the one-run criterion (mean strictly above, no eps below by more than Z paired SE)
+    assert singles[0]["holds"] == (singles[0]["mean_over_eps"]["difference"] > 0 and all(
+        c["difference"] >= -figures.Z * c["se"] for c in singles[0]["comparison"] if c["eps"] > 0))
+    # seed_summary rebuilds a seed's own summary from the pooled one, without attacking again
+    result = figures.FigureResult(figures.FIGURES["1a"], preset, "fashion-mnist", pooled, None, {}, groups)
+    for i, single in enumerate(singles):
+        again = figures.seed_summary(result, i)
+        assert {k: again[k] for k in ("training_seeds", "accuracy", "comparison", "mean_over_eps", "holds")} == \
+            {k: single[k] for k in ("training_seeds", "accuracy", "comparison", "mean_over_eps", "holds")}
 
 
 def test_fgsm_at_zero_is_the_clean_accuracy():

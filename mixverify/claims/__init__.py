@@ -31,6 +31,7 @@ from . import (
     lemma_3_3,
     lemma_3_4,
     lemma_a1,
+    mixup_generalization_gap,
     mixup_vs_erm_robustness,
     remark_3_1,
     remark_3_2,
@@ -76,6 +77,7 @@ CLAIMS: tuple[Claim, ...] = (
     figure_6.CLAIM,
     figure_7.CLAIM,
     figure_8.CLAIM,
+    mixup_generalization_gap.CLAIM,  # the general statement Figures 1b and 5-8 illustrate, on the runs made
     # Beyond the paper: questions Mixup users ask (issue trackers of timm, big_vision, torchattacks, ...)
     beyond_soft_target_ce.CLAIM,
     beyond_lambda_per_example.CLAIM,
