@@ -21,6 +21,11 @@ For a fixed first layer W, with :math:`h_i = \sigma(Wx_i)` and :math:`\Sigma = \
 7. A constant hidden feature :math:`h_k\equiv c\ne0` puts :math:`e_k` in :math:`\ker\Sigma` with
    :math:`e_k^\top\mu = c`: :math:`\theta_1 = te_k` satisfies :math:`\theta_1^\top\Sigma\theta_1 = 0\le\gamma` for all t
    and gives the constant function tc: :math:`\mathcal W^{NN}_\gamma` contains every constant.
+8. One unit-norm hidden unit, :math:`h = \sigma(w^\top x)` with :math:`\mathbb E h^2 = 1/2`, :math:`\mathbb Eh = \mu`, labels
+   :math:`y = Y\varepsilon` independent of x: :math:`L(\theta) = Y^2 + \theta_1^2/2 + 2\theta_0\theta_1\mu + \theta_0^2`,
+   and the gap :math:`L(\theta) - L^{std}_n` (here n = 3) is :math:`A\theta_1^2 + B\theta_1 + 2\theta_0\bar y + Y^2 -
+   \overline{y^2}` with :math:`A = \frac12 - \overline{h^2}`, :math:`B = 2\theta_0(\mu - \bar h) + 2\overline{yh}`: the
+   :math:`\theta_0^2` terms cancel, so the best :math:`\theta_0` is :math:`\pm b_0` (mixverify.manifold.unit_gap).
 """
 
 import itertools
@@ -55,6 +60,17 @@ def derive(lipschitz=2) -> Derivation:
     Sc = sp.Matrix([[0, 0], [0, s22]])  # feature 1 constant c, feature 2 with variance s22
     ek = sp.Matrix([1, 0])
 
+    t1, t0, mu_, Yl = sp.symbols("theta_1 theta_0 mu Y", real=True)
+    hs, ys = sp.symbols("h1:4", real=True), sp.symbols("y1:4", real=True)
+    eps = sp.Symbol("epsilon", real=True)  # E eps = 0, eps^2 = 1, independent of h: E[(Y eps - f)^2] below
+    f_h = t1 * sp.Symbol("h") + t0
+    pop = sp.expand((Yl * eps - f_h) ** 2)
+    pop = pop.subs(eps**2, 1).subs(eps, 0).subs(sp.Symbol("h") ** 2, sp.Rational(1, 2)).subs(sp.Symbol("h"), mu_)
+    loss_n = sum((yi - t1 * hi - t0) ** 2 for yi, hi in zip(ys, hs)) / 3
+    mean = lambda v: sum(v) / 3  # noqa: E731
+    A = sp.Rational(1, 2) - mean([hi**2 for hi in hs])
+    Bq = 2 * t0 * (mu_ - mean(hs)) + 2 * mean([yi * hi for yi, hi in zip(ys, hs)])
+    gap = A * t1**2 + Bq * t1 + 2 * t0 * mean(ys) + Yl**2 - mean([yi**2 for yi in ys])
     facts = [
         ("theta* is feasible: theta*^T Sigma theta* = gamma", *rational_zero(feasible)),
         ("theta*^T v = sqrt(gamma v^T Sigma^-1 v)", *rational_zero(attained)),
@@ -67,6 +83,10 @@ def derive(lipschitz=2) -> Derivation:
                                                                                    + (binom - sp.Rational(15, 8)) ** 2)),
         ("(y-u)^2 - (y-u')^2 = (u'-u)(2y-u-u'); |2y-u-u'| <= L = 2(U + Y)",
          *rational_zero(lip ** 2 + (worst_slope - lipschitz * (U + Y)) ** 2)),
+        ("one unit, y = Y eps: L(theta) = Y^2 + theta_1^2/2 + 2 theta_0 theta_1 mu + theta_0^2",
+         *rational_zero(pop - (Yl**2 + t1**2 / 2 + 2 * t0 * t1 * mu_ + t0**2))),
+        ("the gap L(theta) - L_std = A theta_1^2 + B theta_1 + 2 theta_0 mean(y) + Y^2 - mean(y^2): no theta_0^2 term",
+         *rational_zero((Yl**2 + t1**2 / 2 + 2 * t0 * t1 * mu_ + t0**2) - loss_n - gap)),
         ("constant feature: Sigma e_k = 0 and theta_1 = t e_k gives f = t c + theta_0",
          *rational_zero((Sc * ek).norm() ** 2 + ((t * ek).T * sp.Matrix([c, sp.Symbol("h_2")]))[0] - t * c)),
     ]

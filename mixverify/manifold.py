@@ -272,3 +272,197 @@ def _finite(name, value) -> float:
     if not math.isfinite(v):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return v
+
+
+# --- W free: the first layer chosen with theta (Theorem A.1 / 3.5 as printed) ---------------------------------------
+# "Here, theta consists of W, theta_0 and theta_1" (Section 3.3): the class W^NN_gamma ranges over W as well. Its
+# population constants Sigma^sigma_X and mu_sigma are exact for a rotation-invariant law of x with E[x x^T] = I:
+# on the plane of two rows a, b the law is rotation-invariant with E[r^2] = 2, whence the arc-cosine kernel
+# E[relu(a^T x) relu(b^T x)] = |a||b| (sin t + (pi - t) cos t) / (2 pi), t the angle between a and b
+# (derivations/theorem_a1.py), and E[relu(a^T x)] = |a| E|t_1| / 2, t_1 = a coordinate of x.
+
+LAWS = ("sphere", "gaussian")
+
+
+def abs_coordinate_mean(p: int, law: str = "sphere") -> float:
+    r""":math:`\mathbb E|x_1|` for x uniform on the sphere of radius :math:`\sqrt p` in :math:`\mathbb R^p`
+    (:math:`\sqrt p\,\Gamma(p/2)/(\sqrt\pi\,\Gamma((p+1)/2))`) or :math:`x\sim N(0, I_p)` (:math:`\sqrt{2/\pi}`)."""
+    p = _validate.positive_int("p", p)
+    if law == "gaussian":
+        return math.sqrt(2 / math.pi)
+    if law != "sphere":
+        raise ValueError(f"law must be one of {LAWS}, got {law!r}")
+    return math.sqrt(p / math.pi) * math.exp(special.gammaln(p / 2) - special.gammaln((p + 1) / 2))
+
+
+def sample_inputs(size: int, p: int, rng: np.random.Generator, law: str = "sphere") -> np.ndarray:
+    """x uniform on the sphere of radius sqrt(p) (bounded: ||x|| = sqrt(p), E[x x^T] = I) or x ~ N(0, I_p)."""
+    X = rng.normal(size=(size, p))
+    if law == "sphere":
+        return X / np.linalg.norm(X, axis=-1, keepdims=True) * math.sqrt(p)
+    if law != "gaussian":
+        raise ValueError(f"law must be one of {LAWS}, got {law!r}")
+    return X
+
+
+def relu_moments(W, law: str = "sphere") -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Exact :math:`(\mu_\sigma, \mathbb E[\sigma(Wx)\sigma(Wx)^\top])` for the law ``law`` of x in
+    :math:`\mathbb R^p`, W of shape (..., k, p) (differentiable in W; rows must be non-zero)."""
+    W = torch.as_tensor(W, dtype=torch.float64)
+    norm = W.norm(dim=-1)
+    mu = norm * abs_coordinate_mean(W.shape[-1], law) / 2
+    U = W / norm[..., None]
+    cos = (U @ U.transpose(-1, -2)).clamp(-1.0, 1.0)
+    eye = torch.eye(W.shape[-2], dtype=W.dtype)
+    t = torch.arccos(cos * (1 - eye))  # the diagonal (t = 0, where arccos is not differentiable) is set below
+    J = (torch.sin(t) + (math.pi - t) * cos) * (1 - eye) + math.pi * eye
+    return mu, norm[..., :, None] * norm[..., None, :] * J / (2 * math.pi)
+
+
+def relu_sigma(W, n: int, law: str = "sphere") -> tuple[torch.Tensor, torch.Tensor]:
+    r"""(:math:`\Sigma^\sigma_X = \mathbb E[\hat\Sigma^\sigma_X] = \frac{n-1}n\mathrm{Cov}(\sigma(Wx))`, :math:`\mu_\sigma`)."""
+    mu, M2 = relu_moments(W, law)
+    return (n - 1) / n * (M2 - mu[..., :, None] * mu[..., None, :]), mu
+
+
+def unit_constants(p: int, n: int, law: str = "sphere") -> dict:
+    r"""One hidden unit with :math:`\|w\| = 1` (every W of one unit, up to the scale the class ignores):
+    :math:`\Sigma^\sigma_X = \frac{n-1}n(\frac12 - \frac{c^2}4)`, :math:`\mu_\sigma = c/2`, :math:`c = \mathbb E|x_1|`,
+    the mean term :math:`m = \mu_\sigma^2/\Sigma^\sigma_X`, rank 1, and :math:`\sup_x\sigma(w^\top x)` (:math:`\sqrt p`
+    on the sphere, inf for the Gaussian)."""
+    c = abs_coordinate_mean(p, law)
+    sigma2 = (n - 1) / n * (0.5 - c * c / 4)
+    return {"sigma2": sigma2, "mu": c / 2, "m": (c / 2) ** 2 / sigma2, "rank": 1,
+            "h_max": math.sqrt(p) if law == "sphere" else math.inf}
+
+
+def _unit_features(X, U):
+    """relu(w^T x_i) for unit w = u/||u||: X (B, n, p), U (B, R, p) -> (B, R, n)."""
+    return torch.relu(torch.einsum("bnp,brp->brn", X, U / U.norm(dim=-1, keepdim=True)))
+
+
+def _ascend(objective, U, steps: int, lr: float):
+    """Adam ascent of objective(U) (summed over its entries) with a linearly decaying step; returns U (detached)."""
+    U = U.clone().requires_grad_(True)
+    opt = torch.optim.Adam([U], lr=lr)
+    for t in range(steps):
+        for group in opt.param_groups:
+            group["lr"] = lr * (1 - t / steps)
+        opt.zero_grad()
+        (-objective(U).sum()).backward()
+        opt.step()
+        with torch.no_grad():
+            U /= U.norm(dim=-1, keepdim=True)  # the class is invariant under w -> c w, c > 0: keep |u| = 1
+    return U.detach()
+
+
+def _starts(X, signs, restarts: int, generator: torch.Generator):
+    """Restarts for u: +/- sum_i s_i x_i (the unit that correlates with the signs), then Gaussian directions."""
+    B, n, p = X.shape
+    U = torch.randn(B, restarts, p, generator=generator, dtype=torch.float64)
+    lead = (signs[:, :, None] * X).sum(1)
+    lead = torch.where(lead.norm(dim=-1, keepdim=True) > 0, lead, U[:, 0])
+    U[:, 0] = lead
+    if restarts > 1:
+        U[:, 1] = -lead
+    return U
+
+
+def w_free_rademacher(X, xi, gamma, *, law: str = "sphere", restarts: int = 8, steps: int = 200, lr: float = 0.05,
+                      generator: torch.Generator | None = None) -> np.ndarray:
+    r"""Lower bounds, one per (sample, sign vector), of the supremum in the empirical Rademacher complexity of
+    :math:`\mathcal W^{NN}_\gamma` with one hidden unit and W free:
+
+    .. math:: \frac1n\sup_{w\ne0,\ \theta_1^2\Sigma^\sigma_X(w)\le\gamma}\theta_1\sum_i\xi_i\sigma(w^\top x_i)
+              = \frac{\sqrt\gamma}{n\sqrt{\Sigma_1}}\max_{\|w\|=1}\Big|\sum_i\xi_i\sigma(w^\top x_i)\Big|,
+
+    :math:`\Sigma_1` = :func:`unit_constants`'s ``sigma2``. The maximum over the unit sphere is searched by Adam from
+    ``restarts`` starts (:func:`_starts`); each value is attained by the unit found, so it is a member of the class
+    and the value is a lower bound on the supremum (the search can miss it, never exceed it).
+    X (B, n, p), xi (B, n) of +/-1; returns (B,)."""
+    X, xi = torch.as_tensor(X, dtype=torch.float64), torch.as_tensor(xi, dtype=torch.float64)
+    n, p = X.shape[1:]
+    gen = generator if generator is not None else torch.Generator().manual_seed(0)
+    U = _ascend(lambda U: torch.einsum("bn,brn->br", xi, _unit_features(X, U)) ** 2,
+                _starts(X, xi, restarts, gen), steps, lr)
+    with torch.no_grad():
+        best = torch.einsum("bn,brn->br", xi, _unit_features(X, U)).abs().max(1).values
+    return (math.sqrt(gamma / unit_constants(p, n, law)["sigma2"]) * best / n).numpy()
+
+
+def circle_sup(X, xi) -> float:
+    r"""Exactly :math:`\max_{\|w\|=1}|\sum_i\xi_i\sigma(w^\top x_i)|` for x in the plane (p = 2): on each arc between the
+    angles where some :math:`w^\top x_i` changes sign the sum is :math:`a^\top w` with a fixed a, so the maximum is at
+    an arc's end or at :math:`w = \pm a/\|a\|` inside it."""
+    X, xi = np.asarray(X, float), np.asarray(xi, float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must be (n, 2), got shape {X.shape}")
+    phi = np.arctan2(X[:, 1], X[:, 0])
+    cuts = np.sort(np.mod(np.concatenate([phi + np.pi / 2, phi - np.pi / 2]), 2 * np.pi))
+    ends = np.stack([np.cos(cuts), np.sin(cuts)], 1)
+    best = float(np.abs(np.maximum(ends @ X.T, 0) @ xi).max())
+    mids = np.append((cuts[:-1] + cuts[1:]) / 2, (cuts[-1] + cuts[0] + 2 * np.pi) / 2)
+    width = np.diff(np.append(cuts, cuts[0] + 2 * np.pi))
+    for mid, half in zip(mids, width / 2):
+        w = np.array([math.cos(mid), math.sin(mid)])
+        a = ((X @ w > 0) * xi) @ X
+        for s in (1.0, -1.0):  # +/- a/|a| inside the arc: the stationary point of a^T w there
+            if np.linalg.norm(a) > 0 and abs(np.angle(np.exp(1j * (math.atan2(s * a[1], s * a[0]) - mid)))) < half:
+                best = max(best, float(np.linalg.norm(a)))
+    return best
+
+
+def unit_population_loss(theta1, theta0, mu, Y):
+    r""":math:`L(\theta) = \mathbb E(y - \theta_1\sigma(w^\top x) - \theta_0)^2 = Y^2 + \theta_1^2/2 + 2\theta_0\theta_1\mu
+    + \theta_0^2` for one unit-norm w, :math:`y = Y\varepsilon` independent of x (:math:`\mathbb E\sigma(w^\top x)^2 = 1/2`
+    for :math:`\mathbb E[xx^\top] = I`, :math:`\mu = \mathbb E\sigma(w^\top x)`)."""
+    return Y**2 + theta1**2 / 2 + 2 * theta0 * theta1 * mu + theta0**2
+
+
+def unit_gap(h, y, mu, theta1_max, b0, Y) -> torch.Tensor:
+    r"""The largest generalisation gap :math:`L(\theta) - L^{std}_n(\theta, S)` over :math:`|\theta_1|\le T`,
+    :math:`|\theta_0|\le b_0` for the features :math:`h_i = \sigma(w^\top x_i)` of one unit-norm w (last axis: the n
+    points), labels :math:`y = Y\varepsilon` independent of x (:math:`\mathbb E y = 0`, :math:`y^2 = Y^2`).
+
+    :math:`L(\theta) = Y^2 + \theta_1^2/2 + 2\theta_0\theta_1\mu + \theta_0^2` exactly (:math:`\mathbb E\sigma(w^\top x)^2
+    = 1/2`), so the gap is :math:`A\theta_1^2 + B\theta_1 + 2\theta_0\bar y + (Y^2 - \overline{y^2})` with
+    :math:`A = \frac12 - \overline{h^2}`, :math:`B = 2\theta_0(\mu - \bar h) + 2\overline{yh}`; the :math:`\theta_0^2`
+    terms cancel, so :math:`\theta_0 = \pm b_0`, and for each the quadratic in :math:`\theta_1` is maximised exactly
+    (the ends :math:`\pm T` and the vertex when A < 0 and it lies inside)."""
+    hbar, h2, yh, ybar = h.mean(-1), (h * h).mean(-1), (y * h).mean(-1), y.mean(-1)
+    A = 0.5 - h2
+    best = None
+    for t0 in (b0, -b0):
+        Bq = 2 * t0 * (mu - hbar) + 2 * yh
+        cands = [A * theta1_max**2 + s * Bq * theta1_max for s in (1.0, -1.0)]
+        vertex = -Bq / (2 * torch.where(A < 0, A, -torch.ones_like(A)))
+        inside = (A < 0) & (vertex.abs() <= theta1_max)
+        cands.append(torch.where(inside, A * vertex**2 + Bq * vertex, cands[0]))
+        val = torch.stack(cands).max(0).values + 2 * t0 * ybar
+        best = val if best is None else torch.maximum(best, val)
+    return best + Y**2 - (y * y).mean(-1)
+
+
+def w_free_gap(X, y, gamma, b0, Y, *, law: str = "sphere", restarts: int = 4, steps: int = 200, lr: float = 0.05,
+               generator: torch.Generator | None = None, w=None) -> np.ndarray:
+    r"""Lower bounds, one per sample, of :math:`\sup_{f_\theta\in\mathcal W^{NN}_\gamma,\ |\theta_0|\le b_0}
+    L(\theta) - L^{std}_n(\theta, S)` for one hidden unit with W free (searched from ``restarts`` starts by Adam, the
+    exact best :math:`\theta_1, \theta_0` for each w by :func:`unit_gap`), or for the fixed unit ``w`` (shape (p,)):
+    then the value is the supremum exactly. X (B, n, p), y (B, n) = +/-Y; ``gamma``, ``b0`` scalars or (B,) arrays."""
+    X, y = torch.as_tensor(X, dtype=torch.float64), torch.as_tensor(y, dtype=torch.float64)
+    n, p = X.shape[1:]
+    c = unit_constants(p, n, law)
+    T = torch.sqrt(torch.as_tensor(gamma, dtype=torch.float64) / c["sigma2"]).reshape(-1, 1)
+    b0 = torch.as_tensor(b0, dtype=torch.float64).reshape(-1, 1)
+
+    def gap(U):
+        return unit_gap(_unit_features(X, U), y[:, None, :], c["mu"], T, b0, Y)
+
+    if w is not None:
+        with torch.no_grad():
+            U = torch.as_tensor(w, dtype=torch.float64).expand(X.shape[0], 1, p)
+            return gap(U)[:, 0].numpy()
+    gen = generator if generator is not None else torch.Generator().manual_seed(0)
+    U = _ascend(gap, _starts(X, y, restarts, gen), steps, lr)
+    with torch.no_grad():
+        return gap(U).max(1).values.numpy()

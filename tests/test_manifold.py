@@ -8,6 +8,9 @@ import torch
 
 from mixverify.laws import tilde_lambda_law
 from mixverify.manifold import (
+    LAWS,
+    abs_coordinate_mean,
+    circle_sup,
     ellipsoid_sup,
     exact_manifold_regularizer,
     expected_abs_rademacher_sum,
@@ -18,11 +21,19 @@ from mixverify.manifold import (
     mixing_variance,
     rademacher_fixed_features,
     relu_features,
+    relu_moments,
+    relu_sigma,
     rescaled_surrogate_loss,
+    sample_inputs,
     squared_loss,
     theorem_3_5_bound,
     theorem_a1_bound,
     theorem_a1_proof_end,
+    unit_constants,
+    unit_gap,
+    unit_population_loss,
+    w_free_gap,
+    w_free_rademacher,
 )
 
 
@@ -150,3 +161,101 @@ def test_rademacher_tools():
         theorem_3_5_bound(1.0, 1, 1, 1, 1.0, 1.0, 1.5)
     with pytest.raises(ValueError, match="gamma"):
         rademacher_fixed_features(H, np.eye(1), -1.0)
+
+
+# --- W free: the first layer chosen with theta -----------------------------------------------------------------------
+
+def test_abs_coordinate_mean_is_the_derivations_closed_form():
+    from mixverify.derivations.theorem_a1 import sphere_abs_mean
+
+    for p in range(2, 6):
+        assert abs_coordinate_mean(p) == pytest.approx(math.sqrt(p) * float(sphere_abs_mean(p)), rel=1e-14)
+    assert abs_coordinate_mean(1) == pytest.approx(1.0, rel=1e-15)  # x = +/-1
+    assert abs_coordinate_mean(7, "gaussian") == math.sqrt(2 / math.pi)
+    assert abs_coordinate_mean(10_000) == pytest.approx(math.sqrt(2 / math.pi), rel=1e-4)  # the sphere tends to N(0, I)
+    with pytest.raises(ValueError, match="law"):
+        abs_coordinate_mean(3, "uniform")
+
+
+@pytest.mark.parametrize("law", LAWS)
+def test_relu_moments_against_monte_carlo(law):
+    rng = np.random.default_rng(11)
+    W = rng.normal(size=(3, 4))
+    W[2] = -W[0]  # antipodal rows: the kernel's t = pi end
+    mu, M2 = (t.numpy() for t in relu_moments(W, law))
+    X = sample_inputs(100_000, 4, rng, law)
+    H = np.maximum(X @ W.T, 0.0)
+    HH = H[:, :, None] * H[:, None, :]
+    assert np.all(np.abs(H.mean(0) - mu) <= 4 * H.std(0) / math.sqrt(len(H)))  # 4 standard errors per entry
+    assert np.all(np.abs(HH.mean(0) - M2) <= 4 * HH.std(0) / math.sqrt(len(H)) + 1e-15)
+    assert M2[0, 2] == pytest.approx(0.0, abs=1e-15)  # relu(a x) relu(-a x) = 0
+    Sigma, mu2 = relu_sigma(W, 10, law)
+    assert np.allclose(Sigma.numpy(), 0.9 * (M2 - np.outer(mu, mu)), rtol=1e-14, atol=1e-15)
+
+
+def test_sample_inputs_and_unit_constants():
+    rng = np.random.default_rng(3)
+    X = sample_inputs(50, 7, rng)
+    assert np.allclose(np.linalg.norm(X, axis=1), math.sqrt(7), rtol=1e-14)  # bounded: |x| = sqrt(p)
+    c = unit_constants(2, 64)
+    mu, M2 = relu_moments(np.array([[0.6, 0.8]]))
+    assert c["mu"] == pytest.approx(float(mu[0]), rel=1e-14)
+    assert c["sigma2"] == pytest.approx(63 / 64 * float(M2[0, 0] - mu[0] ** 2), rel=1e-14)
+    assert c["m"] == pytest.approx(c["mu"] ** 2 / c["sigma2"]) and c["h_max"] == math.sqrt(2)
+    assert unit_constants(3, 8, "gaussian")["h_max"] == math.inf
+
+
+def test_circle_sup_is_the_maximum_over_a_dense_grid():
+    rng = np.random.default_rng(2)
+    ang = np.linspace(0, 2 * np.pi, 400_001)
+    W = np.stack([np.cos(ang), np.sin(ang)], 1)
+    for _ in range(3):
+        X, xi = rng.normal(size=(9, 2)), rng.choice([-1.0, 1.0], size=9)
+        grid = np.abs(np.maximum(W @ X.T, 0) @ xi).max()
+        exact = circle_sup(X, xi)
+        # the grid misses the maximum by at most the slope sum_i |x_i| times half a step
+        assert grid - 1e-12 <= exact <= grid + np.abs(X).sum() * np.pi / 400_000
+    with pytest.raises(ValueError, match="n, 2"):
+        circle_sup(np.ones((3, 3)), np.ones(3))
+
+
+def test_w_free_rademacher_is_a_lower_bound_that_reaches_the_exact_sup_at_p_2():
+    rng = np.random.default_rng(4)
+    n = 20
+    X = np.stack([sample_inputs(n, 2, rng) for _ in range(6)])
+    xi = rng.choice([-1.0, 1.0], size=(6, n))
+    found = w_free_rademacher(X, xi, 4.0)
+    exact = 2.0 / math.sqrt(unit_constants(2, n)["sigma2"]) / n * np.array([circle_sup(a, b) for a, b in zip(X, xi)])
+    assert np.all(found <= exact * (1 + 1e-12))  # a member of the class: never above the supremum
+    assert np.all(found >= exact * (1 - 1e-3))  # and the search reaches it
+
+
+def test_unit_gap_is_the_maximum_over_theta():
+    """Against a brute-force grid over (theta_1, theta_0) of L(theta) - L_std(theta, S), L(theta) in closed form."""
+    rng = np.random.default_rng(6)
+    p, n, Y, T, b0 = 3, 12, 1.0, 1.7, 0.6
+    X = sample_inputs(n, p, rng)
+    y = Y * rng.choice([-1.0, 1.0], size=n)
+    w = rng.normal(size=p)
+    w /= np.linalg.norm(w)
+    h = np.maximum(X @ w, 0.0)
+    mu = unit_constants(p, n)["mu"]
+    t1, t0 = np.meshgrid(np.linspace(-T, T, 801), np.linspace(-b0, b0, 401), indexing="ij")
+    gaps = unit_population_loss(t1, t0, mu, Y) - ((y - t1[..., None] * h - t0[..., None]) ** 2).mean(-1)
+    best = float(unit_gap(torch.as_tensor(h), torch.as_tensor(y), mu, T, b0, Y))
+    slope = 2 * T + 2 * b0 + 2 * Y + 2 * (T * h.max() + b0) * (1 + h.max())  # a bound on |grad| over the box
+    assert gaps.max() - 1e-12 <= best <= gaps.max() + slope * (T / 800 + b0 / 400)
+    fixed = w_free_gap(X[None], y[None], T**2 * unit_constants(p, n)["sigma2"], b0, Y, w=w)
+    assert fixed[0] == pytest.approx(best, rel=1e-12)  # the fixed-unit path is the exact supremum over theta
+
+
+def test_unit_population_loss_against_monte_carlo():
+    rng = np.random.default_rng(8)
+    p, Y = 6, 1.5
+    w = rng.normal(size=p)
+    w /= np.linalg.norm(w)
+    X = sample_inputs(200_000, p, rng)
+    y = Y * rng.choice([-1.0, 1.0], size=len(X))
+    loss = (y - 0.8 * np.maximum(X @ w, 0.0) + 0.3) ** 2
+    exact = unit_population_loss(0.8, -0.3, unit_constants(p, 10)["mu"], Y)
+    assert abs(loss.mean() - exact) <= 4 * loss.std() / math.sqrt(len(loss))
