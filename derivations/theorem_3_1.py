@@ -8,6 +8,11 @@ r"""Theorem 3.1: the steps of Appendix A.2.2 that are algebra, checked symbolica
 3. For :math:`\theta\in\Theta` (correct signs), :math:`(y - g(u))u = |g(u) - y||u|` for y in {0, 1}.
 4. With :math:`|u| = \|\theta\|\|x\|R_i \ge \|\theta\| c_x\sqrt d R_i`, the lower bounds of R1 and R2
    are exactly the first- and second-order terms of :math:`\tilde\ell_{adv}(\varepsilon_i\sqrt d)`.
+5. Where the bound is tight (the check's hardest instances): at equal norms :math:`\|x_i\| = c_x\sqrt d` the
+   first-order term of :math:`\tilde\ell_{adv}(\varepsilon_i\sqrt d)` *is* R1's term
+   :math:`\mathbb E[1-\lambda]|g - y||u|`; with equal :math:`|u_i| = t` as well (equal |cos|, so
+   :math:`\theta^\top\hat\Sigma\theta = t^2`), :math:`(\tilde L^{mix} - L^{std}) / (\text{mean }\tilde\ell_{adv}
+   - L^{std}) \to 1` as t -> 0: the margin is second order, the trivial margin first order.
 """
 
 import sympy as sp
@@ -40,6 +45,7 @@ def derive() -> Derivation:
         ("... = 0 when the data are centred (mu = 0)", *is_zero(err.subs(centred).norm())),
         ("y = 1, u >= 0: (y - g(u)) u = |g(u) - y| |u|", *is_zero(((1 - g) * u).subs(u, up) - sp.Abs(g.subs(u, up) - 1) * up)),
         ("y = 0, u <= 0: (y - g(u)) u = |g(u) - y| |u|", *is_zero((-g * u).subs(u, -up) - sp.Abs(g.subs(u, -up)) * up)),
+        *_tight_instance(),
     ]
     latex = (
         r"\begin{aligned}"
@@ -53,3 +59,19 @@ def derive() -> Derivation:
         r"\end{aligned}"
     )
     return Derivation(__name__, latex, facts)
+
+
+def _tight_instance() -> list[tuple]:
+    """Facts 5: the equal-norm, equal-|cos| instance where the check's search finds the bound tight."""
+    t, th, c, d, m1, m2 = sp.symbols("t theta c_x d m_1 m_2", positive=True)
+    g = 1 / (1 + sp.exp(-t))  # y = 1 at u = t > 0 (y = 0 at u = -t is its mirror image)
+    eta = (t / (th * c * sp.sqrt(d))) * c * sp.sqrt(d) * m1  # R_i c_x sqrt(d) E[1-lam], R_i = |u| / (||theta|| ||x_i||)
+    first = eta * (1 - g) * th
+    lhs = m1 * (1 - g) * t + m2 / 2 * g * (1 - g) * (t**2 + t**2)  # R1 + R2, theta^T Sigma theta = u^2 = t^2
+    rhs = first + eta**2 / 2 * g * (1 - g) * th**2
+    return [
+        ("||x_i|| = c_x sqrt d: first-order term of l~_adv(eps_i sqrt d) = R1's term E[1-lam] |g - y| |u|",
+         *is_zero(first - m1 * (1 - g) * t)),
+        ("equal norms and |u_i| = t: (L~_mix - L_std) / (mean l~_adv - L_std) -> 1 as t -> 0 (tight)",
+         *is_zero(sp.limit(lhs / rhs, t, 0, "+") - 1)),
+    ]

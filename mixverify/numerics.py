@@ -10,13 +10,15 @@ line saying where it comes from (report.json's ``tolerance`` and ``tolerance_sou
 - :func:`lagrange`: a Taylor remainder's Lagrange (mean-value) bound;
 - :func:`exact`: no tolerance (integer counts, symbolic identities, exact rational arithmetic).
 
-Order fits (:func:`fit_order`) have their own criterion (:meth:`OrderFit.at_least`).
+Order fits (:func:`fit_order`) have their own criterion (:meth:`OrderFit.at_least`); an order is an asymptotic
+property, so a remainder curve's order is fitted on its smallest resolved scales only once their local slopes have
+settled (:func:`fit_resolved_order`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -86,6 +88,11 @@ class OrderFit:
     intercept: float
     half_width: float  # t-quantile * stderr
     local_slopes: tuple[float, ...]
+    #: False when the fitted scales are pre-asymptotic: their successive local slopes still move by more than
+    #: :data:`SETTLE` (plus round-off), see :func:`fit_resolved_order`; :func:`fit_order` alone does not judge it.
+    settled: bool = True
+    #: The largest change between successive local slopes of the fitted scales, beyond their round-off uncertainty.
+    drift: float = 0.0
 
     @property
     def lower(self) -> float:
@@ -96,9 +103,10 @@ class OrderFit:
 
         Orders of an analytic remainder are integers, so the decision boundary between the claimed
         order ``order`` and the next lower one is ``order - 1/2``: the claim passes when the lower end of
-        the fit's confidence interval lies above it.
+        the fit's confidence interval lies above it, on scales whose local slopes have settled (a pre-asymptotic
+        fit shows no order at all).
         """
-        return self.lower > order - 0.5
+        return self.settled and self.lower > order - 0.5
 
 
 def fit_order(s, r) -> OrderFit:
@@ -127,13 +135,47 @@ def quadrature_error(value_at: Callable[[int], float], nodes: int) -> tuple[floa
 RESOLUTION = 100.0
 #: An order is an asymptotic property: it is fitted on this many of the smallest resolved scales.
 FIT_POINTS = 4
+#: The fitted scales are in the asymptotic regime when their successive local slopes differ by at most this (beyond
+#: the round-off uncertainty of each slope). Why 0.1: the remainder of an analytic expansion is
+#: r(s) = C s^p (1 + c s^q + ...) with q >= 1, so a local slope's distance to p shrinks like s^q, by a factor
+#: k = 2^-q <= 1/2 per halving of s. Successive slopes then differ by (1 - k) times the earlier one's distance, so every
+#: slope of a window whose steps are <= 0.1 is within 0.1 / (1 - k) <= 0.2 of p, and so is the fit (a weighted mean of
+#: them): less than half the 1/2 margin that separates p from the decision boundary of the neighbouring order.
+SETTLE = 0.1
+
+
+def local_slope_uncertainty(curve) -> np.ndarray:
+    """Round-off uncertainty of each local slope of ``curve`` (rows scale, remainder, error floor): the floors' relative
+    size at both ends, divided by the step in log s (first-order error propagation into log|r|)."""
+    curve = np.asarray(curve, float)
+    rel = curve[:, 2] / np.abs(curve[:, 1])
+    return (rel[:-1] + rel[1:]) / np.abs(np.diff(np.log(curve[:, 0])))
 
 
 def fit_resolved_order(curve) -> OrderFit | None:
-    """Fit the order on the ``FIT_POINTS`` smallest scales whose remainder is resolved above its floor.
+    """Fit the order on the ``FIT_POINTS`` smallest scales whose remainder is resolved above its floor, and judge whether
+    they are asymptotic: successive local slopes agree within :data:`SETTLE` plus their round-off uncertainty
+    (:func:`local_slope_uncertainty`); if not, the fit is returned with ``settled=False`` and decides nothing.
 
-    ``curve`` has rows (scale, remainder, error floor); None if fewer than ``FIT_POINTS`` are resolved.
+    ``curve`` has rows (scale, remainder, error floor); None if fewer than ``FIT_POINTS`` are resolved. A check whose
+    smallest resolved scales are not settled has to shrink its scales further, in a precision that resolves them.
     """
     curve = np.asarray(curve, float)
     ok = np.flatnonzero(np.abs(curve[:, 1]) > RESOLUTION * curve[:, 2])[-FIT_POINTS:]
-    return fit_order(curve[ok, 0], curve[ok, 1]) if len(ok) == FIT_POINTS else None
+    if len(ok) < FIT_POINTS:
+        return None
+    fit = fit_order(curve[ok, 0], curve[ok, 1])
+    u = local_slope_uncertainty(curve[ok])
+    steps = np.abs(np.diff(fit.local_slopes)) - u[:-1] - u[1:]
+    drift = float(max(steps.max(), 0.0))
+    return replace(fit, settled=drift <= SETTLE, drift=drift)
+
+
+def regime(fit: OrderFit | None) -> str:
+    """One line for an order evidence's detail: whether the fitted scales were asymptotic."""
+    if fit is None:
+        return "fewer than FIT_POINTS scales resolved above the error floor"
+    if fit.settled:
+        return f"settled: successive local slopes agree within {SETTLE:g} (+ round-off)"
+    return (f"NOT settled: successive local slopes still move by {fit.drift:.2f} > {SETTLE:g} beyond round-off at the "
+            "smallest resolved scales (pre-asymptotic: no order decided)")

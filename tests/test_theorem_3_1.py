@@ -45,7 +45,8 @@ def test_verified_with_erratum_on_centred_data():
     out = theorem_3_1.check(CTX)
     assert not failed(out)
     # the inequality chain: both inequalities, and the two proof steps that lower-bound R1 and R2 (A.2.2)
-    assert {e.id for e in out.decisive()} == {"bound-holds", "radius-order", "step-r1", "step-r2"}
+    assert {e.id for e in out.decisive()} == {"bound-holds", "radius-order", "step-r1", "step-r2", "bound-hardest",
+                                              "bound-min-hardest"}
     assert out.by_id("bound-holds").tightness["smallest_bound_over_measured"] >= 1
     # the power checks: a doubled radius and a radius without R_i are rejected by the same criterion
     assert out.by_id("power-2").passed and out.by_id("power-c_x").passed
@@ -56,6 +57,28 @@ def test_verified_with_erratum_on_centred_data():
     assert out.by_id("cx-not-in-theta").passed
     assert decide(out.evidence, out.errata) == "verified-with-erratum"
     assert theorem_3_1.CLAIM.scope.setting == "instances"
+
+
+@pytest.mark.parametrize("seed", [0, 17])
+def test_the_search_finds_the_tight_instance_and_the_wrong_radii_fail_there(seed):
+    from mixverify.adversarial import mixup_attack_radii
+    hardest = theorem_3_1._hardest(Context(seed=seed).rng(312), mixup_attack_radii)
+    worst = hardest["eps_i"][0]
+    # equal norms (A.2.2's c_x step is an equality) and the weakest signal: the bound is tight to 1e-3
+    assert worst["instance"].startswith("equal norms") and "mean |theta^T x_i| = 0.001" in worst["instance"]
+    assert 1 <= worst["ratio1"] < 1.001 and worst["slack1"] > 0
+    # there the doubled radius uses twice the trivial margin: a statement shown false, whatever the seed
+    assert worst["wrong_left"]["2 eps_i (a constant off by 2)"] == pytest.approx(-1, abs=0.01)
+    assert worst["wrong"]["2 eps_i (a constant off by 2)"] < 0 and worst["wrong"]["c_x E[1 - lambda] (R_i dropped)"] < 0
+    assert worst["closed_form_error"] < 1e-12
+
+
+def test_closed_form_matches_the_library():
+    import numpy as np
+    theta, X, y, alpha, beta = theorem_3_1.random_case(np.random.default_rng(5))
+    lhs, mid, low, _ = theorem_3_1.sides(theta, X, y, alpha, beta)
+    closed = theorem_3_1.closed_form(theta.numpy(), X.numpy(), y.numpy(), alpha, beta)
+    assert closed[:3] == pytest.approx((lhs, mid, low), abs=1e-12)
 
 
 def test_non_binary_labels_are_refused():

@@ -23,7 +23,8 @@ def test_wrong_statements_fail_the_decisive_evidence(kwargs):
 
 
 def test_holds_with_eq6_on_centred_data_and_records_the_errata(outcome):
-    assert {e.id for e in outcome.decisive()} == {"bound-random", "radius-order-random", "bound-moons", "bound-fmnist"}
+    assert {e.id for e in outcome.decisive()} == {"bound-random", "radius-order-random", "bound-moons", "bound-fmnist",
+                                                  "bound-hardest", "bound-min-hardest"}
     assert not failed(outcome)
     assert {x.kind: x.evidence for x in outcome.errata} == {"typo": "cx-notation-d", "hypothesis": "cx-uncentred"}
     assert all(outcome.by_id(x.evidence).passed for x in outcome.errata)
@@ -32,6 +33,24 @@ def test_holds_with_eq6_on_centred_data_and_records_the_errata(outcome):
     assert all(outcome.by_id(i).tightness["bound_over_measured"] >= 1 for i in ("bound-moons", "bound-fmnist"))
     assert decide(outcome.evidence, outcome.errata) == "verified-with-erratum"
     assert theorem_3_3.CLAIM.scope.setting == "instances" and "ERM-trained" in theorem_3_3.CLAIM.scope.detail
+
+
+def test_the_search_finds_the_tight_instance_and_the_doubled_radii_fail_there(outcome):
+    for i in ("bound-hardest", "bound-min-hardest"):
+        e = outcome.by_id(i)
+        # equal norms (A.2.4's c_x step is an equality) and the weakest signal: tight to 1e-3
+        assert e.passed and e.tightness["instance"].startswith("equal norms"), i
+        assert "mean |f(x_i)| = 0.001" in e.tightness["instance"] and 1 <= e.tightness["bound_over_measured"] < 1.001, i
+        assert "at twice the radii it is -1 there" in e.detail, i
+    assert outcome.by_id("search-closed-form").passed
+
+
+def test_closed_form_matches_the_library():
+    import numpy as np
+    net, X, y = theorem_3_3._hardest_instance(np.random.default_rng(4), "Gaussian", 24, 5, 1.0)
+    lhs, mid, low, _ = theorem_3_3.sides(net, X, y, 0.5, 2.0)
+    closed = theorem_3_3.closed_form(theorem_3_3.net_values(net, X), X, y, 0.5, 2.0)
+    assert closed[:3] == pytest.approx((lhs, mid, low), abs=1e-12)
 
 
 def test_angular_label_changes():

@@ -17,10 +17,19 @@ Evidence and its roles (docs/verdicts.md):
   :math:`\nabla^2 f = 0` a.e.) only scales below the first kink met along any mixing segment are used: the limit
   a -> 0 is what the lemma states, and at data off the kink set f is affine near each x_i.
 - decisive, instances, end to end (ids ``order-s-<model>-<alpha>-<beta>``): the remainder
-  :math:`L^{mix} - \tilde L^{mix}` (Eq. 1 exactly: all pairs, Gauss--Jacobi) on inputs scaled by s. Scaling X by s
-  scales the k-th a-derivative of every :math:`\psi_i` by s^k for a twice differentiable f, so a correct
-  expansion leaves :math:`O(s^3)`. For logistic regression the order is 4: f is linear and softplus has
+  :math:`L^{mix} - \tilde L^{mix}` (Eq. 1 exactly: all pairs, Gauss--Jacobi) on inputs scaled by s = 2^-1 ... 2^-20.
+  Scaling X by s scales the k-th a-derivative of every :math:`\psi_i` by s^k for a twice differentiable f, so a
+  correct expansion leaves :math:`O(s^3)`. For logistic regression the order is 4: f is linear and softplus has
   :math:`h^{(3)}(0) = 0` (derivations/lemma_3_1.py, fact 8).
+- how the orders are read (``mixverify.numerics.fit_resolved_order``): an order is a limit, so it is fitted on the four
+  smallest scales whose remainder is resolved 100x above its error floor, and decides only when their successive
+  local slopes have settled (agree within 0.1 beyond round-off; the 99% t-interval of the slope must then lie above
+  2.5). A tanh net whose third-order coefficient is small against the fourth (seed 42: the remainder changes sign at
+  s ~ 0.02) still shows local slopes 2.62, 2.84, 2.93 at s ~ 2^-10; that is why both P(a) - P(0) and
+  :math:`L^{mix} - L^{std}` are computed without cancellation (``_increments``: the loss increment along each mixing
+  segment, from difference identities, to a few ulp of itself; Eq. 2 is affine in y, which turns Eq. 1's mixed labels
+  into such increments exactly). Subtracting two O(1) losses in float64 resolves rho ~ s^3 only down to s ~ 2^-10;
+  the increments resolve it to s ~ 2^-18, where the local slopes agree to 0.002 on seeds 0-19 and 42.
 - context: the bias-free ReLU net's remainder is of *first* order in s. That is what positive homogeneity gives
   (:math:`f(s x) = s f(x)`: scaling the inputs leaves every kink at the same a = 1 - lambda, so s -> 0 does not
   send a to 0), not a violation of :math:`\varphi(a)\to0`: the s-test applies to twice differentiable f only.
@@ -29,7 +38,9 @@ Evidence and its roles (docs/verdicts.md):
   moments of :math:`\mathcal D_\lambda` = Beta(alpha, beta) instead of :math:`\tilde{\mathcal D}_\lambda`
   (``power-plain-beta``), on logistic regression.
 - implementation: the library's R1-R3 against the SymPy expansion of a concrete net and against loops with the
-  full Hessian; the library's :math:`\tilde{\mathcal D}_\lambda` moments against SymPy, QUADPACK and sampling.
+  full Hessian; the library's :math:`\tilde{\mathcal D}_\lambda` moments against SymPy, QUADPACK and sampling; the
+  cancellation-free excess against the library's Eq. (1) at s = 1/2 (``excess-library-<model>``) and the increments
+  against 50-digit arithmetic at a = 2^-16 (``increments-mp50``).
   They use the library, not the (possibly planted) formulas under test.
 - errata, both of kind ``typo`` (the paper's own text gives the fix): :math:`\tilde{\mathcal D}_\lambda` is called
   "a uniform mixture" while the formula after "i.e." has weights alpha/(alpha+beta), beta/(alpha+beta)
@@ -40,7 +51,6 @@ Evidence and its roles (docs/verdicts.md):
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -56,26 +66,32 @@ from .. import reference
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, close, differs, holds, order, reported
 from ..datasets import gaussian_data
 from ..laws import BetaMixture, mixup_lambda_law, tilde_lambda_law
-from ..losses import eq2_loss, mixup_loss, perturbation_loss, softplus, standard_loss
-from ..models import linear_model, random_two_layer, two_layer
-from ..numerics import EPS64, fit_resolved_order, monte_carlo, quadrature, quadrature_error, ulps
+from ..losses import mixup_loss, perturbation_loss, softplus, standard_loss
+from ..models import linear_model, two_layer
+from ..numerics import EPS64, fit_resolved_order, monte_carlo, quadrature, quadrature_error, regime, ulps
 from ..regularizers import mixup_regularizers
 
-SCALES = tuple(2.0 ** -np.arange(1, 13))  # s = 1/2 ... 1/4096
+SCALES = tuple(2.0 ** -np.arange(1, 21))  # s = 1/2 ... 2^-20
 A_SCALES = tuple(2.0 ** -np.arange(1, 21))  # a = 1 - lambda = 1/2 ... 2^-20
 ORDER_SETTINGS = ((1.0, 1.0), (5.0, 0.5))
 MOMENT_GRID = ((0.2, 0.2), (0.5, 2.0), (1.0, 1.0), (5.0, 0.5), (2.0, 3.0))
 NODES = 32
 SHORT = {"logistic regression": "logistic", "tanh two-layer net (biases)": "tanh", "bias-free ReLU net": "relu"}
+#: Round-off of the cancellation-free sums: each loss increment and each R_i is a handful of correctly rounded
+#: operations (relative error a few ulp), summed over n^2 pairs and the nodes; 64 ulp of the magnitudes bounds it.
+ROUND_OFF_ULPS = 64
 
 
-class _Models(NamedTuple):
-    """The models the lemma is tested on: the smooth ones by name, the bias-free ReLU net, and the tanh and ReLU nets'
-    parameters (W, b, v, c) for their 50-digit phi(a) curves."""
-    smooth: dict
-    relu: Callable
-    tanh_params: tuple
-    relu_params: tuple
+class _Model(NamedTuple):
+    """x -> v^T act(W x + b) + c (``b`` None: bias-free; logistic regression is W = theta^T, v = 1, "linear"): the torch
+    function the regularisers differentiate, and its float64 weights, from which :func:`_increments` computes the loss
+    increments along mixing segments without cancellation."""
+    f: Callable
+    W: np.ndarray
+    b: np.ndarray | None
+    v: np.ndarray
+    c: float
+    activation: str  # "linear", "tanh" or "relu"
 
 
 def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda_law) -> Outcome:
@@ -84,17 +100,17 @@ def check(ctx: Context, *, regularizers=mixup_regularizers, law_for=tilde_lambda
     rng = ctx.rng(31)
     X, y, theta = gaussian_data(16, 4, rng, device=ctx.device)
     out = Outcome()
-    approx = _taylor_approximation(regularizers, law_for, y)
     models = _models(rng, theta)
     curves = {}
-    out.evidence += _order_in_input_scale(models.smooth, X, y, approx, curves)
-    out.evidence.append(_relu_order_in_input_scale(models.relu, X, y, approx, curves))
+    out.evidence += _order_in_input_scale(models, X, y, regularizers, law_for, curves)
+    out.evidence.append(_relu_order_in_input_scale(models["bias-free ReLU net"], X, y, regularizers, law_for, curves))
     out.evidence += _phi_limit(models, X, y, regularizers, law_for, curves)
-    evidence, notes = _remainder_at_data_scale(models.smooth, X, y, approx)
+    evidence, notes = _remainder_at_data_scale(models, X, y, _taylor_approximation(regularizers, law_for, y))
     out.evidence += evidence
     out.notes += notes
     out.evidence += _moment_evidence(ctx)
     out.evidence += _implementation_evidence(rng)
+    out.evidence += _increment_evidence(models, X, y)
     errata, evidence = _errata(X, y, theta)
     out.errata += errata
     out.evidence += evidence
@@ -110,35 +126,91 @@ def _taylor_approximation(regularizers, law_for, y):
     return approx
 
 
-def _models(rng, theta) -> _Models:
-    """Logistic regression with ``theta``, then a tanh net with biases and a bias-free ReLU net drawn from ``rng``."""
-    tanh_draws = copy.deepcopy(rng)  # to read back the tanh net's weights for the 50-digit phi(a) curve
-    smooth = {"logistic regression": linear_model(theta), "tanh two-layer net (biases)": random_two_layer(4, 8, rng)}
-    tanh_params = (tanh_draws.normal(size=(8, 4)) / np.sqrt(4), None, tanh_draws.normal(size=8) / np.sqrt(8))
-    tanh_params = (tanh_params[0], tanh_draws.normal(size=8), tanh_params[2], float(tanh_draws.normal()))
-    W = rng.normal(size=(8, 4)) / np.sqrt(4)  # the draws of random_two_layer(4, 8, rng, bias=False)
-    v = rng.normal(size=8) / np.sqrt(8)
-    relu = two_layer(torch.as_tensor(W), None, torch.as_tensor(v), 0.0, torch.relu)
-    return _Models(smooth, relu, tanh_params, (W, None, v, 0.0))
+def _models(rng, theta) -> dict[str, _Model]:
+    """Logistic regression with ``theta``, a tanh net with biases and a bias-free ReLU net (width 8) drawn from ``rng``
+    (N(0, 1/fan_in) weights, N(0, 1) biases, as :func:`mixverify.models.random_two_layer` draws them)."""
+    def t(a):
+        return torch.as_tensor(a, dtype=torch.float64)
+
+    th = theta.cpu().numpy()
+    models = {"logistic regression": _Model(linear_model(theta), th[None, :], None, np.ones(1), 0.0, "linear")}
+    W, v = rng.normal(size=(8, 4)) / np.sqrt(4), rng.normal(size=8) / np.sqrt(8)
+    b, c = rng.normal(size=8), float(rng.normal())
+    models["tanh two-layer net (biases)"] = _Model(two_layer(t(W), t(b), t(v), c, torch.tanh), W, b, v, c, "tanh")
+    W, v = rng.normal(size=(8, 4)) / np.sqrt(4), rng.normal(size=8) / np.sqrt(8)
+    models["bias-free ReLU net"] = _Model(two_layer(t(W), None, t(v), 0.0, torch.relu), W, None, v, 0.0, "relu")
+    return models
 
 
-def _order_in_input_scale(smooth, X, y, approx, curves) -> list[Evidence]:
+def _increments(m: _Model, X, y, a) -> np.ndarray:
+    r"""Loss increments :math:`D_{ij}(a) = \ell(x_i + a(x_j - x_i), y_i) - \ell(x_i, y_i)` for all pairs and every a in
+    ``a`` (shape (n, n, len(a))), each to a few ulp of itself: the first layer is affine, so the pre-activations move
+    by exactly a W(x_j - x_i), and tanh(p + d) - tanh(p) = tanh(d) sech^2(p) / (1 + tanh(p) tanh(d)),
+    relu(p + d) - relu(p) (by the signs), softplus(f + D) - softplus(f) = log1p(sigmoid(f) expm1(D)) are differences
+    computed without subtracting.
+
+    In float64, P(a) - P(0) formed by subtraction loses 16 digits (P ~ log 2), so rho(a) ~ a^3 is not resolved below
+    a ~ 2^-10; the increments resolve it down to a ~ 2^-18 (the same for the input scale s)."""
+    X, y, a = np.asarray(X, float), np.asarray(y, float), np.asarray(a, float)
+    pre = X @ m.W.T + (0.0 if m.b is None else m.b)  # (n, width)
+    d = a[None, None, :, None] * ((X[None, :, :] - X[:, None, :]) @ m.W.T)[:, :, None, :]  # (n, n, K, width)
+    p = pre[:, None, None, :]
+    if m.activation == "tanh":
+        tp, td = np.tanh(p), np.tanh(d)
+        step, out = td / np.cosh(p) ** 2 / (1 + tp * td), np.tanh(pre) @ m.v + m.c
+    elif m.activation == "relu":
+        step = np.where(p > 0, np.where(p + d > 0, d, -p), np.maximum(p + d, 0.0))
+        out = np.maximum(pre, 0.0) @ m.v + m.c
+    else:
+        step, out = d, pre @ m.v + m.c
+    df = step @ m.v  # (n, n, K): f(x_i + a(x_j - x_i)) - f(x_i)
+    sig = 0.5 * (1.0 + np.tanh(out / 2))[:, None, None]
+    return np.log1p(sig * np.expm1(df)) - y[:, None, None] * df
+
+
+def _excess(m: _Model, X, y, alpha, beta, nodes) -> tuple[float, float]:
+    r"""(L_mix - L_std, the magnitude its round-off scales with) for Eq. (1) exactly (all pairs, ``nodes``-point
+    Gauss--Jacobi), without cancellation: Eq. (2) is affine in y, so
+    :math:`\ell(z, \lambda y_i + (1-\lambda)y_j) - \lambda\ell_i - (1-\lambda)\ell_j = \lambda D_{ij}(1-\lambda) +
+    (1-\lambda) D_{ji}(\lambda)` with z = lambda x_i + (1 - lambda) x_j, and the mean over ordered pairs of
+    :math:`D_{ji}(\lambda)` is that of :math:`D_{ij}(\lambda)`."""
+    lam, w = mixup_lambda_law(alpha, beta).quadrature(nodes)
+    terms = lam * _increments(m, X, y, 1 - lam), (1 - lam) * _increments(m, X, y, lam)
+    value = float((terms[0] + terms[1]).mean((0, 1)) @ w)
+    return value, float((np.abs(terms[0]) + np.abs(terms[1])).mean((0, 1)) @ w)
+
+
+def _remainder_curve(m: _Model, X, y, alpha, beta, regularizers, law_for):
+    """Rows (s, L_mix - (L_std + R1 + R2 + R3), error floor) on the inputs s X, for s in SCALES: the quadrature estimate
+    |Q_N - Q_2N| plus the round-off of the cancellation-free excess and of the R_i under test."""
+    Xn, yn = X.cpu().numpy(), y.cpu().numpy()
+    rows = []
+    for s in SCALES:
+        (q1, size), (q2, _) = _excess(m, s * Xn, yn, alpha, beta, NODES), _excess(m, s * Xn, yn, alpha, beta, 2 * NODES)
+        rs = [float(r) for r in regularizers(m.f, s * X, y, alpha, beta, law=law_for(alpha, beta))]
+        floor = abs(q1 - q2) + ROUND_OFF_ULPS * EPS64 * (size + sum(abs(r) for r in rs))
+        rows.append((s, q1 - sum(rs), floor))
+    return np.array(rows)
+
+
+def _order_in_input_scale(models, X, y, regularizers, law_for, curves) -> list[Evidence]:
     """The remainder's order in the input scale s for the smooth models (decisive); adds their curves to ``curves``."""
     ev = []
     for alpha, beta in ORDER_SETTINGS:
-        for name, f in smooth.items():
-            curve = _remainder_curve(f, X, y, alpha, beta, approx)
+        for name in ("logistic regression", "tanh two-layer net (biases)"):
+            curve = _remainder_curve(models[name], X, y, alpha, beta, regularizers, law_for)
             curves[(name, alpha, beta)] = curve
+            fit = fit_resolved_order(curve)
             ev.append(order(
                 f"order-s-{SHORT[name]}-{alpha:g}-{beta:g}",
-                f"remainder order in the input scale s, {name}, alpha={alpha:g}, beta={beta:g}",
-                fit_resolved_order(curve), role="decisive"))
+                f"remainder order in the input scale s, {name}, alpha={alpha:g}, beta={beta:g}", fit,
+                role="decisive", detail=regime(fit)))
     return ev
 
 
-def _relu_order_in_input_scale(relu, X, y, approx, curves) -> Evidence:
+def _relu_order_in_input_scale(relu, X, y, regularizers, law_for, curves) -> Evidence:
     """The bias-free ReLU net's remainder order in s (context: homogeneity, not a test); adds its curve to ``curves``."""
-    curve = _remainder_curve(relu, X, y, 1.0, 1.0, approx)
+    curve = _remainder_curve(relu, X, y, 1.0, 1.0, regularizers, law_for)
     curves[("bias-free ReLU net, in s (homogeneous: not a test)", 1.0, 1.0)] = curve
     fit = fit_resolved_order(curve)
     return reported(
@@ -149,53 +221,49 @@ def _relu_order_in_input_scale(relu, X, y, approx, curves) -> Evidence:
             "first-order remainder in s is what homogeneity gives; it says nothing about phi(a) -> 0 (see phi-relu)")
 
 
-def _phi_limit(models: _Models, X, y, regularizers, law_for, curves) -> list[Evidence]:
+def _phi_limit(models, X, y, regularizers, law_for, curves) -> list[Evidence]:
     """The lemma's limit itself, rho(a) = a^2 phi(a) of order >= 3 at the data's own scale, alpha = beta = 1, for the
     three models (decisive), with the power checks on logistic regression; adds the rho(a) curves to ``curves``."""
     m1, m2 = (float(M.subs({ALPHA: 1, BETA: 1})) for M in (M1, M2))
-    runs = [(name, f, np.inf) for name, f in models.smooth.items()]
-    runs.append(("bias-free ReLU net", models.relu, _first_kink(models.relu_params[0], X.cpu().numpy())))
     ev = []
-    for name, f, a_max in runs:
-        rs = [float(r) for r in regularizers(f, X, y, 1.0, 1.0, law=law_for(1.0, 1.0))]
+    for name, m in models.items():
+        # the ReLU net is twice differentiable only below the first kink met along a mixing segment
+        a_max = _first_kink(m.W, X.cpu().numpy()) if m.activation == "relu" else np.inf
+        rs = [float(r) for r in regularizers(m.f, X, y, 1.0, 1.0, law=law_for(1.0, 1.0))]
         coeffs = (rs[0] / m1, (rs[1] + rs[2]) / m2)
-        # the nets' P(a) in 50-digit arithmetic: float64 resolves rho(a) ~ a^3 only down to a ~ 2^-10, where a
-        # fourth-order term can still bend the slope (tanh, seed 11: local slopes 2.64, 2.85, 2.93), and the ReLU
-        # net's first kink is at a ~ 1e-3
-        if f is models.relu:
-            curve = _phi_curve_mp(models.relu_params, "relu", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
-        elif SHORT[name] == "tanh":
-            curve = _phi_curve_mp(models.tanh_params, "tanh", X.cpu().numpy(), y.cpu().numpy(), coeffs, a_max)
-        else:
-            curve = _phi_curve(f, X, y, coeffs, a_max)
-        e = order(f"phi-{SHORT[name]}",
-                  f"phi(a) -> 0: order of rho(a) = a^2 phi(a) in a = 1 - lambda, {name}, alpha=beta=1",
-                  fit_resolved_order(curve), role="decisive")
-        if np.isfinite(a_max):
-            e.detail += f"; only scales below the first kink along any mixing segment, a < {a_max:.3g}"
-        ev.append(e)
+        curve = _phi_curve(m, X, y, coeffs, a_max)
+        fit = fit_resolved_order(curve)
+        detail = regime(fit) + (f"; only scales below the first kink along any mixing segment, a < {a_max:.3g}"
+                                if np.isfinite(a_max) else "")
+        ev.append(order(f"phi-{SHORT[name]}",
+                        f"phi(a) -> 0: order of rho(a) = a^2 phi(a) in a = 1 - lambda, {name}, alpha=beta=1", fit,
+                        role="decisive", detail=detail))
         curves[(f"{name}: rho(a) in a = 1 - lambda", 1.0, 1.0)] = curve
-        if SHORT[name] == "logistic":
-            ev += _power_checks(f, X, y, regularizers, coeffs, rs, (m1, m2), a_max)
+        if m.activation == "linear":
+            ev += _power_checks(m, X, y, regularizers, coeffs, rs, (m1, m2), a_max)
     return ev
 
 
-def _power_checks(f, X, y, regularizers, coeffs, rs, moments, a_max) -> list[Evidence]:
+def _power_checks(m, X, y, regularizers, coeffs, rs, moments, a_max) -> list[Evidence]:
     """The phi(a) -> 0 criterion on plausible wrong statements: R2 without its 1/2, R_i weighted by D_lambda (power)."""
     m1, m2 = moments
-    wrong_half = _phi_curve(f, X, y, (coeffs[0], coeffs[1] + rs[1] / m2), a_max)
-    rp = [float(r) for r in regularizers(f, X, y, 1.0, 1.0, law=mixup_lambda_law(1.0, 1.0))]
-    wrong_law = _phi_curve(f, X, y, (rp[0] / m1, (rp[1] + rp[2]) / m2), a_max)
-    return [order(id_, f"power: the phi(a) -> 0 criterion rejects {label}, logistic regression",
-                  fit_resolved_order(c), role="power", rejects=True)
-            for c, label, id_ in ((wrong_half, "R2 without its 1/2", "power-r2-half"),
-                                  (wrong_law, "R_i weighted by the moments of D_lambda = Beta(1, 1)", "power-plain-beta"))]
+    wrong_half = _phi_curve(m, X, y, (coeffs[0], coeffs[1] + rs[1] / m2), a_max)
+    rp = [float(r) for r in regularizers(m.f, X, y, 1.0, 1.0, law=mixup_lambda_law(1.0, 1.0))]
+    wrong_law = _phi_curve(m, X, y, (rp[0] / m1, (rp[1] + rp[2]) / m2), a_max)
+    ev = []
+    for c, label, id_ in ((wrong_half, "R2 without its 1/2", "power-r2-half"),
+                          (wrong_law, "R_i weighted by the moments of D_lambda = Beta(1, 1)", "power-plain-beta")):
+        fit = fit_resolved_order(c)
+        ev.append(order(id_, f"power: the phi(a) -> 0 criterion rejects {label}, logistic regression", fit,
+                        role="power", rejects=True, detail=regime(fit)))
+    return ev
 
 
-def _remainder_at_data_scale(smooth, X, y, approx) -> tuple[list[Evidence], list[str]]:
+def _remainder_at_data_scale(models, X, y, approx) -> tuple[list[Evidence], list[str]]:
     """Size of the remainder at the data's own scale (s = 1), relative to the loss: reported, not tested."""
     ev, notes = [], []
-    for name, f in smooth.items():
+    for name in ("logistic regression", "tanh two-layer net (biases)"):
+        f = models[name].f
         lmix = float(mixup_loss(f, X, y, 1.0, 1.0, nodes=NODES))
         rel = (lmix - approx(f, X, 1.0, 1.0)) / lmix
         ev.append(reported(f"relative-remainder-{SHORT[name]}",
@@ -205,43 +273,6 @@ def _remainder_at_data_scale(smooth, X, y, approx) -> tuple[list[Evidence], list
                      f"{name} (alpha = beta = 1): Lemma 3.1's lim phi(a) = 0 says nothing about its size, "
                      "because 1 - lambda ranges over all of [0, 1].")
     return ev, notes
-
-
-def _phi_curve_mp(params, activation: str, X, y, coeffs, a_max):
-    """:func:`_phi_curve` for the two-layer net x -> v^T act(W x + b) + c (``activation`` "tanh" or "relu", b None:
-    bias-free), with P(a) in 50-digit arithmetic.
-
-    In float64, P(a) - P(0) loses 16 digits, so rho(a) ~ a^3 is not resolved below a ~ 2^-10; here the floor is
-    the float64 round-off of the coefficients c1, c2 (library R_i), 64 ulp of a|c1| + a^2|c2|."""
-    import mpmath
-
-    W, b, v, c = params
-    n, width = X.shape[0], len(v)
-    with mpmath.workdps(50):
-        act = mpmath.tanh if activation == "tanh" else (lambda z: max(z, 0))
-        Wm = [[mpmath.mpf(float(w)) for w in row] for row in W]
-        bm = [mpmath.mpf(float(u)) for u in b] if b is not None else [mpmath.mpf(0)] * width
-        vm = [mpmath.mpf(float(u)) for u in v]
-        cm = mpmath.mpf(float(c))
-        Xm = [[mpmath.mpf(float(x)) for x in row] for row in X]
-        pre = [[sum(Wm[u][k] * Xm[i][k] for k in range(len(Xm[i]))) + bm[u] for u in range(width)] for i in range(n)]
-        pairs = [(i, [pre[j][u] - pre[i][u] for u in range(width)]) for i in range(n) for j in range(n)]
-
-        def P(a):  # the first layer is affine: W(x_i + a(x_j - x_i)) + b = (W x_i + b) + a(W x_j - W x_i), exactly
-            total = mpmath.mpf(0)
-            for i, slope in pairs:
-                out = sum(vm[u] * act(pre[i][u] + a * slope[u]) for u in range(width)) + cm
-                total += mpmath.log1p(mpmath.exp(out)) - float(y[i]) * out
-            return total / n**2
-
-        p0 = P(mpmath.mpf(0))
-        rows = []
-        for a in A_SCALES:
-            if a >= a_max:
-                continue
-            rho = P(mpmath.mpf(a)) - p0 - a * mpmath.mpf(coeffs[0]) - a**2 * mpmath.mpf(coeffs[1])
-            rows.append((a, float(rho), 64 * EPS64 * (abs(a * coeffs[0]) + abs(a**2 * coeffs[1])) + 1e-45))
-    return np.array(rows).reshape(-1, 3)
 
 
 def _first_kink(W, X) -> float:
@@ -254,36 +285,48 @@ def _first_kink(W, X) -> float:
     return float(a0.min()) if a0.size else np.inf
 
 
-def _phi_curve(f, X, y, coeffs, a_max=np.inf):
-    """Rows (a, rho(a), round-off floor), rho(a) = P(a) - P(0) - a c1 - a^2 c2, for the A_SCALES below a_max."""
-    n = X.shape[0]
-    Y = y[:, None].expand(n, n).reshape(-1)
-
-    def terms(a):
-        Z = (X[:, None, :] + a * (X[None, :, :] - X[:, None, :])).reshape(n * n, -1)
-        with torch.no_grad():
-            return eq2_loss(f(Z), Y)
-
-    t0 = terms(0.0)
-    rows = []
-    for a in A_SCALES:
-        if a >= a_max:
-            continue
-        ta = terms(a)
-        rho = float(ta.mean() - t0.mean()) - a * coeffs[0] - a**2 * coeffs[1]
-        # float64 means of n^2 terms (pairwise summation) and the function evaluations: 64 ulp of the magnitudes
-        floor = 64 * EPS64 * (float(ta.abs().mean() + t0.abs().mean()) + abs(a * coeffs[0]) + abs(a**2 * coeffs[1]))
-        rows.append((a, rho, floor))
-    return np.array(rows).reshape(-1, 3)
+def _phi_curve(m: _Model, X, y, coeffs, a_max=np.inf):
+    """Rows (a, rho(a), round-off floor), rho(a) = P(a) - P(0) - a c1 - a^2 c2 with P(a) - P(0) the mean of the
+    cancellation-free increments (:func:`_increments`), for the A_SCALES below a_max."""
+    a = np.array([v for v in A_SCALES if v < a_max])
+    D = _increments(m, X.cpu().numpy(), y.cpu().numpy(), a)
+    rho = D.mean((0, 1)) - a * coeffs[0] - a**2 * coeffs[1]
+    floor = ROUND_OFF_ULPS * EPS64 * (np.abs(D).mean((0, 1)) + np.abs(a * coeffs[0]) + np.abs(a**2 * coeffs[1]))
+    return np.stack([a, rho, floor], axis=1).reshape(-1, 3)
 
 
-def _remainder_curve(f, X, y, alpha, beta, approx):
-    rows = []
-    for s in SCALES:
-        Xs = s * X
-        lmix, qerr = quadrature_error(lambda N, Xs=Xs: float(mixup_loss(f, Xs, y, alpha, beta, nodes=N)), NODES)
-        rows.append((s, lmix - approx(f, Xs, alpha, beta), qerr))
-    return np.array(rows)
+def _increment_evidence(models, X, y) -> list[Evidence]:
+    """The cancellation-free increments against the library's Eq. (1) at s = 1/2 (where float64 subtraction resolves
+    the excess) and against 50-digit arithmetic at a = 2^-16 (where it does not): implementation."""
+    import mpmath
+
+    ev = []
+    Xn, yn = X.cpu().numpy(), y.cpu().numpy()
+    for name in ("logistic regression", "tanh two-layer net (biases)"):
+        m = models[name]
+        ours = _excess(m, Xn / 2, yn, 1.0, 1.0, 2 * NODES)[0]
+        lmix, lstd = (float(v) for v in (mixup_loss(m.f, X / 2, y, 1.0, 1.0, nodes=2 * NODES), standard_loss(m.f, X / 2, y)))
+        ev.append(close(f"excess-library-{SHORT[name]}",
+                        f"cancellation-free L_mix - L_std = library Eq. (1) - L_std, {name}, s = 1/2, alpha=beta=1",
+                        ours, lmix - lstd, ulps(ROUND_OFF_ULPS, abs(lmix) + abs(lstd), of="|L_mix| + |L_std|"),
+                        role="implementation", detail="the same Gauss-Jacobi nodes; the library subtracts"))
+    m, a = models["tanh two-layer net (biases)"], 2.0**-16
+    D = _increments(m, Xn, yn, np.array([a]))
+    with mpmath.workdps(50):
+        def loss(x, label):
+            pre = [sum(mpmath.mpf(m.W[u, k]) * x[k] for k in range(len(x))) + mpmath.mpf(m.b[u]) for u in range(len(m.v))]
+            out = sum(mpmath.mpf(m.v[u]) * mpmath.tanh(pre[u]) for u in range(len(m.v))) + mpmath.mpf(m.c)
+            return mpmath.log1p(mpmath.exp(out)) - mpmath.mpf(label) * out
+        X50 = [[mpmath.mpf(float(v)) for v in row] for row in Xn]
+        base = [loss(x, yn[i]) for i, x in enumerate(X50)]
+        total = sum(loss([xi[k] + a * (xj[k] - xi[k]) for k in range(len(xi))], yn[i]) - base[i]
+                    for i, xi in enumerate(X50) for xj in X50)
+        reference = float(total / len(X50) ** 2)
+    ev.append(close("increments-mp50", "cancellation-free mean increment P(a) - P(0) = 50-digit arithmetic, tanh net, "
+                                       "a = 2^-16", float(D.mean()), reference,
+                    ulps(ROUND_OFF_ULPS, float(np.abs(D).mean()), of="mean |D_ij(a)|"), role="implementation",
+                    detail="float64 subtraction P(a) - P(0) would carry an error ~1e-16, ~1e4 x rho(a) here"))
+    return ev
 
 
 def _moment_evidence(ctx):

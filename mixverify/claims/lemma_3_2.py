@@ -34,7 +34,7 @@ from ..claim import Claim, Context, Erratum, Outcome, Scope, at_most, close, dif
 from ..datasets import gaussian_data
 from ..losses import eq2_loss
 from ..models import linear_model
-from ..numerics import EPS64, fit_resolved_order, ulps
+from ..numerics import EPS64, fit_resolved_order, regime, ulps
 
 EPSILONS = tuple(2.0 ** -np.arange(1, 15))
 
@@ -72,14 +72,14 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss, projection=project) -
         curves[scale] = curve
         fit = fit_resolved_order(curve)
         name = f"Taylor remainder order in eps, logistic regression, ||theta|| = {scale:g}"
-        out.evidence.append(order(f"order-theta-{scale:g}", name, fit, role="decisive"))
+        out.evidence.append(order(f"order-theta-{scale:g}", name, fit, role="decisive", detail=regime(fit)))
         if scale == 2.0:  # power: the same criterion on the plausible wrong versions (at ||theta|| = 1 A.2.1's
             # display coincides with Eq. (5), so the power is measured at ||theta|| = 2)
             for kind, label in (("theta-norm", "A.2.1's printed ||theta|| for ||theta||^2"),
                                 ("missing-half", "Eq. (5) without its 1/2")):
                 wrong = fit_resolved_order(remainder_curve(f, X, y, _wrong_eq5(kind)))
                 out.evidence.append(order(f"power-{kind}", f"power: the order criterion rejects {label}, ||theta|| = 2",
-                                          wrong, role="power", rejects=True))
+                                          wrong, role="power", rejects=True, detail=regime(wrong)))
         eta = 0.5  # Figure 4's radius, eps sqrt(d) = 0.5
         exact = float(adversarial_losses(f, X, y, eta, norm=2, method="exact").mean())
         approx = float(taylor(f, X, y, eta / np.sqrt(X.shape[1])))

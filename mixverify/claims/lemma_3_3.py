@@ -56,7 +56,18 @@ from ..glm import (
 from ..laws import BetaMixture, tilde_lambda_law
 from ..losses import mixup_loss, softplus, standard_loss
 from ..models import linear_model
-from ..numerics import EPS64, Tol, exact, fit_order, fit_resolved_order, monte_carlo, quadrature, quadrature_error, ulps
+from ..numerics import (
+    EPS64,
+    Tol,
+    exact,
+    fit_order,
+    fit_resolved_order,
+    monte_carlo,
+    quadrature,
+    quadrature_error,
+    regime,
+    ulps,
+)
 from ..regularizers import mixup_regularizers
 
 SCALES = tuple(2.0 ** -np.arange(0, 12))  # s = 1 ... 1/2048
@@ -374,9 +385,10 @@ def _surrogate_orders(Xc, y, theta, regularizer, law_for):
             rows.append((s, q - approx, qerr))
         curve = np.array(rows)
         curves[f"L_std(S~) - (L_std + Eq. 7), Beta({a:g}, {b:g})"] = curve
+        fit = _fit(curve)
         ev.append(order(f"order-surrogate-{a:g}-{b:g}",
                         f"remainder order, loss on rescaled covariates - (L_std + Eq. 7), logistic, alpha={a:g}, "
-                        f"beta={b:g}", _fit(curve)))
+                        f"beta={b:g}", fit, detail=regime(fit)))
     return ev, curves
 
 
@@ -419,15 +431,17 @@ def _statement_evidence(Xc, y, theta, statement):
     curves[f"L_mix - (L_std + Eq. 7), Beta({a:g}, {b:g})"] = c["eq7"]
     curves[f"L_mix - (L_std + R1 + Eq. 7), Beta({a:g}, {b:g})"] = c["r1eq7"]
     curves[f"L_mix - (L_std + R1 + R2) [Lemma 3.1], Beta({a:g}, {b:g})"] = c["r1r2"]
+    fit = _fit(c["eq7"])
     ev.append(order("order-stated", f"Lemma 3.3 as stated: L_mix - (L_std + Eq. 7) is third order, logistic, centred, "
-                                    f"alpha={a:g}, beta={b:g}", _fit(c["eq7"]), role="decisive"))
+                                    f"alpha={a:g}, beta={b:g}", fit, role="decisive", detail=regime(fit)))
     fit = _fit(c["r1eq7"])
     ev.append(reported("order-r1-eq7",
                        f"reported: order of L_mix - (L_std + R1 + Eq. 7) (R1 restored), alpha={a:g}, beta={b:g}",
                        round(fit.slope, 4) if fit else None, kind="order",
-                       detail="2 means Eq. (7) is not the second-order term R2 even with R1 restored"))
+                       detail=f"2 means Eq. (7) is not the second-order term R2 even with R1 restored; {regime(fit)}"))
+    fit = _fit(c["r1r2"])
     ev.append(order("control-lemma-3-1", f"control: L_mix - (L_std + R1 + R2) (Lemma 3.1 for a GLM) is third order, "
-                                         f"alpha={a:g}, beta={b:g}", _fit(c["r1r2"])))
+                                         f"alpha={a:g}, beta={b:g}", fit, detail=regime(fit)))
     return ev, curves
 
 
