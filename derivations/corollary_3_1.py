@@ -13,9 +13,11 @@ Checked symbolically (gamma, rho > 0, :math:`t = \gamma/\rho`):
    :math:`\mathbb E\,\tilde x^\top\tilde x = \mathrm{tr}(\Sigma_X^\dagger\Sigma_X) = \mathrm{rank}\,\Sigma_X`, whence
    :math:`\frac1n r\sqrt{n\,\mathrm{rank}} = r\sqrt{\mathrm{rank}/n}` (the proof's last line prints rank, not sqrt rank).
 3. The constants of the logistic loss :math:`\zeta_y(t) = \log(1+e^t) - yt`: :math:`\zeta_y'(t) = \sigma(t) - y`
-   (so L = 1 for y in [0, 1]); :math:`\zeta_1(t) = \zeta_0(-t)` (so :math:`0 \le \zeta_y(t) \le \log(1+e^{|t|}) = B`
-   on :math:`|t| \le T`); :math:`A'' = \sigma(1-\sigma) = 1/4 - (\sigma - 1/2)^2 \le 1/4` (so rho <= 1/16 for
-   logistic regression).
+   (so :math:`L = \sigma(T)` on :math:`|t| \le T` for y in {0, 1}, and :math:`L_A = \sup A' = \sigma(T)`);
+   :math:`\zeta_1(t) = \zeta_0(-t)` (so :math:`\zeta_y(t)\in[\log(1+e^{-T}), \log(1+e^T)]` on :math:`|t| \le T`, an
+   interval of length :math:`\log(1+e^T) - \log(1+e^{-T}) = T`: B = T, the range Lemma A.1 needs as corrected, or
+   :math:`\log(1+e^T)`, the sup of the loss); :math:`A'' = \sigma(1-\sigma) = 1/4 - (\sigma - 1/2)^2 \le 1/4` (so
+   rho <= 1/16 for logistic regression without an atom of x at 0).
 """
 
 import sympy as sp
@@ -63,6 +65,8 @@ def derive(radius_sq_large=None, radius_sq_small=None) -> Derivation:
         ("(1/n) r sqrt(n rank) = r sqrt(rank/n)", *is_zero(r * sp.sqrt(n * rank) / n - r * sp.sqrt(rank / n))),
         ("d/dt [softplus(t) - y t] = sigma(t) - y", *is_zero(sp.diff(softplus - y * t, t) - (sig - y))),
         ("softplus(t) - t = softplus(-t) (so 0 <= loss <= softplus(|t|))", *is_zero(softplus - t - softplus.subs(t, -t))),
+        ("softplus(T) - softplus(-T) = T (the range of the loss on |t| <= T: B = T)",
+         *is_zero(sp.expand_log(softplus - softplus.subs(t, -t) - t, force=True))),
         ("A'' = sigma(1 - sigma) = 1/4 - (sigma - 1/2)^2 for softplus", *is_zero(
             sp.diff(softplus, t, 2) - (sp.Rational(1, 4) - (sig - sp.Rational(1, 2)) ** 2))),
     ]

@@ -12,8 +12,9 @@ r"""Lemma A.1 (Appendix A.3.2): the constants of the uniform deviation bound, an
 4. :math:`\mathbb E|\sum_{i\le k}\xi_i| = \sum_j\binom kj|2j - k|/2^k = k\binom{k-1}{\lfloor (k-1)/2\rfloor}/2^{k-1}`
    (k = 1..8): the Rademacher complexity of :math:`\{x\mapsto\theta x: |\theta|\le\Theta\}` on points
    :math:`x_i\in\{-1, 0, 1\}` is :math:`\Theta\,\mathbb E|\sum_{x_i\ne0}\xi_i|/n`.
-5. The logistic loss :math:`\zeta_y(t) = \log(1+e^t) - yt`: :math:`\zeta_y' = \sigma(t) - y\in[-1, 1]` (L = 1) and
-   :math:`\zeta_1(t) = \zeta_0(-t)`, so :math:`0\le\zeta_y\le\log(1 + e^{\Theta})` = B on :math:`|t|\le\Theta`.
+5. The logistic loss :math:`\zeta_y(t) = \log(1+e^t) - yt`: :math:`\zeta_y' = \sigma(t) - y`, so
+   :math:`L = \sigma(\Theta)` on :math:`|t|\le\Theta`, and :math:`\zeta_1(t) = \zeta_0(-t)`, so
+   :math:`\zeta_y\in[\log(1 + e^{-\Theta}), \log(1 + e^{\Theta})]`, an interval of length :math:`\Theta` = B (the range).
 """
 
 import itertools
@@ -54,6 +55,8 @@ def derive(confidence=PRINTED_CONFIDENCE) -> Derivation:
         ("d/dt [log(1 + e^t) - y t] = sigma(t) - y (L = 1 for y in {0, 1})", *is_zero(sp.diff(zeta, u) - (sig - y))),
         ("zeta_1(t) = zeta_0(-t): 0 <= zeta_y <= log(1 + e^Theta) on |t| <= Theta",
          *is_zero(zeta.subs(y, 1) - zeta.subs(y, 0).subs(u, -u))),
+        ("log(1 + e^Theta) - log(1 + e^-Theta) = Theta: the loss's range on |t| <= Theta (B = Theta)",
+         *is_zero(sp.expand_log(zeta.subs(y, 0) - zeta.subs(y, 0).subs(u, -u) - u, force=True))),
     ]
     latex = (
         r"\begin{aligned}"

@@ -14,7 +14,9 @@ r"""Remark 3.2: what A.3.2's technique gives for the ridge class :math:`\{\theta
    (:math:`Q^\top Q = I_r`, :math:`\mathbb E zz^\top = I_r`) and p when every coordinate of x has unit second
    moment: the ridge class then scales as :math:`\sqrt{r/n}` or :math:`\sqrt{p/n}` respectively.
 5. At :math:`\rho = 1/2`, :math:`(\gamma/\rho)^{1/2} = \sqrt{2\gamma}`: the Remark's constant is at least
-   :math:`\sqrt{2\gamma}>\sqrt\gamma` for :math:`\rho\le1/2`.
+   :math:`\sqrt{2\gamma}>\sqrt\gamma` for :math:`\rho\le1/2`; below :math:`\gamma = \rho` its ratio to
+   :math:`\sqrt\gamma` is :math:`\gamma^{-1/4}\rho^{-1/4}\ge\sqrt2`: the smallest room is :math:`\sqrt2`, at
+   :math:`\rho = 1/2`, :math:`\gamma\ge1/2` (the hardest instance: data of constant norm at n = 1).
 """
 
 import sympy as sp
@@ -67,6 +69,8 @@ def derive(support_power=HALF, centred: bool = False) -> Derivation:
         ("unit-second-moment coordinates (x = Bz, r = 2, p = 3, rows of B of unit norm): tr(B B^T) = p = 3",
          *is_zero((B * B.T).trace() - 3)),
         ("at rho = 1/2: (gamma/rho)^(1/2) = sqrt(2 gamma)", *is_zero(sp.sqrt(gam / rho).subs(rho, HALF) - sp.sqrt(2 * gam))),
+        ("gamma < rho: (gamma/rho)^(1/4) / sqrt(gamma) = (gamma rho)^(-1/4) (>= sqrt(2) for gamma < rho <= 1/2)",
+         *is_zero((gam / rho) ** sp.Rational(1, 4) / sp.sqrt(gam) - (gam * rho) ** sp.Rational(-1, 4))),
     ]
     latex = (
         r"\begin{aligned}"

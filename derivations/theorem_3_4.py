@@ -22,6 +22,15 @@ entries and coordinate-free):
 7. :math:`\mathbb E\,\tilde x^\top\tilde x = \mathrm{tr}(\Sigma^\dagger\Sigma) = \mathrm{rank}\,\Sigma` (ranks 1, 2).
 8. The last line: :math:`\frac1n R\sqrt{n\,\mathrm{rank}} = R\sqrt{\mathrm{rank}/n}`; A.3.2 prints
    :math:`\frac1{\sqrt n}R\cdot\mathrm{rank}`, which differs by the factor :math:`\sqrt{\mathrm{rank}}`.
+9. The smallest room the relaxation can leave (the hardest instance; at n = 1 on a whitened law of constant norm every
+   other step is an equality). By step 4 the class's s never exceeds :math:`(\gamma^2/\rho)^{1/3}` (s < 1) or
+   :math:`\gamma/\sqrt\rho` (s >= 1); A.3.2's radius over these is :math:`(\gamma\rho)^{-1/6}` when
+   :math:`\gamma\le\rho` (at least :math:`\rho^{-1/3}\ge2^{1/3}` in s), :math:`\gamma^{1/3}\rho^{-2/3}\ge2^{1/3}` when
+   :math:`\rho<\gamma<\sqrt\rho` and :math:`\rho^{-1/2}\ge\sqrt2` when s >= 1: at least :math:`2^{1/6}` in the radius.
+   It is attained by the squared loss scaled to :math:`A'' = c = 2^{-2/3}` on :math:`\Theta = \{s\le2^{-1/3}\}`
+   (rho = 1/2 retentive there), gamma = 1/2: the class is :math:`\Theta`, A.3.2's radius is 1. With rho-retentiveness
+   for every v (as printed) the class may reach s >= 1 and the room is at least :math:`2^{1/4}`, attained at
+   :math:`c = 2^{-1/2}`, gamma = 1/2 (:data:`SLACK_THETA`, :data:`SLACK_PRINTED`).
 """
 
 import sympy as sp
@@ -31,6 +40,17 @@ from mixverify.claim import Derivation
 from ._beta import is_zero
 
 HALF = sp.Rational(1, 2)
+#: The smallest room (bound radius / class radius) of A.3.2's relaxation: rho-retentive on Theta, and for every v.
+SLACK_THETA = sp.Integer(2) ** sp.Rational(1, 6)
+SLACK_PRINTED = sp.Integer(2) ** sp.Rational(1, 4)
+
+
+def _room(c, gamma, s_theta):
+    """bound radius / radius of W_gamma cap Theta for A'' = c, Theta = {s <= s_theta}, rho = min{1/2, c^2/min{1, s_theta}}
+    (symbolic; s_theta = oo for every v)."""
+    rho = sp.Min(HALF, c**2 / sp.Min(1, s_theta))
+    g = gamma / rho
+    return sp.sqrt(sp.Max(sp.sqrt(g), g) / sp.Min(gamma / c, s_theta))
 
 
 def derive(support_power=HALF, rank_power=HALF) -> Derivation:
@@ -103,6 +123,14 @@ def derive(support_power=HALF, rank_power=HALF) -> Derivation:
          *is_zero(sp.expand(e_sq - sum(((p.T * p)[0] for p in pts), 0)))),
         ("last line: (1/n) R sqrt(n rank) = R rank^(1/2) / sqrt(n) (theorem's rate)",
          *is_zero(R * sp.sqrt(n * r) / n - R * r**rank_power / sp.sqrt(n))),
+        ("(gamma rho)^(-1/6) = rho^(-1/3) (gamma/rho)^(-1/6): >= rho^(-1/3) >= 2^(1/3) for gamma <= rho <= 1/2",
+         *is_zero((gam * rho) ** sp.Rational(-1, 6) * rho ** sp.Rational(1, 3) - (gam / rho) ** sp.Rational(-1, 6))),
+        ("rho < gamma: A.3.2's gamma/rho over (gamma^2/rho)^(1/3) = gamma^(1/3) rho^(-2/3) (>= rho^(-1/3))",
+         *is_zero(sp.powsimp((gam / rho) / s_small, force=True) - gam ** sp.Rational(1, 3) * rho ** sp.Rational(-2, 3))),
+        ("rho-retentive on Theta = {s <= 2^(-1/3)}, A'' = 2^(-2/3), gamma = 1/2: room = 2^(1/6)",
+         *is_zero(_room(sp.Integer(2) ** sp.Rational(-2, 3), HALF, sp.Integer(2) ** sp.Rational(-1, 3)) - SLACK_THETA)),
+        ("rho-retentive for every v, A'' = 2^(-1/2), gamma = 1/2: room = 2^(1/4)",
+         *is_zero(_room(sp.Integer(2) ** -HALF, HALF, sp.oo) - SLACK_PRINTED)),
     ]
     latex = (
         r"\begin{aligned}"

@@ -17,9 +17,23 @@ For the logistic GLM (:math:`A = \mathrm{softplus}`, :math:`A'' = \sigma(1-\sigm
 The tensor rule with N nodes per axis integrates polynomials of degree < 2N in each coordinate exactly and
 converges geometrically for these analytic integrands; comparing N and 2N nodes estimates its error
 (:func:`mixverify.numerics.quadrature_error`).
+
+A second law, one-dimensional, is small enough that every sample of size n can be enumerated (the hardest instances
+of Lemma A.1 and Corollary 3.1): :math:`x\in\{-1, 0, 1\}` with :math:`P(x\ne0) = q` (the signs equally likely) and
+:math:`y\mid x\sim\mathrm{Bernoulli}(\sigma(w_*x))`. The logistic loss of :math:`t = \theta x` depends on (x, y) only
+through the *cell* :math:`s = x(1-2y)\in\{1, -1, 0\}`: it is :math:`\mathrm{softplus}(s\theta)` (:math:`\zeta_1(t) =
+\zeta_0(-t)`; :math:`\log 2` at x = 0), with :math:`P(s=1) = q\sigma(-w_*)`, :math:`P(s=-1) = q\sigma(w_*)`. A sample
+is then its cell counts (a multinomial composition of n, :func:`sample_law`), and
+:math:`L(\theta) - L_n^{std}(\theta, S) = \sum_c (p_c - k_c/n)\,\mathrm{softplus}(s_c\theta)` exactly
+(:func:`cell_deviation`). With :math:`A'' = \sigma(1-\sigma)` decreasing in :math:`|t|`, :math:`a(\theta) = \mathbb E
+A''(\theta x) = (1-q)/4 + qA''(\theta)` decreases in :math:`|\theta|` while :math:`\mathbb E(\theta x)^2 = q\theta^2`
+increases, so the rho-retentive ratio is smallest at the edge of :math:`\Theta = [-R, R]` (:func:`atom_rho`).
 """
 
 from __future__ import annotations
+
+import itertools
+import math
 
 import numpy as np
 import torch
@@ -85,3 +99,126 @@ class Population:
         Z = rng.uniform(-1.0, 1.0, size=(n, 2))
         y = (rng.uniform(size=n) < special.expit(Z @ self.w_star)).astype(float)
         return Z, y
+
+
+# --- x in {-1, 0, 1}: samples enumerated exactly ------------------------------------------------------------------
+
+#: The cells s = x (1 - 2y) of the law on x in {-1, 0, 1}: the loss of theta x is softplus(s theta) in cell s.
+CELLS = np.array([1.0, -1.0, 0.0])
+
+
+def _probability(name: str, value, *, zero: bool = False) -> float:
+    v = float(value)
+    if not (0 < v <= 1 or (zero and v == 0)):
+        raise ValueError(f"{name} must lie in {'[0, 1]' if zero else '(0, 1]'}, got {value!r}")
+    return v
+
+
+def atom_cells(q, w_star) -> tuple[np.ndarray, np.ndarray]:
+    r"""The cells :math:`s\in\{1, -1, 0\}` and their probabilities :math:`(q\sigma(-w_*), q\sigma(w_*), 1 - q)`;
+    cells of probability 0 (q = 1) are dropped, so that a sample is a composition of n over the rest."""
+    q = _probability("q", q)
+    w_star = float(w_star)
+    if not math.isfinite(w_star):
+        raise ValueError(f"w_star must be finite, got {w_star!r}")
+    probs = np.array([q * special.expit(-w_star), q * special.expit(w_star), 1.0 - q])
+    keep = probs > 0
+    return CELLS[keep], probs[keep]
+
+
+def atom_curvature(thetas, q) -> np.ndarray:
+    r""":math:`a(\theta) = \mathbb E_xA''(\theta x) = (1-q)/4 + q\,\sigma(\theta)\sigma(-\theta)`."""
+    t = np.asarray(thetas, float)
+    return (1.0 - _probability("q", q)) / 4 + q * special.expit(t) * special.expit(-t)
+
+
+def atom_gamma(thetas, q) -> np.ndarray:
+    r""":math:`\gamma(\theta) = a(\theta)\,\theta^\top\Sigma_X\theta` with :math:`\Sigma_X = q` (rank 1)."""
+    t = np.asarray(thetas, float)
+    return atom_curvature(t, q) * q * t**2
+
+
+def atom_rho(R, q, *, all_v: bool = False) -> float:
+    r"""The largest rho-retentive constant, :math:`\min\{1/2, \inf_v a(v)^2/\min\{1, qv^2\}\}`, over
+    :math:`0 < |v|\le R` (the ratio decreases in :math:`|v|`: its value at R) or, ``all_v``, over every v (the printed
+    definition: the limit :math:`((1-q)/4)^2`, which is 0 for q = 1 -- then no rho works and this raises)."""
+    q = _probability("q", q)
+    if all_v:
+        if q == 1:
+            raise ValueError("hypothesis not met: with q = 1 no rho > 0 is retentive for every v (a(v) -> 0)")
+        return min(0.5, ((1.0 - q) / 4) ** 2)
+    R = float(R)
+    if not (R > 0 and math.isfinite(R)):
+        raise ValueError(f"R must be a finite number > 0, got {R!r}")
+    return float(min(0.5, atom_curvature(R, q) ** 2 / min(1.0, q * R**2)))
+
+
+def compositions(n: int, parts: int) -> np.ndarray:
+    """All (n + parts - 1 choose parts - 1) vectors of non-negative integers with sum n (stars and bars)."""
+    n, parts = _validate.positive_int("n", n), _validate.positive_int("parts", parts)
+    if parts == 1:
+        return np.array([[n]])
+    bars = np.array(list(itertools.combinations(range(n + parts - 1), parts - 1)))
+    ext = np.hstack([np.full((len(bars), 1), -1), bars, np.full((len(bars), 1), n + parts - 1)])
+    return np.diff(ext, axis=1) - 1
+
+
+def sample_law(n: int, probs) -> tuple[np.ndarray, np.ndarray]:
+    """Every sample of size n as its cell counts (compositions of n), and the probability of each (multinomial, from
+    its logarithm)."""
+    probs = np.asarray(probs, float)
+    counts = compositions(n, len(probs))
+    log_p = special.gammaln(n + 1) - special.gammaln(counts + 1).sum(1) + special.xlogy(counts, probs[None, :]).sum(1)
+    return counts, np.exp(log_p)
+
+
+def cell_deviation(counts, probs, cells, thetas) -> np.ndarray:
+    r""":math:`L(\theta) - L_n^{std}(\theta, S) = \sum_c (p_c - k_c/n)\,\mathrm{softplus}(s_c\theta)` for every sample
+    (rows: cell counts k) and every theta (columns), exactly."""
+    counts = np.atleast_2d(np.asarray(counts, float))
+    n = counts[0].sum()
+    return (np.asarray(probs, float)[None, :] - counts / n) @ np.logaddexp(0.0, np.outer(cells, thetas))
+
+
+def cell_sup_deviation(counts, probs, cells, R) -> np.ndarray:
+    r""":math:`\sup_{|\theta|\le R}[L(\theta) - L_n^{std}(\theta, S)]` per sample, in closed form. With
+    :math:`a = p_{+} - k_{+}/n`, :math:`b = p_{-} - k_{-}/n` (cells s = 1, -1) the deviation is :math:`D(\theta) =
+    a\,\mathrm{softplus}(\theta) + b\,\mathrm{softplus}(-\theta) - (a + b)\log 2` (the weights sum to 0), with
+    :math:`D'' = (a+b)\sigma(\theta)\sigma(-\theta)`: convex or concave, so its maximum is at :math:`\pm R` or at the
+    stationary point :math:`\theta^* = \log(b/a)` (when ab > 0 and :math:`|\theta^*| < R`)."""
+    counts = np.atleast_2d(np.asarray(counts, float))
+    cells, probs = np.asarray(cells, float), np.asarray(probs, float)
+    n = counts[0].sum()
+    w = probs[None, :] - counts / n
+    a = w[:, cells == 1].sum(1)
+    b = w[:, cells == -1].sum(1)
+
+    def D(t):
+        return a * np.logaddexp(0.0, t) + b * np.logaddexp(0.0, -t) - (a + b) * math.log(2.0)
+
+    best = np.maximum(D(R), D(-R))
+    inner = (a * b > 0)
+    t_star = np.log(np.where(inner, b, 1.0) / np.where(inner, a, 1.0))
+    inner &= np.abs(t_star) < R
+    return np.where(inner, np.maximum(best, D(np.where(inner, t_star, 0.0))), best)
+
+
+def violation_probability(prob, dev, rhs, slack=0.0) -> float:
+    """P(deviation > rhs - slack) over enumerated samples (slack > 0 counts near-ties as violations)."""
+    prob, dev = np.asarray(prob, float), np.asarray(dev, float)
+    return float(prob[dev > np.asarray(rhs) - slack].sum())
+
+
+def margin_factor(prob, dev, rhs, delta):
+    """The smallest c with P(dev > c rhs) <= delta (the (1 - delta)-quantile of dev / rhs, exact distribution): the
+    bound's tightness is 1/c; 0 when even c = 0 leaves a probability <= delta. ``rhs`` may be a matrix (samples x
+    settings) with ``delta`` a row of the settings: then one c per setting."""
+    prob, dev = np.asarray(prob, float), np.asarray(dev, float)
+    rhs, delta = np.asarray(rhs, float), np.asarray(delta, float)
+    if rhs.ndim < 2:
+        rhs = np.broadcast_to(rhs, dev.shape)[:, None]  # one setting
+    ratio = dev[:, None] / rhs
+    order = np.argsort(-ratio, axis=0, kind="stable")
+    first = (np.cumsum(prob[order], axis=0) > np.atleast_1d(delta)).argmax(0)  # P(ratio > c) <= delta from there on
+    c = np.maximum(np.take_along_axis(ratio, order, 0)[first, np.arange(ratio.shape[1])], 0.0)
+    return c if delta.ndim else float(c[0])

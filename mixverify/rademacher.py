@@ -20,6 +20,7 @@ Everything is float64 numpy; a Rademacher estimate draws all sign vectors at onc
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -412,6 +413,53 @@ def retentive_ratio(points, V, a2: Callable = softplus_second) -> np.ndarray:
     if (second == 0).any():
         raise ValueError("V must not contain directions with E(v^T x)^2 = 0 (v orthogonal to the data)")
     return mean_curvature(P, V, a2) ** 2 / np.minimum(1.0, second)
+
+
+def _integer_partitions(n: int, largest: int | None = None):
+    """The partitions of n into non-increasing positive parts, as tuples."""
+    largest = n if largest is None else largest
+    if n == 0:
+        yield ()
+        return
+    for first in range(min(n, largest), 0, -1):
+        for rest in _integer_partitions(n - first, first):
+            yield (first,) + rest
+
+
+def _block_square_law(size: int) -> np.ndarray:
+    r"""The law of :math:`(\xi_1 + \dots + \xi_{size})^2` for Rademacher signs, as probabilities on 0 .. size^2."""
+    law = np.zeros(size * size + 1)
+    j = np.arange(size + 1)
+    np.add.at(law, (2 * j - size) ** 2, [math.comb(size, int(i)) / 2.0**size for i in j])
+    return law
+
+
+@functools.lru_cache(maxsize=64)
+def one_hot_mean_norm(n: int, r: int) -> float:
+    r""":math:`\mathbb E_S\mathbb E_\xi\|\sum_{i\le n}\xi_i\tilde x_i\|/\sqrt{nr}` exactly, for :math:`\tilde x =
+    \pm\sqrt r\,e_J` with J uniform on 1..r (the whitened one-hot law: :math:`\Sigma_X = I_r`, :math:`\|\tilde x\|^2 = r`
+    for every x, so :math:`\mathbb E_S\sum_i\|\tilde x_i\|^2 = nr` with no spread).
+
+    Given the sample, :math:`\|\sum_i\xi_i\tilde x_i\|^2 = r\sum_b S_b^2` with :math:`S_b` the sum of the signs that fall on
+    the b-th distinct coordinate (the x's signs are absorbed by :math:`\xi`); the block sizes are a partition of n with
+    probability :math:`\frac{n!}{\prod_b\lambda_b!\prod_k m_k!}\,\frac{r!}{(r-\#\lambda)!\,r^n}`. It is 1 exactly for
+    n = 1, and for n <= r with no two points on one coordinate: the two Jensen steps of A.3.2 are then equalities."""
+    n, r = _validate.positive_int("n", n), _validate.positive_int("r", r)
+    if n > 64:
+        raise ValueError(f"n must be at most 64 for the exact sum over partitions, got {n}")
+    total = 0.0
+    for blocks in _integer_partitions(n):
+        k = len(blocks)
+        if k > r:
+            continue
+        mult = math.prod(math.factorial(m) for m in np.unique(blocks, return_counts=True)[1])
+        ways = math.factorial(n) / (math.prod(math.factorial(b) for b in blocks) * mult)
+        prob = ways * math.perm(r, k) / float(r) ** n
+        law = np.ones(1)
+        for b in blocks:
+            law = np.convolve(law, _block_square_law(b))
+        total += prob * float(law @ np.sqrt(np.arange(law.size)))
+    return total / math.sqrt(n)
 
 
 # --- populations ----------------------------------------------------------------------------------

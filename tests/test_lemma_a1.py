@@ -30,15 +30,30 @@ def test_verified_with_the_range_erratum(result):
     assert out.by_id("cx-two-sided-range").value > lemma_a1.DELTA
 
 
-def test_exact_probabilities(result):
-    # Hoeffding's instance: P(1/2 - k/50 > sqrt(log 10 / 100)) = P(k <= 17) for k ~ Bin(50, 1/2)
+def test_exact_probabilities():
     from scipy import stats
 
+    # Hoeffding's instance: P(1/2 - k/50 > sqrt(log 10 / 100)) = P(k <= 17) for k ~ Bin(50, 1/2)
     t = math.sqrt(math.log(10) / 100)
     k = np.arange(51)
     expected = float(stats.binom.pmf(k, 50, 0.5)[0.5 - k / 50 > t].sum())
-    assert result.outcome.by_id("holds-one-function").value == pytest.approx(expected, rel=1e-12)
+    p, d, r, L, B, n = lemma_a1._one_function(50)
+    assert lemma_a1.violation_probability(p, d, lemma_a1.lemma_rhs(r, L, B, n, 0.1)) == pytest.approx(expected, rel=1e-12)
     assert lemma_a1.expected_abs_sum([6])[0] == pytest.approx(15 / 8)
+    # the GLM instance at n = 1: the supremum over |theta| <= 1 of (p_c - [cell c]) softplus(s_c theta), by hand
+    p, d, r, L, B, n = lemma_a1._glm(1, 1.0, 0.0, 1.0)  # x = +-1, no signal: cells s = 1, -1 with probability 1/2
+    assert p == pytest.approx([0.5, 0.5]) and d == pytest.approx([0.5, 0.5]) and r == pytest.approx([1.0, 1.0])
+    assert (L, B) == (pytest.approx(1 / (1 + math.exp(-1))), 1.0)
+
+
+def test_tightest_instances_found(result):
+    """The search finds instances where the bound leaves little room: the rich class within 2 %, Hoeffding's one
+    function within 10 % (delta -> 0 and n large), the logistic GLM within 40 %."""
+    rooms = {i: result.outcome.by_id(i).tightness for i in DECISIVE}
+    assert 1 < rooms["holds-rich-class"]["bound_over_measured"] < 1.02
+    assert 1 < rooms["holds-one-function"]["bound_over_measured"] < 1.1
+    assert 1 < rooms["holds-logistic-glm"]["bound_over_measured"] < 1.4
+    assert all("delta = " in t["instance"] for t in rooms.values())
 
 
 def test_planted_missing_factor_2_is_refuted():
@@ -47,8 +62,15 @@ def test_planted_missing_factor_2_is_refuted():
     assert decide(out.evidence, out.errata) == "refuted"
 
 
+def test_planted_bound_5_percent_small_is_refuted():
+    """The tightest instance found (rich class, about 1 % room) catches a bound 5 % too small."""
+    out = lemma_a1.check(CTX, rhs=lambda r, L, B, n, d: lemma_a1.lemma_rhs(r, L, B, n, d) / 1.05)
+    assert out.by_id("holds-rich-class").passed is False
+    assert decide(out.evidence, out.errata) == "refuted"
+
+
 def test_planted_missing_square_root_is_refuted():
-    out = lemma_a1.check(CTX, rhs=lambda r, L, B, n, d: 2 * L * np.asarray(r, float) + B * math.log(1 / d) / (2 * n))
+    out = lemma_a1.check(CTX, rhs=lambda r, L, B, n, d: 2 * L * np.asarray(r, float) + B * np.log(1 / d) / (2 * n))
     assert out.by_id("holds-one-function").passed is False
     assert decide(out.evidence, out.errata) == "refuted"
 

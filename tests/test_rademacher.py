@@ -1,5 +1,6 @@
 """mixverify.rademacher: the closed-form supremum against brute force, the estimators, the guards."""
 
+import itertools
 import math
 
 import numpy as np
@@ -14,6 +15,7 @@ from mixverify.rademacher import (
     low_rank_population,
     mean_curvature,
     mixup_covariance,
+    one_hot_mean_norm,
     population_second_moment,
     printed_last_line,
     psd_geometry,
@@ -213,6 +215,37 @@ def test_retentive_ratio():
     assert softplus_second(1e4) == 0.0 and softplus_second(0.0) == 0.25
 
 
+def _one_hot_bruteforce(n, r):
+    """E_S E_xi ||sum_i xi_i x~_i|| / sqrt(n r) over all r^n coordinate choices and 2^n signs (x~ = +-sqrt(r) e_J)."""
+    total = 0.0
+    for coords in itertools.product(range(r), repeat=n):
+        for signs in itertools.product((-1.0, 1.0), repeat=n):
+            v = np.zeros(r)
+            np.add.at(v, list(coords), np.array(signs) * math.sqrt(r))
+            total += np.linalg.norm(v)
+    return total / (r**n * 2**n) / math.sqrt(n * r)
+
+
+@pytest.mark.parametrize("n,r", [(1, 4), (2, 3), (3, 3), (4, 2), (5, 1)])
+def test_one_hot_mean_norm_matches_bruteforce(n, r):
+    assert one_hot_mean_norm(n, r) == pytest.approx(_one_hot_bruteforce(n, r), rel=1e-13)
+
+
+def test_one_hot_mean_norm_limits():
+    assert one_hot_mean_norm(1, 7) == 1.0  # n = 1: ||x~|| = sqrt(r) exactly
+    # r = 1: E|sum of n signs| / sqrt(n), e.g. n = 4: E|S_4| = 3/2
+    assert one_hot_mean_norm(4, 1) == pytest.approx(1.5 / 2, rel=1e-15)
+    # no collisions are likely: near 1 (Jensen's steps near equalities), below 1
+    v = one_hot_mean_norm(16, 4096)
+    assert 0.99 < v < 1.0
+    rng = np.random.default_rng(3)  # Monte Carlo second opinion at n = 6, r = 5
+    J, xi = rng.integers(0, 5, size=(200_000, 6)), rng.choice([-1.0, 1.0], size=(200_000, 6))
+    sums = np.zeros((200_000, 5))
+    np.add.at(sums, (np.arange(200_000)[:, None].repeat(6, 1), J), xi)
+    norms = np.linalg.norm(sums, axis=1) / math.sqrt(6)  # sqrt(r) cancels against sqrt(n r)
+    assert abs(norms.mean() - one_hot_mean_norm(6, 5)) < 4 * norms.std() / math.sqrt(norms.size)
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda: ellipsoid_support(np.ones(2), np.eye(2), 0.0), "gamma"),
     (lambda: ellipsoid_support(np.ones(2), np.eye(2), -1), "gamma"),
@@ -241,6 +274,9 @@ def test_retentive_ratio():
     (lambda: logistic_retentive_rho(1.0, -1.0), "r_x"),
     (lambda: printed_last_line(1.0, 0.5, 0, 10), "rank"),
     (lambda: printed_last_line(1.0, 0.7, 4, 10), "rho must lie in"),
+    (lambda: one_hot_mean_norm(0, 3), "^n must be a positive integer"),
+    (lambda: one_hot_mean_norm(3, 0), "^r must be a positive integer"),
+    (lambda: one_hot_mean_norm(65, 3), "^n must be at most 64"),
 ])
 def test_bad_input_is_a_one_line_value_error(call, match):
     with pytest.raises(ValueError, match=match) as info:

@@ -17,7 +17,8 @@ def outcome():
     return remark_3_2.check(CTX)
 
 
-DECISIVE = {"bound-holds-isometric", "bound-holds-coordinates", "exponent-p-ridge", "exponent-p-mixup"}
+DECISIVE = {"bound-holds-isometric", "bound-holds-coordinates", "bound-holds-hardest", "exponent-p-ridge",
+            "exponent-p-mixup"}
 
 
 def test_claim_is_verified_with_erratum():
@@ -44,17 +45,33 @@ def test_exponents_in_p_depend_on_the_normalisation(outcome):
     assert outcome.by_id("cx-isometric").passed and outcome.by_id("cx-scale").passed
     assert all(outcome.by_id(i).passed for i in remark_3_2.WRONG_VERSIONS)  # each wrong version rejected
     t = outcome.by_id("bound-holds-coordinates").tightness
-    assert 1 < t["bound_over_measured"] < t["trivial_bound"]
+    assert 1 < t["bound_over_measured"] < t["trivial_bound"] and "coordinates embedding" in t["instance"]
+
+
+def test_hardest_instance_leaves_sqrt_2(outcome):
+    """Data of constant norm ||x||^2 = p at n = 1: the ridge complexity is sqrt(gamma p) exactly, the room sqrt(2) (rho =
+    1/2, gamma >= 1/2), the smallest the constant allows."""
+    hard = outcome.by_id("bound-holds-hardest")
+    assert hard.passed and hard.role == "decisive"
+    assert hard.tightness["bound_over_measured"] == pytest.approx(2**0.5, rel=1e-10)  # stored to 12 digits
+    assert "n = 1" in hard.tightness["instance"] and "rho = 0.5" in hard.tightness["instance"]
     assert not failed(outcome)
     assert isinstance(outcome.figures["ridge-vs-mixup"], Figure)
 
 
 @pytest.mark.parametrize("key,decisive", [("power-sqrt-rank", "bound-holds-coordinates"),
                                           ("power-p-over-n", "exponent-p-ridge"),
-                                          ("power-half-constant", "bound-holds-coordinates")])
+                                          ("power-half-constant", "bound-holds-coordinates"),
+                                          ("power-half-constant", "bound-holds-hardest")])
 def test_planted_wrong_statement_is_refuted_by_its_decisive_evidence(key, decisive):
     out = remark_3_2.check(CTX, bound=remark_3_2.WRONG_VERSIONS[key][1])
     assert not out.by_id(decisive).passed
+    assert out.status() == "refuted"
+
+
+def test_a_constant_off_by_1_45_is_refuted_on_the_hardest_instance():
+    out = remark_3_2.check(CTX, bound=lambda g, r, p, n, k: remark_3_2.remark_bound(g, r, p, n, k) / 1.45)
+    assert not out.by_id("bound-holds-hardest").passed
     assert out.status() == "refuted"
 
 

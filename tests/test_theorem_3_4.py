@@ -10,7 +10,8 @@ from mixverify.claims import theorem_3_4
 from mixverify.rademacher import ellipsoid_support, printed_last_line, second_moment, theorem_3_4_bound
 
 CTX = Context(seed=0)
-DECISIVE = {"bound-holds", "bound-holds-exact", "bound-holds-logistic", "exponent-rank", "exponent-n"}
+DECISIVE = {"bound-holds", "bound-holds-hardest", "bound-holds-exact", "bound-holds-logistic", "exponent-rank",
+            "exponent-n"}
 POWER = {"power-sqrt-p", "power-last-line", "power-sqrt-rank-over-n", "power-half-constant"}
 
 
@@ -26,6 +27,21 @@ def test_claim_is_verified_with_errata():
     assert {e.id for e in r.outcome.decisive()} == DECISIVE
     assert {e.id for e in r.outcome.evidence if e.role == "power"} == POWER
     assert r.scope.setting == "instances" and "A'' = 1" in r.scope.detail
+    # the sensitivity table: rho-retentive for every v (as printed), and the two other seeds; all agree
+    assert [row.choice for row in r.outcome.sensitivity] == ["rho-retentive", "seed", "seed"]
+    assert all(row.status == "verified-with-erratum" for row in r.outcome.sensitivity)
+    assert r.outcome.sensitivity[0].value == pytest.approx(2 ** 0.25, rel=1e-6)  # its hardest instance's room
+
+
+def test_hardest_instance_leaves_the_derived_room(outcome):
+    """On the hardest instance found (n = 1, whitened one-hot law) the room is the relaxation's alone: 2^(1/6), the
+    minimum the derivation proves; the search reaches it."""
+    hard = outcome.by_id("bound-holds-hardest")
+    assert hard.passed and hard.role == "decisive"
+    assert hard.tightness["bound_over_measured"] == pytest.approx(2 ** (1 / 6), rel=1e-8)
+    assert "n = 1" in hard.tightness["instance"] and "rho = 0.5" in hard.tightness["instance"]
+    assert outcome.by_id("hardest-slack").passed
+    assert float(derivation.SLACK_THETA) == pytest.approx(2 ** (1 / 6))
 
 
 def test_derivation_holds_and_rejects_plants():
@@ -70,7 +86,8 @@ def _printed_last_line(g, rho, n, rank, p):
     (_sqrt_p, "exponent-rank"),
     (_printed_last_line, "exponent-rank"),
     (lambda g, rho, n, rank, p: theorem_3_4_bound(g, rho, rank, n) / 2, "bound-holds"),
-], ids=["sqrt(p) for sqrt(rank)", "printed last line rank/sqrt(n)", "constant halved"])
+    (lambda g, rho, n, rank, p: theorem_3_4_bound(g, rho, rank, n) / 1.2, "bound-holds-hardest"),
+], ids=["sqrt(p) for sqrt(rank)", "printed last line rank/sqrt(n)", "constant halved", "constant / 1.2"])
 def test_planted_wrong_statement_is_refuted_by_its_decisive_evidence(planted, decisive):
     out = theorem_3_4.check(CTX, bound=planted)
     assert not out.by_id(decisive).passed

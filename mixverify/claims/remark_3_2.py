@@ -23,10 +23,18 @@ max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)} sqrt(p/n), and this is "much larger" t
 small -- read as: at fixed rank the ridge class grows like sqrt(p) while W_gamma does not grow with p (the exponents in p
 are 1/2 and 0; a bound with the right value and no p-growth would not carry the comparison). Decisive:
 ``bound-holds-coordinates``, ``bound-holds-isometric`` (E_S Rad(ridge) <= the Remark's bound at all 5 p),
-``exponent-p-ridge`` and ``exponent-p-mixup`` (coordinate-normalised data, where E||x||^2 = p). Power: the same
-criterion on :data:`WRONG_VERSIONS`. Erratum (``hypothesis``): the bound needs E||x||^2 <= p, e.g. unit-variance
-coordinates; for data isometrically embedded in a rank-r subspace the ridge class adapts to r as well
-(``cx-isometric``), and for data of a larger scale the bound fails (``cx-scale``).
+``bound-holds-hardest`` (exact, on the hardest instance found), ``exponent-p-ridge`` and ``exponent-p-mixup``
+(coordinate-normalised data, where E||x||^2 = p).
+
+Hardest instance. On data of constant norm ||x||^2 = p at n = 1 the ridge complexity is sqrt(gamma p) exactly, so the
+room is the constant's, max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)} / sqrt(gamma): at least sqrt(2) (rho <= 1/2), attained
+at rho = 1/2, gamma >= 1/2 (a grid over (gamma, rho) finds it). ``bound-holds-hardest`` evaluates E_S Rad exactly for
+one-hot data x = +-sqrt(p) e_J (p = 256) at n = 1, 4, 16: the room is sqrt(2) at n = 1.
+
+Power: the same criterion on :data:`WRONG_VERSIONS`, each shown false (the ridge class adapting to the rank and p/n fail
+on coordinate-normalised data; the constant halved fails there and on the hardest instance). Erratum (``hypothesis``):
+the bound needs E||x||^2 <= p, e.g. unit-variance coordinates; for data isometrically embedded in a rank-r subspace the
+ridge class adapts to r as well (``cx-isometric``), and for data of a larger scale the bound fails (``cx-scale``).
 """
 
 from __future__ import annotations
@@ -36,12 +44,26 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, at_least, at_most, close, holds, reported
+from ..claim import (
+    Claim,
+    Context,
+    Erratum,
+    Evidence,
+    Outcome,
+    Scope,
+    at_least,
+    at_most,
+    close,
+    holds,
+    reported,
+    tightness,
+)
 from ..numerics import Z_MC, Tol, exact, fit_order, monte_carlo, ulps
 from ..rademacher import (
     ellipsoid_support,
     expected_rademacher,
     low_rank_population,
+    one_hot_mean_norm,
     population_second_moment,
     psd_geometry,
     rademacher_complexity_exact,
@@ -60,7 +82,8 @@ SCALE = 5.0
 EMBEDDINGS = ("isometric", "coordinates")
 SCOPE = Scope("instances", f"rank-{R_LOW} populations of {POP} points in R^p, p = 8-128, n = {N}, gamma = {GAMMA:g}, "
                            f"rho = {RHO:g}, two normalisations (isometric: tr Sigma_X = r; unit-variance coordinates: "
-                           "tr Sigma_X = p); the scale counterexample at p = 16")
+                           "tr Sigma_X = p); the hardest instance found, one-hot data in R^256 at n = 1, 4, 16 (exact); the "
+                           "scale counterexample at p = 16")
 
 
 def remark_bound(gamma, rho, p, n, rank):
@@ -87,7 +110,9 @@ def check(ctx: Context, *, support=ellipsoid_support, moment=second_moment, boun
     out.evidence += _technique(ctx.rng(52), support, moment)
     sweeps = _sweeps(ctx.rng(53), support, moment, ctx.thorough, bound)
     out.evidence += _sweep_evidence(sweeps)
-    out.evidence += _power_evidence(sweeps)
+    hard = _hardest()
+    out.evidence.append(_hard_evidence(hard, bound))
+    out.evidence += _power_evidence(sweeps, hard)
     out.evidence += _remark_bound(ctx.rng(54), support, out, bound)
     iso, coo = sweeps["isometric"], sweeps["coordinates"]
     out.notes += [
@@ -181,9 +206,9 @@ def _sweep_evidence(sweeps) -> list[Evidence]:
         ev.append(holds(
             f"bound-holds-{emb}", f"{emb} embedding: E_S Rad(ridge) <= Remark 3.2's bound at all {len(d)} p", bound_holds,
             SWEEP_SOURCE, value=worst, reference=1.0, kind="monte-carlo", role="decisive",
-            tightness={"bound_over_measured": 1 / worst, "trivial_bound": float(d[k, 8]),
-                       "note": f"at p = {int(d[k, 0])}: bound {d[k, 7]:.4g}; trivial: sqrt(gamma) max ||x|| over the "
-                               "population"}))
+            tightness=tightness(1 / worst, float(d[k, 8]), instance=(
+                f"{emb} embedding of rank-{R_LOW} data in R^{int(d[k, 0])}, n = {N}, gamma = {GAMMA:g}, rho = {RHO:g}; "
+                f"bound {d[k, 7]:.4g} (trivial: sqrt(gamma) max ||x|| over the population)"))))
         ev.append(exponent_evidence(
             f"exponent-p-technique-{emb}", f"{emb} embedding (tr Sigma_X = {'r' if emb == 'isometric' else 'p'}): "
             f"exponent in p of E_S Rad(ridge) = that of sqrt(gamma tr(Sigma_X)/n) (rank {R_LOW}, n = {N})", d[:, 0],
@@ -222,9 +247,9 @@ def _sweep_evidence(sweeps) -> list[Evidence]:
     return ev
 
 
-def _power_evidence(sweeps) -> list[Evidence]:
-    """The decisive criterion (bound holds in both embeddings, ridge exponent in p on coordinate-normalised data)
-    applied to each wrong version of the Remark's bound."""
+def _power_evidence(sweeps, hard) -> list[Evidence]:
+    """The decisive criterion (bound holds in both embeddings, ridge exponent in p on coordinate-normalised data, bound
+    holds on the hardest instance) applied to each wrong version of the Remark's bound."""
     ev = []
     for key, (what, formula) in WRONG_VERSIONS.items():
         verdicts = {}
@@ -232,13 +257,57 @@ def _power_evidence(sweeps) -> list[Evidence]:
             values = np.array([formula(GAMMA, RHO, int(p), N, R_LOW) for p in d[:, 0]])
             ok, worst, exp = _criterion(d, values)
             verdicts[emb] = (ok, round(worst, 4), exp.passed if emb == "coordinates" else True)
+        h = _hard_evidence(hard, formula)
+        verdicts["hardest"] = (h.passed, round(h.value, 4), True)
         ev.append(holds(
             key, f"power: the decisive criterion rejects the wrong bound '{what}'",
-            not all(h and x for h, _, x in verdicts.values()),
-            Tol(EXPONENT_HALF, "the decisive criterion: holds at all p in both embeddings and the ridge exponent in p"),
-            value={emb: {"holds": h, "largest ratio": w, "exponent ok": x} for emb, (h, w, x) in verdicts.items()},
+            not all(ok and x for ok, _, x in verdicts.values()),
+            Tol(EXPONENT_HALF, "the decisive criterion: holds at all p in both embeddings, the ridge exponent in p, and "
+                               "holds on the hardest instance (exact)"),
+            value={k: {"holds": ok, "largest ratio": w, "exponent ok": x} for k, (ok, w, x) in verdicts.items()},
             reference="rejected", kind="monte-carlo", role="power"))
     return ev
+
+
+# --- the hardest instance ---------------------------------------------------------------------------
+
+#: The search for the smallest room (bound / E_S Rad). The ridge class's Rademacher complexity is sqrt(gamma) E_xi
+#: ||sum_i xi_i x_i|| / n; on data of constant norm ||x||^2 = p (E||x||^2 = p, the boundary of the erratum's hypothesis)
+#: at n = 1 it is sqrt(gamma p) exactly, so the room is the constant's, max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)} /
+#: sqrt(gamma), searched on a grid of (gamma, rho) (rho <= 1/2 plays no role in the class: the bound is smallest at
+#: rho = 1/2). The law: x = +-sqrt(p) e_J, J uniform (each coordinate of unit second moment), at n in HARD_NS.
+HARD_GAMMA = 2.0 ** (np.arange(-28, 29) / 4)  # powers of 2^(1/4), 1/128 to 128
+HARD_RHO = np.linspace(0.01, 0.5, 50)
+HARD_NS = (1, 4, 16)
+HARD_P = 256
+
+
+def _hardest():
+    """(gamma, rho, the constant's room, [E_S Rad at each n of HARD_NS]) at the smallest room on the grid."""
+    G, R = np.meshgrid(HARD_GAMMA, HARD_RHO, indexing="ij")
+    room = np.maximum((G / R) ** 0.25, (G / R) ** 0.5) / np.sqrt(G)
+    k = np.unravel_index(int(np.argmin(room)), room.shape)
+    gamma, rho = float(G[k]), float(R[k])
+    rad = [math.sqrt(gamma * HARD_P / n) * one_hot_mean_norm(n, HARD_P) for n in HARD_NS]
+    return gamma, rho, float(room[k]), rad
+
+
+def _hard_evidence(hard, bound) -> Evidence:
+    """E_S Rad(ridge, S) <= bound(gamma, rho, p, n, rank) at the hardest instance, each n of HARD_NS (exact)."""
+    gamma, rho, room, rad = hard
+    b = np.array([bound(gamma, rho, HARD_P, n, HARD_P) for n in HARD_NS])
+    ratio = np.array(rad) / b
+    k = int(np.argmax(ratio))
+    instance = (f"ridge class ||theta||^2 <= gamma = {gamma:.4g}, rho = {rho:.4g}; x = +-sqrt(p) e_J, J uniform on 1..p "
+                f"(E||x||^2 = p), p = {HARD_P}, n = {HARD_NS[k]}")
+    return at_most(
+        "bound-holds-hardest", "the hardest instance found: E_S Rad(ridge, S) <= Remark 3.2's bound, exactly, n = "
+        + ", ".join(map(str, HARD_NS)), float(ratio.max()), 1.0,
+        ulps(1e3, of="1: value is the largest ratio E_S Rad / bound (exact partition sums)"), role="decisive",
+        detail="E_S Rad " + ", ".join(f"{v:.6g}" for v in rad) + "; bound " + ", ".join(f"{v:.6g}" for v in b)
+               + f"; the constant's room max{{(gamma/rho)^(1/4), (gamma/rho)^(1/2)}} / sqrt(gamma) = {room:.6g} (the "
+               "derivation's minimum sqrt(2))",
+        tightness=tightness(float(1 / ratio[k]), math.sqrt(gamma * HARD_P), instance=instance))
 
 
 EXPONENT_HALF = 0.25
