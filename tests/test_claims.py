@@ -34,6 +34,7 @@ EXPECTED = {
     "eq-1": "verified",
     "eq-9": "verified",
     "lemma-3.1": "verified-with-erratum",
+    "eq-2": "verified",
     "figure-2": "uninformative",  # the closeness criterion also accepts Eq. (3) without R2
     "lemma-3.2": "verified-with-erratum",
     "remark-3.1": "verified",

@@ -15,6 +15,7 @@ from . import (
     beyond_truncated_beta,
     corollary_3_1,
     eq_1,
+    eq_2,
     eq_9,
     figure_1a,
     figure_1b,
@@ -49,6 +50,7 @@ CLAIMS: tuple[Claim, ...] = (
     eq_1.CLAIM,
     eq_9.CLAIM,
     lemma_3_1.CLAIM,
+    eq_2.CLAIM,  # Eq. (2) includes the cross-entropy: Eq. (9) and Lemma 3.1 for K-class classifiers
     figure_2.CLAIM,
     # Section 3.2 and Appendix B: robustness
     lemma_3_2.CLAIM,

@@ -65,6 +65,7 @@ from mixverify.derivations.lemma_3_1 import M1, M2, taylor_mixup_loss
 from .. import reference
 from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, close, differs, holds, order, reported
 from ..datasets import gaussian_data
+from ..differences import relu_step, softplus_step, tanh_step
 from ..laws import BetaMixture, mixup_lambda_law, tilde_lambda_law
 from ..losses import mixup_loss, perturbation_loss, softplus, standard_loss
 from ..models import linear_model, two_layer
@@ -145,9 +146,8 @@ def _models(rng, theta) -> dict[str, _Model]:
 def _increments(m: _Model, X, y, a) -> np.ndarray:
     r"""Loss increments :math:`D_{ij}(a) = \ell(x_i + a(x_j - x_i), y_i) - \ell(x_i, y_i)` for all pairs and every a in
     ``a`` (shape (n, n, len(a))), each to a few ulp of itself: the first layer is affine, so the pre-activations move
-    by exactly a W(x_j - x_i), and tanh(p + d) - tanh(p) = tanh(d) sech^2(p) / (1 + tanh(p) tanh(d)),
-    relu(p + d) - relu(p) (by the signs), softplus(f + D) - softplus(f) = log1p(sigmoid(f) expm1(D)) are differences
-    computed without subtracting.
+    by exactly a W(x_j - x_i), and the activation's and softplus's differences come from :mod:`mixverify.differences`
+    (identities that do not subtract).
 
     In float64, P(a) - P(0) formed by subtraction loses 16 digits (P ~ log 2), so rho(a) ~ a^3 is not resolved below
     a ~ 2^-10; the increments resolve it down to a ~ 2^-18 (the same for the input scale s)."""
@@ -156,16 +156,13 @@ def _increments(m: _Model, X, y, a) -> np.ndarray:
     d = a[None, None, :, None] * ((X[None, :, :] - X[:, None, :]) @ m.W.T)[:, :, None, :]  # (n, n, K, width)
     p = pre[:, None, None, :]
     if m.activation == "tanh":
-        tp, td = np.tanh(p), np.tanh(d)
-        step, out = td / np.cosh(p) ** 2 / (1 + tp * td), np.tanh(pre) @ m.v + m.c
+        step, out = tanh_step(p, d), np.tanh(pre) @ m.v + m.c
     elif m.activation == "relu":
-        step = np.where(p > 0, np.where(p + d > 0, d, -p), np.maximum(p + d, 0.0))
-        out = np.maximum(pre, 0.0) @ m.v + m.c
+        step, out = relu_step(p, d), np.maximum(pre, 0.0) @ m.v + m.c
     else:
         step, out = d, pre @ m.v + m.c
     df = step @ m.v  # (n, n, K): f(x_i + a(x_j - x_i)) - f(x_i)
-    sig = 0.5 * (1.0 + np.tanh(out / 2))[:, None, None]
-    return np.log1p(sig * np.expm1(df)) - y[:, None, None] * df
+    return softplus_step(out[:, None, None], df) - y[:, None, None] * df
 
 
 def _excess(m: _Model, X, y, alpha, beta, nodes) -> tuple[float, float]:
