@@ -291,3 +291,21 @@ def test_claims_checked_in_worker_processes_give_the_same_report_in_order():
     two = run_claims(claims, Context(seed=1), jobs=2)
     assert seen == [c.id for c in claims] == [r.claim.id for r in two]
     assert [r.to_json() for r in one] == [r.to_json() for r in two]
+
+
+def test_every_draw_of_a_claim_comes_from_its_seed():
+    """--seed reaches every draw: no claim module seeds a generator with a constant (numpy's default_rng(0),
+    torch.manual_seed(1), ...); draws come from Context.rng(stream) or a seed derived from ctx.seed."""
+    import ast
+    from pathlib import Path
+
+    import mixverify.claims as pkg
+
+    fixed = []
+    for path in sorted(Path(pkg.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                    "default_rng", "manual_seed", "RandomState", "seed"):
+                if node.args and all(isinstance(a, ast.Constant) for a in node.args):
+                    fixed.append(f"{path.name}:{node.lineno}")
+    assert not fixed, f"constant seeds: {fixed}"

@@ -239,10 +239,9 @@ def _notes(measured) -> list[str]:
 def _plot(measured, fractions) -> Figure:
     fig = Figure(figsize=(10.0, 4.2))
     ax, bx = fig.subplots(1, 2)
-    rng = np.random.default_rng(0)  # horizontal jitter only
     for k, (r1, _, bound) in enumerate(measured.values()):
         y = np.log10(np.maximum(r1.cpu().numpy(), FLOOR))
-        ax.plot(k + 0.15 * rng.uniform(-1, 1, len(y)), y, ".", alpha=0.6, label=None)
+        ax.plot(k + np.linspace(-0.15, 0.15, len(y)), y, ".", alpha=0.6, label=None)  # spread the points horizontally
         ax.plot([k - 0.3, k + 0.3], [np.log10(float(bound.max()))] * 2, "k-", lw=1)
     ax.set_xticks(range(len(measured)), [n.replace(", ", "\n").replace(" with ", "\nwith ") for n in measured],
                   fontsize=7)
