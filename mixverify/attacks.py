@@ -30,8 +30,6 @@ import torch
 from . import _validate
 from .eq2 import logistic_loss as _logistic_loss
 
-NORMS = (2, "inf")
-
 
 def logistic_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """:math:`\\log(1 + e^{f}) - y f` per example (Eq. 2 with h = softplus): :func:`mixverify.eq2.logistic_loss`

@@ -121,7 +121,6 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, default=Path("figures"), metavar="DIR", help="where the PNG and JSON go")
     f.add_argument("--runs", type=Path, metavar="DIR", help="where training runs (checkpoints, metrics) live "
                    "(default $MIXVERIFY_CACHE/empirical or ~/.cache/mixverify/empirical)")
-    f.add_argument("--resume", action="store_true", help="(the default now: interrupted runs are always continued)")
     f.add_argument("--workers", type=_workers, default="auto", help="workers that train the missing runs (auto: one "
                    "per GPU, else one per CPU core)")
     f.add_argument("--device", default="auto", help="auto (CUDA when available), cpu or cuda")

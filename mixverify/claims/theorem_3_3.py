@@ -105,7 +105,7 @@ def _roundoff(lhs):
                    "slack; value: the smallest relative slack")
 
 
-def check(ctx: Context, *, notation_factor=None, radius_factor=1.0, thorough: bool | None = None) -> Outcome:
+def check(ctx: Context, *, notation_factor=None, radius_factor=1.0) -> Outcome:
     """``notation_factor`` (None: Eq. (6)) can be planted, e.g. as d, the printed notation; ``radius_factor`` plants
     a wrong radius (2: the statement with its constant off by 2). Both are wrong statements: the decisive
     evidence must reject them."""
