@@ -25,6 +25,18 @@ With :math:`s_i = g(\theta^\top x_i)(1 - g(\theta^\top x_i))`, :math:`a_i = |g(\
    :math:`|g(u) - y| \in [g(-B), g(B)]` for :math:`|u|\le B`, :math:`y\in\{0,1\}`: :math:`\kappa_1 = g(-B)`,
    :math:`\kappa_2 = g(B)`.
 
+6. Why the minimizers of :math:`\tilde L^{mix}_n` (the reading the paper's use needs) break the bound for a weak
+   signal, to second order in :math:`\theta` on centred data: :math:`\log(1+e^u) = \log2 + u/2 + u^2/8`,
+   :math:`(y - g(u))u = (y-\frac12)u - u^2/4`, :math:`g(1-g) = \frac14`, so with :math:`c = \overline{(y-\frac12)x}`
+   and :math:`q = \theta^\top\hat\Sigma\theta`,
+   :math:`\tilde L^{mix}_n\approx\log2 - (1-m_1)\theta^\top c + (\frac18 - \frac{m_1}4 + \frac{m_2}4)q`. Since
+   :math:`m_2 = m_1/2` for every :math:`\alpha,\beta`, its minimizer is :math:`\hat\theta = 4\hat\Sigma^{-1}c` and
+   there :math:`\mathcal R_1\approx m_1(\theta^\top c - q/4) = 0`: the slack is
+   :math:`m_2q/4 - \eta\|\theta\|/2 - \eta^2\|\theta\|^2/8`, whose largest root is
+   :math:`\eta\approx m_2\|\theta\|/2` (:math:`\hat\Sigma = I`), i.e. :math:`R\approx\|\hat\theta\|/(4c_x\sqrt d)\to0`
+   with the signal, while :math:`\tilde R\to\tau p_\tau/2` (:math:`\kappa = \frac14`, :math:`\kappa_1 = \kappa_2 = \frac12`
+   at :math:`B = 0`) does not.
+
 Both printed components of :math:`\tilde R` follow from the (corrected) displays: no algebra error in
 :math:`\tilde R` itself. Each fact is an identity whose residual must simplify to 0.
 """
@@ -38,7 +50,8 @@ from .lemma_3_1 import M1, M2
 
 p_tau, tau, kappa, kappa1, kappa2, n = sp.symbols("p_tau tau kappa kappa_1 kappa_2 n", positive=True)
 p_hat, eta, c_x, d, R, m1 = sp.symbols(r"\hat{p} eta c_x d R m_1", positive=True)
-u, B = sp.symbols("u B", real=True)
+m2, t, w, r = sp.symbols("m_2 t w r", positive=True)
+u, B, y = sp.symbols("u B y", real=True)
 
 #: The paper's expressions (Theorem 3.2 and the end of Appendix A.2.3).
 PRINTED_KAPPA_TERM = sp.sqrt(4 * kappa * p_tau / (2 - p_tau + 4 * kappa * p_tau))
@@ -89,6 +102,7 @@ def derive(kappa_term=PRINTED_KAPPA_TERM, kappa12_term=PRINTED_KAPPA12_TERM, hoe
          *is_zero(sp.diff(s, u) - s * (1 - 2 * _g(u)))),
         ("|g(u) - 1| = g(-u): |g - y| ranges over [g(-B), g(B)] for |u| <= B, so kappa1 = g(-B), kappa2 = g(B)",
          *is_zero((1 - _g(u)) - _g(-u))),
+        *_weak_signal_facts(),
     ]
     latex = (
         r"\begin{aligned}"
@@ -102,4 +116,37 @@ def derive(kappa_term=PRINTED_KAPPA_TERM, kappa12_term=PRINTED_KAPPA12_TERM, hoe
         r"&\kappa = g(B)g(-B),\ \kappa_1 = g(-B),\ \kappa_2 = g(B),\quad B = \sup_{\theta\in\Theta^*}\|\theta\|_2\,b_x\sqrt d"
         r"\end{aligned}"
     )
+    latex = latex.replace(r"\end{aligned}", r"\\&\text{weak signal: }\hat\theta\approx4\hat\Sigma^{-1}\overline{(y-\tfrac12)x},"
+                          r"\ \mathcal R_1(\hat\theta)\approx0,\ R_{max}\approx\frac{\|\hat\theta\|}{4c_x\sqrt d}\to0,"
+                          r"\ \tilde R\to\frac{\tau p_\tau}2\end{aligned}")
     return Derivation(__name__, latex, facts)
+
+
+def _weak_signal_facts() -> list[tuple]:
+    """Step 6: L~_mix to second order in theta, its minimizer, R1 there, the largest valid radius, and R~ at B = 0."""
+    series = {f: sp.series(f, u, 0, 3).removeO() for f in (sp.log(1 + sp.exp(u)), (y - _g(u)) * u)}
+    quad = 1 / sp.Integer(8) - m1 / 4 + m2 / 4  # coefficient of q in the expansion of L~_mix
+    t_star = sp.solve(sp.diff(-(1 - m1) * t * w + quad * t**2 * w, t), t)[0]  # along theta = t Sigma^-1 c
+    half = {m2: m1 / 2}
+    eta_star = 2 / r * (-1 + sp.sqrt(1 + m2 * r**2 / 2))  # largest root of m2 r^2/4 - eta r/2 - eta^2 r^2/8
+    return [
+        ("log(1 + e^u) = log 2 + u/2 + u^2/8 + O(u^4)",
+         *is_zero(series[sp.log(1 + sp.exp(u))] - (sp.log(2) + u / 2 + u**2 / 8))),
+        ("(y - g(u)) u = (y - 1/2) u - u^2/4 + O(u^3)",
+         *is_zero(series[(y - _g(u)) * u] - ((y - sp.Rational(1, 2)) * u - u**2 / 4))),
+        ("g(u)(1 - g(u)) = 1/4 + O(u^2)", *is_zero(sp.series(_g(u) * (1 - _g(u)), u, 0, 2).removeO() - sp.Rational(1, 4))),
+        ("E[(1-lambda)^2] = E[1-lambda]/2 for every alpha, beta", *is_zero(M2 - M1 / 2)),
+        ("minimizer of log 2 - (1-m1) theta^T c + (1/8 - m1/4 + m2/4) q along theta = t Sigma^-1 c: t = 4 at m2 = m1/2",
+         *is_zero(t_star.subs(half) - 4)),
+        ("R1 ~ m1 (theta^T c - q/4) = m1 w (t - t^2/4) vanishes at that minimizer (second order)",
+         *is_zero((m1 * w * (t_star - t_star**2 / 4)).subs(half))),
+        ("eta* = (2/r)(sqrt(1 + m2 r^2/2) - 1) is a root of the slack m2 r^2/4 - eta r/2 - eta^2 r^2/8 (|theta| = r)",
+         *is_zero(m2 * r**2 / 4 - eta_star * r / 2 - eta_star**2 * r**2 / 8)),
+        ("eta*/r -> m2/2 as r -> 0", *is_zero(sp.limit(eta_star / r, r, 0) - m2 / 2)),
+        ("so R_max = eta*/(c_x m1 sqrt d) ~ (m2/(2 m1)) r/(c_x sqrt d) = r/(4 c_x sqrt d) at m2 = m1/2",
+         *is_zero((m2 / (2 * m1)).subs(half) - sp.Rational(1, 4))),
+        ("R~ at B = 0 (kappa1 = kappa2 = 1/2): the kappa1/kappa2 term is p_tau/2",
+         *is_zero(PRINTED_KAPPA12_TERM.subs({kappa1: sp.Rational(1, 2), kappa2: sp.Rational(1, 2)}) - p_tau / 2)),
+        ("R~ at B = 0 (kappa = 1/4): the kappa term is sqrt(p_tau/2) >= p_tau/2, so R~ = tau p_tau/2",
+         *is_zero(PRINTED_KAPPA_TERM.subs(kappa, sp.Rational(1, 4)) - sp.sqrt(p_tau / 2))),
+    ]

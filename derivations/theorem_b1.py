@@ -14,6 +14,12 @@ With :math:`w_i = |g(f(x_i)) - y_i|\,\|\nabla f(x_i)\|`, :math:`s_i = g(1-g)\|\n
 3. Hoeffding with :math:`\varepsilon = p/2`: :math:`2\exp(-2n\varepsilon^2) = 2\exp(-np^2/2)`.
 4. For a linear model (:math:`\nabla f = \theta`, :math:`\tau' = \tau'' = \|\theta\|`) both components are Theorem 3.2's.
 5. The final step: :math:`\tau S_{in} - \eta(S_{in} + S_{out}) = S_{in}(\tau - \eta(1 + S_{out}/S_{in}))`.
+6. How tight it can be: for a small net (:math:`\kappa\to\frac14`, :math:`\kappa_1,\kappa_2\to\frac12`) with a constant
+   :math:`\|\nabla f\|` (:math:`\tau' = \tau''`), the second component is :math:`p/2` and the first
+   :math:`\sqrt{p/2}\ge p/2`, so :math:`\tilde R = \tau p/2`; the same bound at :math:`\hat p = p` (no Hoeffding step) is
+   :math:`\tau p`. On a law where :math:`|\cos(x,\nabla f)|` is :math:`\tau` with probability p and about 0 otherwise the
+   largest valid radius tends to :math:`\mathbb E|\cos| = \tau p` (:math:`\mathcal R_1\approx\frac{m_1}2\overline{|f|}`
+   against :math:`\eta\frac12\overline{\|\nabla f\|}`): the factor 2 left is Hoeffding's :math:`\hat p\ge p/2`.
 """
 
 import sympy as sp
@@ -57,6 +63,12 @@ def derive(first=PRINTED_FIRST, second=PRINTED_SECOND) -> Derivation:
          *is_zero(second.subs({t1: t2, p: p_tau}) - PRINTED_KAPPA12_TERM)),
         ("tau S_in - eta (S_in + S_out) = S_in (tau - eta (1 + S_out/S_in))",
          *is_zero(tau * s_in - eta * (s_in + s_out) - s_in * (tau - eta * (1 + s_out / s_in)))),
+        ("small net, tau' = tau'' (kappa1 = kappa2 = 1/2): the second component is p/2",
+         *is_zero(second.subs({t1: t2, kappa1: sp.Rational(1, 2), kappa2: sp.Rational(1, 2)}) - p / 2)),
+        ("small net, tau' = tau'' (kappa = 1/4): the first component is sqrt(p/2) >= p/2",
+         *is_zero(first.subs({t1: t2, kappa: sp.Rational(1, 4)}) - sp.sqrt(p / 2))),
+        ("without Hoeffding's step (p_hat = p) the second component is p: twice R~",
+         *is_zero(eta_12.subs({t1: t2, kappa1: kappa2}) / tau - p_hat)),
     ]
     latex = (
         r"\begin{aligned}"

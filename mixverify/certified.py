@@ -27,6 +27,17 @@ everywhere (the paper never defines :math:`\tau''`; the proof uses it as this up
 
 The SymPy derivations (derivations/theorem_3_2.py, derivations/theorem_b1.py) find every component from the
 (corrected) proofs.
+
+**Closed forms for logistic regression** (the checks' workhorse). For :math:`f = \theta^\top x`, mean-zero rows
+:math:`x_i`, :math:`u_i = \theta^\top x_i`, :math:`g_i = g(u_i)`, :math:`s_i = g_i(1-g_i)` and
+:math:`q = \theta^\top\hat\Sigma\theta`, Eq. (3) is :math:`\tilde L^{mix}_n = L_{std} + \mathcal R_1 + \mathcal R_2`
+with :math:`\mathcal R_1 = m_1\overline{(y - g)u}`, :math:`\mathcal R_2 = \frac{m_2}2\overline{s(q + u^2)}`
+(:math:`\mathcal R_3 = 0`; :math:`m_k = \mathbb E_{\tilde{\mathcal D}_\lambda}[(1-\lambda)^k]`), and Eq. (5) at the
+:math:`\ell_2` radius :math:`\eta` adds :math:`\eta\|\theta\|\overline{|g - y|} + \frac{\eta^2}2\|\theta\|^2\bar s` to
+:math:`L_{std}`, so the slack of Theorem 3.2's inequality is a concave quadratic in :math:`\eta`
+(:func:`logistic_slack`, :func:`logistic_largest_radius`). :func:`fit_logistic_mixup` minimises Eq. (3)
+(:func:`logistic_mixup_objective`, with its gradient); :func:`sphere_logistic_data` draws x uniform on the sphere of
+radius :math:`\sqrt d` with :math:`y\mid x\sim\mathrm{Bern}(g(\text{signal}\cdot x_1))`.
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ import math
 
 import numpy as np
 import torch
-from scipy import special
+from scipy import optimize, special
 
 from . import _validate
 from .adversarial import taylor_adversarial_loss
@@ -151,14 +162,161 @@ def theorem_b1_radius(p, tau, tau1, tau2, kappa, kappa1, kappa2) -> float:
     return min(first, second) * tau
 
 
-def relu_gradient_bound(W, beta) -> float:
+def relu_gradient_bound(W, beta, realised=False) -> float:
     r""":math:`\sup_x\|\nabla f(x)\|` for :math:`f(x) = \beta^\top\mathrm{ReLU}(Wx)`: the largest
-    :math:`\|W^\top(\beta\odot a)\|` over all activation patterns :math:`a\in\{0,1\}^k` (an upper bound: some patterns
-    may not be realised). W is (k, d) with k <= 16."""
+    :math:`\|W^\top(\beta\odot a)\|` over the activation patterns :math:`a\in\{0,1\}^k`. With ``realised`` only the
+    patterns some x has (an open cone :math:`\{x: (2a_j - 1)w_j^\top x > 0\ \forall j\}` that is not empty, one linear
+    programme each) count, which gives the supremum itself; otherwise every pattern counts (an upper bound). W is
+    (k, d) with k <= 16 (k <= 10 with ``realised``)."""
     W = np.asarray(W, float)
     beta = np.asarray(beta, float)
     k = _validate.positive_int("k", W.shape[0])
-    if k > 16 or beta.shape != (k,):
-        raise ValueError(f"need W of shape (k, d) with k <= 16 and beta of shape (k,), got {W.shape}, {beta.shape}")
+    if k > (10 if realised else 16) or beta.shape != (k,):
+        raise ValueError(f"need W of shape (k, d) with k <= {10 if realised else 16} and beta of shape (k,), got "
+                         f"{W.shape}, {beta.shape}")
     patterns = np.array(list(itertools.product((0.0, 1.0), repeat=k)))
+    if realised:
+        patterns = patterns[[_pattern_realised(W, a) for a in patterns]]
     return float(np.linalg.norm((patterns * beta) @ W, axis=1).max())
+
+
+def _pattern_realised(W, a) -> bool:
+    """Is there x with (2a_j - 1) w_j^T x >= 1 for every unit j (the open cone of pattern a is not empty)?"""
+    sign = 2 * a - 1
+    res = optimize.linprog(np.zeros(W.shape[1]), A_ub=-sign[:, None] * W, b_ub=-np.ones(len(a)),
+                           bounds=[(None, None)] * W.shape[1], method="highs")
+    return res.status == 0
+
+
+# --- logistic regression: the closed forms the checks of Theorems 3.2 and B.1 evaluate ----------------------
+
+def sphere_logistic_data(n, d, signal, rng, centre=True):
+    """(X, y, X_raw): n points uniform on the sphere of radius sqrt(d) in R^d, labels y ~ Bern(g(signal x_1))
+    (theta_0 = signal e_1); X is X_raw minus its mean when ``centre``."""
+    Z = rng.normal(size=(n, d))
+    X = Z / np.linalg.norm(Z, axis=1, keepdims=True) * math.sqrt(d)
+    y = (rng.uniform(size=n) < special.expit(signal * X[:, 0])).astype(float)
+    return (X - X.mean(0) if centre else X), y, X
+
+
+def two_zone_data(n, d, rng, p=0.3, zone=(0.85, 0.95), boundary=0.01):
+    """n points on the sphere of radius sqrt(d) in R^d whose |cos(x, e_1)| is uniform on ``zone`` with probability
+    ``p`` and equals ``boundary`` otherwise (a random sign; the rest of x uniform on the orthogonal sphere): the law
+    that puts Theorems 3.2 and B.1 closest to their bounds in the proof's reading (see :func:`two_zone_p_tau`)."""
+    Z = rng.normal(size=(n, d))
+    Z[:, 0] = 0.0
+    Z /= np.linalg.norm(Z, axis=1, keepdims=True)
+    c = np.where(rng.uniform(size=n) < p, rng.uniform(*zone, size=n), boundary) * rng.choice([-1.0, 1.0], size=n)
+    Z *= np.sqrt(1 - c * c)[:, None]
+    Z[:, 0] = c
+    return Z * math.sqrt(d)
+
+
+def two_zone_p_tau(tau, p=0.3, zone=(0.85, 0.95), boundary=0.01) -> float:
+    """P(|cos(x, e_1)| >= tau) under :func:`two_zone_data`'s law."""
+    lo, hi = zone
+    return p * min(1.0, max(0.0, (hi - tau) / (hi - lo))) + (1 - p) * float(boundary >= tau)
+
+
+def logistic_mixup_parts(theta, X, y, m1, m2):
+    """L_std, R1, R2 of Eq. (3) for f = theta^T x on mean-zero rows of X (R3 = 0), and the per-example u = theta^T x,
+    g = g(u), s = g(1 - g), and q = theta^T Sigma_hat theta = mean(u^2) (Sigma_hat = X^T X / n, X centred)."""
+    u = X @ theta
+    g = special.expit(u)
+    s = g * (1 - g)
+    uu = u * u
+    q = float(np.mean(uu))
+    lstd = np.mean(np.logaddexp(0, u) - y * u)
+    return lstd, m1 * np.mean((y - g) * u), m2 / 2 * np.mean(s * (q + uu)), u, g, s, q
+
+
+def logistic_mixup_objective(theta, X, y, m1, m2):
+    """Eq. (3)'s L~_mix for f = theta^T x on mean-zero rows of X, and its gradient in theta."""
+    lstd, r1, r2, u, g, s, q = logistic_mixup_parts(theta, X, y, m1, m2)
+    du = (g - y) + m1 * ((y - g) - s * u) + m2 / 2 * (s * (1 - 2 * g) * (q + u * u) + 2 * s * u) + m2 * np.mean(s) * u
+    return lstd + r1 + r2, X.T @ du / len(y)
+
+
+def logistic_slack_terms(theta, X, y, m1, m2) -> tuple[float, float, float]:
+    """(c, a, b) with :func:`logistic_slack` = c - a eta - b eta^2: c = R1 + R2, a = ||theta|| mean|g - y|,
+    b = ||theta||^2 mean g(1-g) / 2."""
+    _, r1, r2, _, g, s, _ = logistic_mixup_parts(theta, X, y, m1, m2)
+    t = float(np.linalg.norm(theta))
+    return float(r1 + r2), t * float(np.mean(np.abs(g - y))), t * t * float(np.mean(s)) / 2
+
+
+def logistic_slack(theta, X, y, eta, m1, m2) -> float:
+    r""":math:`\tilde L^{mix}_n - \frac1n\sum_i\tilde\ell_{adv}(\eta, (x_i, y_i)) = \mathcal R_1 + \mathcal R_2
+    - \eta\|\theta\|\overline{|g - y|} - \frac{\eta^2}2\|\theta\|^2\bar s` (:math:`\eta` the :math:`\ell_2` radius)."""
+    c, a, b = logistic_slack_terms(theta, X, y, m1, m2)
+    return c - eta * a - eta**2 * b
+
+
+def logistic_largest_radius(theta, X, y, m1, m2, terms=None) -> float:
+    """The largest l2 radius eta with :func:`logistic_slack` >= 0 (a concave quadratic in eta); -1 when the slack is
+    negative at eta = 0 (R1 + R2 < 0). ``terms``: :func:`logistic_slack_terms` if already computed."""
+    c, a, b = terms if terms is not None else logistic_slack_terms(theta, X, y, m1, m2)
+    return float((-a + math.sqrt(a * a + 4 * b * c)) / (2 * b)) if c >= 0 else -1.0
+
+
+def fit_logistic_mixup(X, y, m1, m2, starts, newton=True):
+    """The minimiser of Eq. (3) for f = theta^T x: BFGS (gtol 1e-10) from each start, the lowest value kept. Returns
+    (theta, the length of the Newton step to the exact minimiser, the smallest eigenvalue of the Hessian), the Hessian
+    by central differences of the analytic gradient (both NaN without ``newton``)."""
+    best = None
+    for x0 in starts:
+        r = optimize.minimize(logistic_mixup_objective, x0, args=(X, y, m1, m2), jac=True, method="BFGS",
+                              options={"gtol": 1e-10})
+        if best is None or r.fun < best.fun:
+            best = r
+    theta = best.x
+    if not newton:
+        return theta, math.nan, math.nan
+    h = 1e-5
+    H = np.array([(logistic_mixup_objective(theta + h * e, X, y, m1, m2)[1]
+                   - logistic_mixup_objective(theta - h * e, X, y, m1, m2)[1]) / (2 * h) for e in np.eye(len(theta))])
+    H = (H + H.T) / 2
+    step = np.linalg.solve(H, logistic_mixup_objective(theta, X, y, m1, m2)[1])
+    return theta, float(np.linalg.norm(step)), float(np.linalg.eigvalsh(H).min())
+
+
+class Cone:
+    r""":math:`\Theta^* = \{\theta: \angle(\theta, u)\le\varphi,\ r_{lo}\le\|\theta\|\le r_{hi}\}`, a cone of half-angle
+    :math:`\varphi` around the unit vector u cut to a range of norms (Assumption 3.1 made concrete);
+    :meth:`around` reads it off pilot minimisers, widened by a margin."""
+
+    def __init__(self, u, phi, r_lo, r_hi):
+        self.u, self.phi, self.r_lo, self.r_hi = np.asarray(u, float), float(phi), float(r_lo), float(r_hi)
+
+    @classmethod
+    def around(cls, thetas, u, margin=1.0, share=1.0) -> Cone:
+        """The cone holding the pilots ``thetas``: half-angle the ``share`` quantile of their angles to u, norms
+        between their (1 - share)/2 and (1 + share)/2 quantiles (share = 1: the largest angle and the norm range),
+        widened by ``margin`` (angle times margin, norms divided and multiplied by it)."""
+        norms = [float(np.linalg.norm(t)) for t in thetas]
+        lo, hi = np.quantile(norms, [(1 - share) / 2, (1 + share) / 2])
+        return cls(u, margin * float(np.quantile([angle(t, u) for t in thetas], share)), float(lo) / margin,
+                   margin * float(hi))
+
+    def contains(self, theta) -> bool:
+        return angle(theta, self.u) <= self.phi and self.r_lo <= float(np.linalg.norm(theta)) <= self.r_hi
+
+
+def angle(a, b) -> float:
+    """The angle between a and b in [0, pi] (signed cosine)."""
+    c = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+    return math.acos(min(1.0, max(-1.0, c)))
+
+
+def logistic_slack_tolerance(theta, X, y, eta, m1, m2, dist):
+    """How far :func:`logistic_slack` at a fitted theta may be from its value at the exact minimiser, at each radius in
+    ``eta`` (a number or an array): |grad_theta slack| (central differences of :func:`logistic_slack_terms`) times
+    ``dist`` (the Newton step to the exact minimiser), plus 1e3 ulp of max(1, |slack|)."""
+    eta = np.asarray(eta, float)
+    h = 1e-6
+    grads = np.array([(np.array(logistic_slack_terms(theta + h * e, X, y, m1, m2))
+                       - np.array(logistic_slack_terms(theta - h * e, X, y, m1, m2))) / (2 * h) for e in np.eye(len(theta))])
+    grad = np.sqrt(sum((gc - ga * eta - gb * eta**2) ** 2 for gc, ga, gb in grads))
+    c, a, b = logistic_slack_terms(theta, X, y, m1, m2)
+    out = grad * dist + 1e3 * np.finfo(float).eps * np.maximum(1.0, np.abs(c - a * eta - b * eta**2))
+    return float(out) if out.ndim == 0 else out

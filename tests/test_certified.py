@@ -9,14 +9,28 @@ import torch
 from scipy import special
 
 from mixverify.certified import (
+    Cone,
+    angle,
     bounded_set_constants,
     failure_probability,
+    fit_logistic_mixup,
+    logistic_largest_radius,
+    logistic_mixup_objective,
+    logistic_mixup_parts,
+    logistic_slack,
+    logistic_slack_tolerance,
     mixup_minus_adversarial,
     p_tau_cone,
     r_tilde,
     relu_gradient_bound,
+    sphere_logistic_data,
     theorem_b1_radius,
+    two_zone_data,
+    two_zone_p_tau,
 )
+from mixverify.laws import tilde_lambda_law
+from mixverify.losses import approx_mixup_loss
+from mixverify.models import linear_model
 
 
 def test_r_tilde_matches_closed_form():
@@ -49,6 +63,85 @@ def test_relu_gradient_bound():
     assert relu_gradient_bound(np.eye(2), np.array([3.0, 4.0])) == pytest.approx(5.0)
     # opposite signs: the largest gradient has one unit off
     assert relu_gradient_bound(np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([2.0, -1.0])) == pytest.approx(2.0)
+
+
+def test_relu_gradient_bound_over_realised_patterns():
+    # b (ReLU(x_1) - ReLU(-x_1)) = b x_1: the pattern with both units on is never realised, so the supremum is b, not 2b
+    W, beta = np.array([[1.0, 0.0], [-1.0, 0.0]]), np.array([0.5, -0.5])
+    assert relu_gradient_bound(W, beta) == pytest.approx(1.0)
+    assert relu_gradient_bound(W, beta, realised=True) == pytest.approx(0.5)
+    # generic units: the realised bound is the largest gradient norm over a dense sample, up to the sample's reach
+    rng = np.random.default_rng(3)
+    W, beta = rng.normal(size=(4, 3)), rng.normal(size=4)
+    X = rng.normal(size=(200_000, 3))
+    sampled = np.linalg.norm(((X @ W.T > 0) * beta) @ W, axis=1).max()
+    assert sampled <= relu_gradient_bound(W, beta, realised=True) + 1e-12
+    assert relu_gradient_bound(W, beta, realised=True) == pytest.approx(sampled, rel=1e-12)
+    with pytest.raises(ValueError, match=r"^need W of shape \(k, d\) with k <= 10"):
+        relu_gradient_bound(np.ones((11, 2)), np.ones(11), realised=True)
+
+
+def test_sampling_laws():
+    rng = np.random.default_rng(0)
+    X, y, raw = sphere_logistic_data(500, 3, 0.5, rng)
+    assert np.allclose(np.linalg.norm(raw, axis=1), math.sqrt(3)) and np.allclose(X.mean(0), 0.0, atol=1e-14)
+    assert set(np.unique(y)) <= {0.0, 1.0} and np.allclose(X, raw - raw.mean(0))
+    Z = two_zone_data(200_000, 3, rng)
+    c = np.abs(Z[:, 0]) / np.linalg.norm(Z, axis=1)
+    assert np.allclose(np.linalg.norm(Z, axis=1), math.sqrt(3))
+    assert np.all(np.isclose(c, 0.01) | ((c >= 0.85 - 1e-12) & (c <= 0.95 + 1e-12)))
+    for tau in (0.005, 0.5, 0.9):
+        p = two_zone_p_tau(tau)
+        assert np.mean(c >= tau) == pytest.approx(p, abs=5 * math.sqrt(p * (1 - p) / len(c)) + 1e-12)
+
+
+def test_logistic_closed_forms_match_the_library():
+    """Eq. (3) and the slack of Theorem 3.2's inequality in closed form equal approx_mixup_loss and
+    mixup_minus_adversarial; the gradient equals central differences; the largest radius is a root of the slack."""
+    rng = np.random.default_rng(1)
+    X, y, _ = sphere_logistic_data(300, 3, 1.0, rng)
+    law = tilde_lambda_law(1.0, 1.0)
+    m1, m2 = law.moment_one_minus(1), law.moment_one_minus(2)
+    theta = np.array([0.7, -0.2, 0.4])
+    Xt, yt, tt = torch.from_numpy(X), torch.from_numpy(y), torch.from_numpy(theta)
+    lstd, r1, r2, *_ = logistic_mixup_parts(theta, X, y, m1, m2)
+    assert lstd + r1 + r2 == pytest.approx(float(approx_mixup_loss(linear_model(tt), Xt, yt, 1.0, 1.0)), rel=1e-13)
+    eps = 0.05
+    assert logistic_slack(theta, X, y, eps * math.sqrt(3), m1, m2) == pytest.approx(
+        mixup_minus_adversarial(tt, Xt, yt, eps), abs=1e-14)
+    value, grad = logistic_mixup_objective(theta, X, y, m1, m2)
+    h = 1e-6
+    fd = [(logistic_mixup_objective(theta + h * e, X, y, m1, m2)[0] - logistic_mixup_objective(theta - h * e, X, y, m1,
+                                                                                               m2)[0]) / (2 * h)
+          for e in np.eye(3)]
+    assert grad == pytest.approx(fd, abs=1e-8)
+    eta = logistic_largest_radius(theta, X, y, m1, m2)
+    assert eta > 0 and logistic_slack(theta, X, y, eta, m1, m2) == pytest.approx(0.0, abs=1e-14)
+    assert logistic_slack(theta, X, y, 1.01 * eta, m1, m2) < 0 < logistic_slack(theta, X, y, 0.99 * eta, m1, m2)
+
+
+def test_fit_logistic_mixup_finds_the_minimiser():
+    rng = np.random.default_rng(2)
+    X, y, _ = sphere_logistic_data(400, 2, 1.0, rng)
+    m1, m2 = 1 / 3, 1 / 6
+    theta, dist, min_eig = fit_logistic_mixup(X, y, m1, m2, (np.array([1.0, 0.0]), np.array([0.1, 0.1])))
+    assert np.linalg.norm(logistic_mixup_objective(theta, X, y, m1, m2)[1]) < 1e-9 and dist < 1e-8 and min_eig > 0
+    assert fit_logistic_mixup(X, y, m1, m2, (np.zeros(2),), newton=False)[0] == pytest.approx(theta, abs=1e-6)
+    assert 0 <= logistic_slack_tolerance(theta, X, y, 0.1, m1, m2, dist) < 1e-9
+
+
+def test_cone():
+    u = np.array([1.0, 0.0])
+    pilots = [np.array([1.0, 0.1]), np.array([2.0, -0.3])]
+    cone = Cone.around(pilots, u, 1.25)
+    assert cone.phi == pytest.approx(1.25 * math.atan(0.15)) and cone.r_hi == pytest.approx(1.25 * math.hypot(2, 0.3))
+    assert cone.r_lo == pytest.approx(math.hypot(1, 0.1) / 1.25)
+    assert all(cone.contains(t) for t in pilots) and not cone.contains(np.array([1.0, 1.0]))
+    assert not cone.contains(np.array([-1.0, 0.0])) and angle(u, -u) == pytest.approx(math.pi)
+    # share: the cone holds that share of the pilots (quantiles of their angles and norms), an outlier left out
+    many = [np.array([1.0, 0.01 * k]) for k in range(10)] + [np.array([1.0, 5.0])]
+    narrow = Cone.around(many, u, share=0.9)
+    assert narrow.phi == pytest.approx(math.atan(0.09), rel=0.2) and not narrow.contains(many[-1])
 
 
 def test_mixup_minus_adversarial_matches_closed_form():
