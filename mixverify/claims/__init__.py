@@ -16,6 +16,7 @@ from . import (
     corollary_3_1,
     eq_1,
     eq_2,
+    eq_6,
     eq_9,
     figure_1a,
     figure_1b,
@@ -58,6 +59,7 @@ CLAIMS: tuple[Claim, ...] = (
     remark_3_1.CLAIM,
     theorem_3_2.CLAIM,
     identity_b2.CLAIM,
+    eq_6.CLAIM,  # Section 3.2: Eq. (6), the ReLU-net adversarial loss
     theorem_3_3.CLAIM,
     theorem_b1.CLAIM,  # Appendix B.2: the constant radius for neural networks
     mixup_vs_erm_robustness.CLAIM,  # the reading of Theorems 3.1/3.3 in Section 3.2
