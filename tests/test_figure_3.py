@@ -43,8 +43,36 @@ def test_figure_3_is_decided_by_majorities_over_k_draws(cached):
     plotted = [e for e in r.outcome.evidence if e.id and e.id.endswith("-plotted")]
     assert {e.id for e in plotted} == {t + "-plotted" for t in TENDENCIES} and all(e.role == "context" for e in plotted)
     expected = "verified" if all(e.passed for e in r.outcome.decisive()) else "refuted"
-    assert r.status == expected, (r.error, failed(r.outcome))
+    assert r.outcome.headline_status() == expected, (r.error, failed(r.outcome))
+    assert r.status == decide(r.outcome.evidence, r.outcome.errata, r.outcome.sensitivity)
     assert r.claim.scope.setting == "paper" and f"K = {K} draws" in r.claim.scope.detail
+
+
+def test_training_length_rows_are_decided_by_the_same_majorities(cached):
+    r = cached[0]
+    rows = {x.setting: x for x in r.outcome.sensitivity if x.choice == "training length"}
+    assert set(rows) == {f"{figure_3.STEPS // 2} steps", f"{2 * figure_3.STEPS} steps"}
+    K = figure_3.DRAWS
+    for x in rows.values():
+        assert x.admissible and x.status in ("verified", "refuted")
+        counts = [int(part.split()[-1].split("/")[0]) for part in x.detail.split(": ", 1)[1].split(", ")]
+        assert len(counts) == len(TENDENCIES)
+        assert x.status == ("verified" if all(c > K // 2 for c in counts) else "refuted")
+        assert x.value == f"{sum(c > K // 2 for c in counts)}/{len(TENDENCIES)} tendencies hold"
+    assert [x.setting for x in r.outcome.sensitivity if x.choice == "seed"] == ["1", "2"]
+    opposite = {x.setting: x.status for x in cached[2].sensitivity}
+    assert set(opposite) == set(rows)
+
+
+def test_the_headline_of_the_recorded_grid_is_a_run_of_its_length():
+    """With the sensitivity table, one run of 2 steps is recorded at steps // 2, steps and 2 steps: its headline
+    evidence equals that of a run of ``steps`` alone (what the seed rows re-run)."""
+    from dataclasses import asdict, replace
+
+    full = figure_3.check(CTX, steps=60, cache=False)
+    alone = figure_3.check(replace(CTX, sensitivity=False), steps=60, cache=False)
+    assert [asdict(e) for e in full.evidence] == [asdict(e) for e in alone.evidence]
+    assert [x.setting for x in full.sensitivity] == ["30 steps", "120 steps"] and alone.sensitivity == []
 
 
 def test_k_is_the_smallest_odd_number_of_draws_with_at_most_2_percent_false_refutation():
@@ -155,7 +183,7 @@ def test_recorded_accuracy_and_R_match_a_per_step_reference():
     steps = 40
     data = [figure_3._draw(CTX, s) for s in (figure_3.PLOTTED_STREAM, figure_3.FIRST_DRAW, figure_3.FIRST_DRAW + 1)]
     for j, name in enumerate(figure_3.WIDTHS):
-        run = figure_3._train_draws(CTX, j, name, data, "logistic", steps, use_cache=False)
+        run = figure_3._at(figure_3._train_draws(CTX, j, name, data, "logistic", (steps,), False, steps), steps)
         assert run["R"].shape == run["acc"].shape == (3, steps + 1)
         for k in (0, 2):
             X, y, seeds = data[k]
