@@ -16,6 +16,7 @@ from . import (
     corollary_3_1,
     eq_1,
     eq_2,
+    eq_4,
     eq_6,
     eq_9,
     figure_1a,
@@ -55,6 +56,7 @@ CLAIMS: tuple[Claim, ...] = (
     figure_2.CLAIM,
     # Section 3.2 and Appendix B: robustness
     lemma_3_2.CLAIM,
+    eq_4.CLAIM,  # Eq. (4) and its remark: Theta reached in finite time by Mixup-trained models
     theorem_3_1.CLAIM,
     remark_3_1.CLAIM,
     theorem_3_2.CLAIM,
