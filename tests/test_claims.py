@@ -37,7 +37,7 @@ EXPECTED = {
     "eq-2": "verified",
     "figure-2": "uninformative",  # the closeness criterion also accepts Eq. (3) without R2
     "lemma-3.2": "verified-with-erratum",
-    "eq-4": "refuted",  # Mixup-trained logistic regression never settles in Theta (0 of 24 runs; the minimiser misclassifies)
+    "eq-4": "design-dependent",  # true read alone (Eq. (4) restated); refuted for Mixup-trained logistic regression
     "remark-3.1": "verified",
     "mixup-vs-erm-robustness": "design-dependent",  # refuted at 300 steps (the clean-loss gap); Mixup ahead trained longer
     "theorem-b1": "design-dependent",  # holds in the proof's reading (R~ ~ half the largest valid radius); fails at the minimizers

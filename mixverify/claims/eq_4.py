@@ -20,8 +20,10 @@ the condition is :math:`(2y_i - 1) f_\theta(x_i)\ge0`) and justifies it by
    false. The same per-point conditions are evaluated on every iterate of every training run below and on
    :math:`\theta = 0` (``eq4-instances``, decisive): an iterate with zero training error outside Theta would
    contradict Eq. (4).
-2. *The remark, as the theorems use it*. Read alone it is Eq. (4) restated (zero training error, then Theta). What it
-   is for is theta trained with Mixup: Theorems 3.1-3.3 bound :math:`\tilde L^{mix}_n(\theta)` for theta in Theta, and
+2. *The remark, as the theorems use it*. Read alone it is Eq. (4) restated (zero training error, then Theta): a reading
+   the text allows, decided by the Eq. (4) evidence and recorded as the ``reading`` row of the sensitivity table, so the
+   claim is ``design-dependent`` wherever the headline reading below is refuted. What it is for is theta trained with
+   Mixup: Theorems 3.1-3.3 bound :math:`\tilde L^{mix}_n(\theta)` for theta in Theta, and
    the paper applies them to the trained model ("one can think the final radius is taken at the minimizer of
    :math:`\tilde L^{mix}_n`"). So the claim tested is: **for the paper's models trained with Mixup, theta enters Theta
    at a finite step and stays there** -- zero training error is what the remark assumes such training reaches.
@@ -161,6 +163,10 @@ def _check(ctx, statement):
     out.errata += _erratum(headline)
     curves = {f"{name}, {OBJECTIVES['eq1']}": membership(statement, runs[name]["extremes"]) for name in WIDTHS}
     if ctx.sensitivity:
+        out.sensitivity.append(row(
+            "reading", "the remark read alone: Eq. (4) restated (a theta with zero training error is in Theta), of any "
+            "model and training", Outcome(evidence=[out.by_id("eq4-instances")]), value="Eq. (4) on every iterate",
+            detail="true as a sentence; says nothing of whether Mixup training reaches zero training error"))
         out.sensitivity += _sensitivity(statement, draws, runs, out, curves)
     out.figures["draws-in-theta"] = _plot(curves, draws)
     out.notes.append(_note(headline))
