@@ -125,6 +125,10 @@ def tilde_lambda_law(alpha, beta) -> BetaMixture:
     :math:`\mathbb E[1-\lambda] = 2\alpha\beta/((\alpha+\beta)(\alpha+\beta+1))` and
     :math:`\mathbb E[(1-\lambda)^2] = \alpha\beta/((\alpha+\beta)(\alpha+\beta+1))`
     (derived in ``derivations/lemma_3_1.py``).
+
+    >>> law = tilde_lambda_law(1.0, 1.0)   # standard Mixup: tilde-D = Beta(2, 1)
+    >>> round(law.moment_one_minus(1), 12), round(law.moment_one_minus(2), 12)
+    (0.333333333333, 0.166666666667)
     """
     alpha = _validate.positive("alpha", alpha)
     beta = _validate.positive("beta", beta)

@@ -65,6 +65,18 @@ def mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus, method
     quadrature (exact for integrands polynomial in lambda of degree < 2*nodes), vectorised over pairs
     and nodes. ``method="mc"`` samples ``samples`` (pair, lambda) triples as a training loop would;
     :func:`mixup_loss_mc` also returns its standard error. Differentiable in the parameters of ``f``.
+
+    A K-class model (``f`` returns (n, K) scores) takes integer labels or (n, K) label rows (softmax cross-entropy).
+
+    >>> import torch
+    >>> X = torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]], dtype=torch.float64)
+    >>> y = torch.tensor([1.0, 0.0, 1.0], dtype=torch.float64)
+    >>> f = lambda Z: Z @ torch.tensor([0.5, -0.5], dtype=torch.float64)
+    >>> round(float(mixup_loss(f, X, y, 1.0, 1.0)), 10)        # all 9 pairs, Gauss-Jacobi over lambda
+    0.59581091
+    >>> scores = lambda Z: torch.stack([0 * Z[:, 0], f(Z)], 1)     # the same model as 2 class scores
+    >>> round(float(mixup_loss(scores, X, y.long(), 1.0, 1.0)), 10)
+    0.59581091
     """
     alpha = _validate.positive("alpha", alpha)
     beta = _validate.positive("beta", beta)

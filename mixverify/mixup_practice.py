@@ -143,6 +143,9 @@ def pair_values(value: Callable, X: torch.Tensor, y: torch.Tensor, lam, rows=Non
 
 def mixup_pair_losses(f: Callable, h: Callable = softplus) -> Callable:
     """``value`` for :func:`pair_values`: the loss of Eq. (2), :math:`h(f(\\tilde x)) - \\tilde y f(\\tilde x)`."""
+    for name, fn in (("f", f), ("h", h)):
+        if not callable(fn):
+            raise ValueError(f"{name} must be a callable, got {type(fn).__name__}")
     return lambda xm, ym: eq2_loss(_validate.outputs(f, xm), ym, h)
 
 
