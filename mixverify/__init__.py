@@ -6,6 +6,7 @@ The verified formulas, importable::
     from mixverify import mixup_loss, mixup_regularizers, approx_mixup_loss, tilde_lambda_law
 """
 
+from ._meta import PAPER, __version__  # noqa: F401 (mixverify.__version__ is public)
 from .adversarial import adversarial_loss, attack_radius, input_cosines, mixup_attack_radii, taylor_adversarial_loss
 from .attacks import fgsm, pgd
 from .certified import (
@@ -45,10 +46,6 @@ from .mixup_practice import (
 from .models import linear_model
 from .rademacher import rademacher_complexity, retentive_radius, theorem_3_4_bound
 from .regularizers import input_derivative_terms, mixup_regularizers
-
-__version__ = "0.1.0"
-PAPER = ("Zhang, Deng, Kawaguchi, Ghorbani, Zou. How Does Mixup Help With Robustness and Generalization? "
-         "ICLR 2021")
 
 __all__ = [
     "adversarial_loss", "attack_radius", "fgsm", "linear_model", "pgd", "taylor_adversarial_loss",

@@ -27,7 +27,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import __version__
+from ._meta import __version__
 
 OK_STATUSES = ("verified", "verified-with-erratum")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import PAPER, __version__
+from ._meta import PAPER, __version__
 from .claim import ClaimResult
 from .io import save_figure, write_text
 
