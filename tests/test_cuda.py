@@ -1,4 +1,4 @@
-"""The GPU paths (issue 13): the CUDA-graph training step and the sync-free attacks.
+"""The GPU paths: the CUDA-graph training step and the sync-free attacks.
 
 The CUDA tests are skipped without a GPU (``pytest.mark.skipif(not torch.cuda.is_available())``). The CPU tests
 check that the eager path, which the CPU always takes, is the training loop it was before the graphs: bit for bit

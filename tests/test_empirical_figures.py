@@ -54,7 +54,7 @@ def test_generalization_averages_training_seeds():
 def test_between_seeds_is_the_t_interval_over_training_seeds():
     from scipy import stats
 
-    d = [0.028, 0.135, 0.124]  # figure-1a's smoke per-seed differences quoted in issue 20
+    d = [0.028, 0.135, 0.124]  # figure-1a's smoke per-seed FGSM differences (seed 0, an earlier training)
     b = figures.between_seeds(d)
     se = np.std(d, ddof=1) / np.sqrt(3)
     t = stats.t.ppf(0.995, 2)  # two-sided 99 %

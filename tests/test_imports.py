@@ -1,4 +1,4 @@
-"""The dependency rules of issue 14, read from the source with ``ast`` (nothing is imported): no import cycle among
+"""The dependency rules, read from the source with ``ast`` (nothing is imported): no import cycle among
 mixverify's modules, not even through imports inside functions; no import from a core module of mixverify up to
 ``mixverify.derivations`` or ``mixverify.empirical`` (only the CLI and the claims may); the derivations depend on
 nothing above ``mixverify.claim``; and ``pip install`` puts only ``mixverify`` in site-packages."""

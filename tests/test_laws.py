@@ -85,7 +85,7 @@ def test_nodes_must_be_positive_integer():
         Beta(1, 1).quadrature(0)
 
 
-# --- Mutant-killing tests (formerly test_mutants_laws.py; the surviving mutants are explained in tests/MUTANTS.md) ---
+# --- Mutant-killing tests (the surviving mutants are explained in tests/MUTANTS.md) ---
 #
 # Tests that kill mutants of mixverify/laws.py that the unit tests let survive (tests/MUTANTS.md).
 #
@@ -193,7 +193,7 @@ def test_pdf_accepts_exact_rationals():
     assert law.pdf([Fraction(1, 4), Fraction(1, 2)]) == pytest.approx(stats.beta.pdf([0.25, 0.5], 2.0, 3.0), rel=1e-12)
 
 
-# --- the law check at the public boundary (laws.as_law; formerly _validate.law, which imported laws back) ----------
+# --- the law check at the public boundary (laws.as_law, beside the laws it accepts) ----------
 
 @pytest.mark.parametrize("call", [lambda bad: expect(bad, np.exp), lambda bad: as_law(bad)])
 def test_a_law_must_be_a_beta_or_a_beta_mixture(call):

@@ -159,7 +159,7 @@ def test_regularizers_validate_inputs(data):
         mixup_regularizers(lambda Z: Z @ theta, X, y - 3, 1.0, 1.0)
 
 
-# --- Mutant-killing tests (formerly test_mutants_losses.py; the surviving mutants are explained in tests/MUTANTS.md) ---
+# --- Mutant-killing tests (the surviving mutants are explained in tests/MUTANTS.md) ---
 #
 # Tests that kill mutants of mixverify/losses.py that the unit tests let survive (tests/MUTANTS.md).
 #

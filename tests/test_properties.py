@@ -1,4 +1,4 @@
-r"""Property-based tests (hypothesis) of the identities that hold for *all* parameters (issue 6).
+r"""Property-based tests (hypothesis) of the identities that hold for *all* parameters.
 
 Complements the properties already in ``test_laws.py`` (tilde-D weights sum to 1 and its first two moments,
 Gauss--Jacobi exactness), ``test_losses.py`` (permutation invariance on one fixed data set),

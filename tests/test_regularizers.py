@@ -60,7 +60,7 @@ def test_works_with_nn_module(data):
     assert all(torch.isfinite(t) for t in r)
 
 
-# --- Mutant-killing tests (formerly test_mutants_regularizers.py; the surviving mutants are explained in tests/MUTANTS.md) ---
+# --- Mutant-killing tests (the surviving mutants are explained in tests/MUTANTS.md) ---
 #
 # Tests that kill mutants of mixverify/regularizers.py that the unit tests let survive (tests/MUTANTS.md).
 

@@ -1,4 +1,4 @@
-"""empirical.runs and the resume-by-default of every command that trains (issue 15).
+"""empirical.runs and the resume-by-default of every command that trains.
 
 Workers are real processes (spawned), signals are real signals. The runs are a "micro" preset (tiny with one
 training seed of 64 images) registered in this process only: the workers receive the planned runs
