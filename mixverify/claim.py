@@ -521,7 +521,7 @@ def _expected_seconds(claim: Claim) -> float:
     """Sort key, longest first: a scheduling hint only (a stale order costs wall time, never changes a result): the
     claims that train models (measured on 2 cores: seconds to a minute with their seed rows) before the quick ones."""
     slow = ("figure-3", "mixup-vs-erm-robustness", "eq-4", "figure-2", "figure-4", "theorem-3.1", "theorem-3.3",
-            "theorem-3.2", "eq-2", "corollary-3.1", "lemma-3.1", "eq-6", "theorem-3.5")
+            "theorem-3.2", "eq-2", "section-3.3", "corollary-3.1", "lemma-3.1", "eq-6", "theorem-3.5")
     return slow.index(claim.id) if claim.id in slow else len(slow)
 
 

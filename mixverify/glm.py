@@ -22,15 +22,22 @@ The coefficient :math:`\mathbb E[(1-\lambda)^2/\lambda^2]` is an odds moment: un
 
 :func:`rescaled_covariate_loss` is the loss the proof of Lemma 3.3 (Appendix A.3.1) actually expands:
 the standard loss on the rescaled covariates :math:`\tilde x_i = x_i + \frac{1-\lambda}{\lambda} r_x`.
+
+The minimisers Section 3.3 argues about: :func:`glm_objective` is the standard loss or the Mixup loss of Eq. (1) of the
+linear GLM (exact over pairs) with its gradient and Hessian, :func:`glm_minimiser` its minimiser by Newton's method to
+round-off, :func:`glm_descent` a finite run of gradient descent, :func:`logistic_minimiser_exists` whether logistic ERM
+has a minimiser at all (not on linearly separable data).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
+from scipy import special
 from torch.func import grad, vmap
 
 from . import _validate
@@ -231,3 +238,166 @@ def glm_gamma(theta, X, *, A: Callable = softplus) -> float:
     theta = _validate.as_tensor("theta", theta, ndim=1, like=X)
     u = X @ theta
     return float(second_derivative(A, u).mean() * (u ** 2).mean())
+
+
+# --- the minimisers of the standard and the Mixup loss of a linear GLM (Section 3.3) ------------------------------
+
+#: The log-partition functions A of Section 3.3 by name: "logistic" (A = softplus, labels in [0, 1]) and "squared"
+#: (A(u) = u^2/2, least squares; Eq. (2) drops the y^2/2 that does not depend on theta).
+FAMILIES = ("logistic", "squared")
+
+
+def _partition(family: str):
+    """``parts(u, order)``: the named family's A(u) and, up to ``order``, A'(u) and A''(u), elementwise (numpy)."""
+    if family == "logistic":
+        def parts(u, order):
+            s = special.expit(u) if order else None
+            return (np.logaddexp(0.0, u), s, s * (1 - s) if order > 1 else None)
+    elif family == "squared":
+        def parts(u, order):
+            return (u * u / 2, u, np.ones_like(u))
+    else:
+        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+    return parts
+
+
+def glm_objective(theta, X, y, *, family: str = "logistic", law: Law | None = None, nodes: int = 16,
+                  order: int = 2):
+    r"""The standard loss :math:`L_n^{std}` (``law`` None) or the Mixup loss of Eq. (1) (``law`` the mixing law
+    :math:`\mathcal D_\lambda`, e.g. ``mixup_lambda_law(alpha, beta)``) of the linear GLM :math:`f = \theta^\top x`,
+    with its gradient and Hessian in :math:`\theta` (``order`` 0: the value only; 1: value and gradient).
+
+    Eq. (1) is exact over the n^2 ordered pairs and ``nodes``-point Gauss--Jacobi in lambda: f is linear, so the mixed
+    output is :math:`o = \lambda u_i + (1-\lambda)u_j` with :math:`u = X\theta` and its gradient
+    :math:`\lambda x_i + (1-\lambda)x_j`; the sums over pairs collapse to row and column sums, so the Hessian costs
+    :math:`O(Kn^2 + nd^2)` for K nodes. numpy float64 (X (n, d), y (n,), theta (d,))."""
+    return _objective(np.asarray(X, float), np.asarray(y, float), family, law, nodes)(np.asarray(theta, float), order)
+
+
+def _objective(X, y, family, law, nodes):
+    """:func:`glm_objective` as a function of (theta, order), with the mixed labels and weights computed once."""
+    parts = _partition(family)
+    n = len(y)
+    if law is None:
+        def standard(theta, order=2):
+            u = X @ theta
+            A, A1, A2 = parts(u, order)
+            f = float(np.mean(A - y * u))
+            if order == 0:
+                return f
+            g = X.T @ (A1 - y) / n
+            return (f, g) if order == 1 else (f, g, (X.T * (A2 / n)) @ X)
+        return standard
+    lam, w = (np.asarray(v, float) for v in law.quadrature(nodes))
+    L = lam[:, None, None]
+    W = w[:, None, None] / n**2
+    Wt = W * (L * y[None, :, None] + (1 - L) * y[None, None, :])
+    mix_weight = lam * (1 - lam)
+
+    def mixup(theta, order=2):
+        u = X @ theta
+        o = L * u[None, :, None] + (1 - L) * u[None, None, :]
+        A, A1, A2 = parts(o, order)
+        f = float((W * A).sum() - (Wt * o).sum())
+        if order == 0:
+            return f
+        r = W * A1 - Wt
+        g = X.T @ (lam @ r.sum(2) + (1 - lam) @ r.sum(1))
+        if order == 1:
+            return f, g
+        c = W * A2
+        diag = lam**2 @ c.sum(2) + (1 - lam) ** 2 @ c.sum(1)
+        cross = np.tensordot(mix_weight, c, axes=1)
+        return f, g, (X.T * diag) @ X + X.T @ (cross + cross.T) @ X
+    return mixup
+
+
+#: Full Newton steps taken after the decrement test passes (:func:`glm_minimiser`).
+POLISH = 2
+
+
+@dataclass(frozen=True)
+class GLMFit:
+    """A fitted linear GLM: ``theta``, the objective there, its gradient norm, the smallest eigenvalue of its Hessian
+    (``curvature``), ``error_bound`` = gradient norm / curvature (exact for a quadratic objective, the first-order
+    distance to the minimiser otherwise) and the number of iterations."""
+
+    theta: np.ndarray
+    loss: float
+    gradient_norm: float
+    curvature: float
+    error_bound: float
+    iterations: int
+
+
+def glm_minimiser(X, y, *, family: str = "logistic", law: Law | None = None, nodes: int = 16, tol: float = 1e-13,
+                  max_iter: int = 100, polish: int = POLISH) -> GLMFit:
+    r"""The minimiser of :func:`glm_objective` by damped Newton from 0, until the Newton decrement
+    :math:`g^\top H^{-1}g/2` is below ``tol`` times max(1, |objective|) (the objective at float64 round-off by default),
+    then ``polish`` full Newton steps (each squares the distance to the minimiser: theta at round-off with the default
+    :data:`POLISH`).
+
+    Raises ``ValueError`` when the minimiser does not exist (logistic ERM on linearly separable data,
+    :func:`logistic_minimiser_exists`) or Newton does not converge in ``max_iter`` steps."""
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must be (n, d) and y (n,), got shapes {X.shape} and {y.shape}")
+    _validate.positive("tol", tol)
+    polish = _validate.nonnegative_int("polish", polish)
+    if family == "logistic" and law is None and not logistic_minimiser_exists(X, y):
+        raise ValueError("no minimiser: the logistic standard loss has none on linearly separable data (the loss "
+                         "decreases to 0 along a separating direction)")
+    fun = _objective(X, y, family, law, nodes)
+    theta = np.zeros(X.shape[1])
+    for it in range(_validate.positive_int("max_iter", max_iter)):
+        f, g, H = fun(theta)
+        step = np.linalg.solve(H, g)
+        decrement = float(g @ step) / 2
+        if decrement <= tol * max(1.0, abs(f)):
+            for _ in range(polish):  # quadratic convergence: the distance to the minimiser squares per full step
+                theta = theta - step
+                f, g, H = fun(theta)
+                step = np.linalg.solve(H, g)
+            curvature = float(np.linalg.eigvalsh(H)[0])
+            gn = float(np.linalg.norm(g))
+            return GLMFit(theta, f, gn, curvature, gn / curvature, it)
+        t = 1.0
+        while fun(theta - t * step, 0) > f - t * decrement / 2:
+            t /= 2
+            if t < 1e-12:
+                break
+        theta = theta - t * step
+        if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > 1e6:
+            break
+    raise ValueError(f"no minimiser found ({family} loss{'' if law is None else ', Mixup'}): Newton did not converge in "
+                     f"{max_iter} steps (|theta| = {np.linalg.norm(theta):.3g}); for logistic ERM the data may be "
+                     "linearly separable (see logistic_minimiser_exists)")
+
+
+def glm_descent(X, y, *, steps: int, lr: float, family: str = "logistic", law: Law | None = None,
+                nodes: int = 16) -> np.ndarray:
+    """``steps`` steps of full-batch gradient descent with step size ``lr`` from theta = 0 on :func:`glm_objective`:
+    a finite training length (early stopping), not a minimiser."""
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    lr = _validate.positive("lr", lr)
+    fun = _objective(X, y, family, law, nodes)
+    theta = np.zeros(X.shape[1])
+    for _ in range(_validate.positive_int("steps", steps)):
+        theta = theta - lr * fun(theta, 1)[1]
+    return theta
+
+
+def logistic_minimiser_exists(X, y) -> bool:
+    r"""Whether the logistic standard loss of :math:`\theta^\top x` (no intercept) has a minimiser: it has none exactly
+    when some :math:`\theta\ne0` has :math:`s_i\theta^\top x_i\ge0` for all i with one inequality strict
+    (:math:`s_i = 2y_i - 1`; the loss then decreases along :math:`\theta` for ever). Decided by the linear programme
+    :math:`\max\sum_is_i\theta^\top x_i` s.t. :math:`s_i\theta^\top x_i\ge0`, :math:`|\theta_j|\le1`: the minimiser
+    exists iff its optimum is 0 (up to the solver's feasibility tolerance times :math:`\sum_i\|x_i\|`)."""
+    from scipy import optimize
+
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    S = (2 * y - 1)[:, None] * X
+    res = optimize.linprog(-S.sum(0), A_ub=-S, b_ub=np.zeros(len(y)), bounds=[(-1, 1)] * X.shape[1], method="highs")
+    if res.status != 0:
+        raise ValueError(f"the separability programme failed: {res.message}")
+    return -res.fun <= 1e-9 * float(np.linalg.norm(X, axis=1).sum())

@@ -14,6 +14,11 @@ For the logistic GLM (:math:`A = \mathrm{softplus}`, :math:`A'' = \sigma(1-\sigm
 - :math:`\gamma(\theta) = \mathbb E A''(\theta^\top x)\,\theta^\top\Sigma_X\theta`, the quantity that defines the class
   :math:`\mathcal W_\gamma` of Theorem 3.4 and Corollary 3.1.
 
+:meth:`Population.affine_loss` and :meth:`Population.affine_gamma` evaluate a model with an offset,
+:math:`\theta^\top x + b`: a model fitted on data centred by their sample mean is applied to :math:`x - \bar x`.
+:class:`CubeRegression` is the least-squares counterpart (x uniform on a cube, a linear response with Gaussian noise),
+whose moments are in closed form (section-3.3 compares the Mixup and ERM minimisers on both laws).
+
 The tensor rule with N nodes per axis integrates polynomials of degree < 2N in each coordinate exactly and
 converges geometrically for these analytic integrands; comparing N and 2N nodes estimates its error
 (:func:`mixverify.numerics.quadrature_error`).
@@ -93,12 +98,54 @@ class Population:
         W = np.atleast_2d(np.asarray(W, float))
         return self.a2(W) * (W ** 2).sum(1) / 3.0
 
+    def affine_loss(self, W, b) -> np.ndarray:
+        r""":math:`\mathbb E[\mathrm{softplus}(\theta^\top x + b) - y(\theta^\top x + b)]` at the rows w of W with offsets
+        b (one per row, or one for all): a model fitted on data centred by their mean :math:`\bar x` is
+        :math:`\theta^\top(x - \bar x)`, i.e. :math:`b = -\theta^\top\bar x`."""
+        b = np.broadcast_to(np.asarray(b, float), (len(np.atleast_2d(W)),))[None, :]
+        return self.expect(lambda s, p: logistic_terms(s + b, p), W)
+
+    def affine_gamma(self, W, b) -> np.ndarray:
+        r""":math:`\gamma = \mathbb E A''(t)\,\mathbb E t^2` of :math:`t = \theta^\top x + b` (w the rows of W, offsets b):
+        :meth:`gamma` for the law of the inputs that a model fitted on centred data sees."""
+        b = np.broadcast_to(np.asarray(b, float), (len(np.atleast_2d(W)),))[None, :]
+        a2 = self.expect(lambda s, p: special.expit(s + b) * special.expit(-(s + b)), W)
+        return a2 * self.expect(lambda s, p: (s + b) ** 2, W)
+
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """n draws (Z of shape (n, 2), labels y in {0, 1}) from the law; x = Z U^T."""
         n = _validate.positive_int("n", n)
         Z = rng.uniform(-1.0, 1.0, size=(n, 2))
         y = (rng.uniform(size=n) < special.expit(Z @ self.w_star)).astype(float)
         return Z, y
+
+
+class CubeRegression:
+    r"""The least-squares GLM (:math:`A(u) = u^2/2`) with exact population moments: :math:`x\sim\mathrm{Uniform}([-1,
+    1]^d)` and :math:`y = \theta_*^\top x + \sigma\varepsilon`, :math:`\varepsilon\sim N(0, 1)`, so :math:`\mathbb Ex = 0`,
+    :math:`\mathbb Exx^\top = I/3`, :math:`\mathbb E[yx] = \theta_*/3`, :math:`\mathbb Ey = 0`."""
+
+    def __init__(self, theta_star, noise: float = 1.0):
+        self.theta_star = np.asarray(theta_star, float)
+        if self.theta_star.ndim != 1 or not np.all(np.isfinite(self.theta_star)):
+            raise ValueError(f"theta_star must be a finite vector, got {theta_star!r}")
+        self.noise = _validate.positive("noise", noise)
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """n draws (X of shape (n, d), responses y)."""
+        X = rng.uniform(-1.0, 1.0, size=(_validate.positive_int("n", n), len(self.theta_star)))
+        return X, X @ self.theta_star + self.noise * rng.normal(size=n)
+
+    def affine_loss(self, theta, b=0.0) -> float:
+        r""":math:`\mathbb E[t^2/2 - yt]` of :math:`t = \theta^\top x + b` (Eq. 2 with h = u^2/2):
+        :math:`(\|\theta\|^2/3 + b^2)/2 - \theta_*^\top\theta/3`."""
+        theta = np.asarray(theta, float)
+        return float((theta @ theta / 3 + b * b) / 2 - self.theta_star @ theta / 3)
+
+    def affine_gamma(self, theta, b=0.0) -> float:
+        r""":math:`\gamma = \mathbb E A''\cdot\mathbb Et^2 = \|\theta\|^2/3 + b^2` (A'' = 1)."""
+        theta = np.asarray(theta, float)
+        return float(theta @ theta / 3 + b * b)
 
 
 # --- x in {-1, 0, 1}: samples enumerated exactly ------------------------------------------------------------------

@@ -495,3 +495,38 @@ def low_rank_population(p: int, r: int, size: int, rng: np.random.Generator, *, 
         complement = np.linalg.svd(Q, full_matrices=True)[0][:, r]  # a unit vector orthogonal to range(Q)
         X = X + offset * complement
     return X, Q
+
+
+def one_hot_expected_rademacher(embedding, M, gamma, n: int) -> float:
+    r""":math:`\mathbb E_S\,\mathrm{Rad}(\{x\mapsto\theta^\top x: \theta^\top M\theta\le\gamma\}, S)` exactly, for n i.i.d. draws
+    :math:`x = Ez` of the one-hot law :math:`z = \pm\sqrt r\,e_J` (J uniform on 1..r, :math:`\mathbb Ezz^\top = I_r`),
+    where ``embedding`` E (p x r) has its columns in range(M) and :math:`M^{+1/2}E` is a multiple :math:`\kappa` of an
+    isometry (:math:`E^\top M^+E = \kappa^2I_r`): the supremum is :math:`\sqrt{\gamma}\|M^{+1/2}\sum_i\xi_ix_i\| =
+    \sqrt\gamma\,\kappa\|\sum_i\xi_iz_i\|`, so the value is :math:`\kappa\sqrt{\gamma r/n}` times
+    :func:`one_hot_mean_norm` (n, r). Examples: the ridge class (M = I) of a tight frame (:math:`E^\top E = (p/r)I_r`,
+    e.g. coordinates copied p/r times) has :math:`\kappa = \sqrt{p/r}`; the class of Theorem 3.4 (:math:`M = \Sigma_X
+    = EE^\top`) has :math:`\kappa = 1` for every E of full column rank."""
+    E = _array("embedding", embedding, 2)
+    gamma = _validate.positive("gamma", gamma)
+    geo = psd_geometry(M)
+    if E.shape[0] != geo.dim:
+        raise ValueError(f"embedding must have {geo.dim} rows (the dimension of M), got shape {E.shape}")
+    if geo.outside(E.T).any():
+        return math.inf
+    K = geo.pinv_sqrt() @ E
+    G = K.T @ K
+    kappa2 = float(np.trace(G)) / G.shape[0]
+    if np.abs(G - kappa2 * np.eye(G.shape[0])).max() > ULP_SAFETY * EPS64 * geo.dim * kappa2 * (1 + geo.rank):
+        raise ValueError("M^(+1/2) embedding must be a multiple of an isometry (E^T M^+ E = kappa^2 I) for the exact "
+                         "one-hot formula")
+    r = E.shape[1]
+    return math.sqrt(kappa2 * gamma * r / _validate.positive_int("n", n)) * one_hot_mean_norm(n, r)
+
+
+def tight_frame(p: int, r: int) -> np.ndarray:
+    """The p x r embedding that copies each of r coordinates p/r times (p a multiple of r): unit-norm rows, so every
+    coordinate of x = Ez has unit second moment when E zz^T = I_r, and E^T E = (p/r) I_r."""
+    p, r = _validate.positive_int("p", p), _validate.positive_int("r", r)
+    if p % r:
+        raise ValueError(f"p must be a multiple of r for a tight frame of copied coordinates, got p={p}, r={r}")
+    return np.tile(np.eye(r), (p // r, 1))

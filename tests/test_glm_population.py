@@ -10,6 +10,7 @@ import pytest
 from scipy import special, stats
 
 from mixverify.glm_population import (
+    CubeRegression,
     Population,
     atom_cells,
     atom_curvature,
@@ -155,3 +156,43 @@ def test_violation_probability_and_margin_factor():
 def test_population_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_affine_population_quantities():
+    """Population.affine_loss / affine_gamma: at b = 0 they are loss / gamma; with an offset they match a Monte Carlo
+    average over the population's own samples (4 standard errors)."""
+    pop = Population([2.0, -1.0], nodes=40)
+    W = np.array([[1.5, -0.5], [0.3, 2.0]])
+    assert pop.affine_loss(W, 0.0) == pytest.approx(pop.loss(W), rel=1e-14)
+    assert pop.affine_gamma(W, 0.0) == pytest.approx(pop.gamma(W), rel=1e-14)
+    rng = np.random.default_rng(5)
+    Z, y = pop.sample(200_000, rng)
+    w, b = W[0], -0.4
+    t = Z @ w + b
+    loss = logistic_terms(t, y)
+    assert pop.affine_loss(w, b)[0] == pytest.approx(loss.mean(), abs=4 * loss.std() / math.sqrt(len(y)))
+    a2 = special.expit(t) * special.expit(-t)
+    gamma = float(pop.affine_gamma(w, b)[0])
+    # gamma = E a2 * E t^2: compare both factors within their bands, via the product of the exact ones
+    assert pop.expect(lambda s, p: special.expit(s + b) * special.expit(-(s + b)), w)[0] == pytest.approx(
+        a2.mean(), abs=4 * a2.std() / math.sqrt(len(y)))
+    assert gamma == pytest.approx(pop.expect(lambda s, p: special.expit(s + b) * special.expit(-(s + b)), w)[0]
+                                  * pop.expect(lambda s, p: (s + b) ** 2, w)[0], rel=1e-14)
+    assert pop.expect(lambda s, p: (s + b) ** 2, w)[0] == pytest.approx(w @ w / 3 + b * b, rel=1e-13)  # exact: a quadratic
+
+
+def test_cube_regression_closed_forms_against_monte_carlo():
+    """CubeRegression: E x = 0, E x x^T = I/3, E y x = theta*/3; its loss and gamma in closed form against samples."""
+    law = CubeRegression([1.0, -1.0, 0.5], noise=0.7)
+    rng = np.random.default_rng(6)
+    X, y = law.sample(400_000, rng)
+    theta, b = np.array([0.3, 0.2, -1.0]), 0.25
+    t = X @ theta + b
+    loss = t * t / 2 - y * t
+    assert law.affine_loss(theta, b) == pytest.approx(loss.mean(), abs=4 * loss.std() / math.sqrt(len(y)))
+    assert law.affine_gamma(theta, b) == pytest.approx((t * t).mean(), abs=4 * (t * t).std() / math.sqrt(len(y)))
+    assert law.affine_gamma(theta) == pytest.approx(theta @ theta / 3, rel=1e-15)
+    with pytest.raises(ValueError, match="theta_star"):
+        CubeRegression([[1.0]])
+    with pytest.raises(ValueError, match="noise"):
+        CubeRegression([1.0], noise=0.0)

@@ -15,6 +15,7 @@ from mixverify.rademacher import (
     low_rank_population,
     mean_curvature,
     mixup_covariance,
+    one_hot_expected_rademacher,
     one_hot_mean_norm,
     population_second_moment,
     printed_last_line,
@@ -31,6 +32,7 @@ from mixverify.rademacher import (
     softplus_second,
     support_bruteforce,
     theorem_3_4_bound,
+    tight_frame,
 )
 
 
@@ -246,6 +248,27 @@ def test_one_hot_mean_norm_limits():
     assert abs(norms.mean() - one_hot_mean_norm(6, 5)) < 4 * norms.std() / math.sqrt(norms.size)
 
 
+@pytest.mark.parametrize("n,scale", [(1, 1.0), (3, 0.5), (5, 2.0)])
+def test_one_hot_expected_rademacher_matches_enumeration_over_every_sample(n, scale):
+    """E_S Rad exactly: the mean of rademacher_complexity_exact over every sample of the one-hot law (r = 2, copied to
+    p = 4 coordinates and scaled), weighted by its probability; for the ridge class and for Theorem 3.4's."""
+    r, p = 2, 4
+    E = scale * tight_frame(p, r)
+    sigma = E @ E.T
+    points = [sgn * math.sqrt(r) * E[:, j] for j in range(r) for sgn in (1.0, -1.0)]  # 2r equally likely points
+    for M in (np.eye(p), sigma):
+        mean = np.mean([rademacher_complexity_exact(np.array(S), M, 1.5) for S in itertools.product(points, repeat=n)])
+        assert one_hot_expected_rademacher(E, M, 1.5, n) == pytest.approx(mean, rel=1e-13)
+    assert one_hot_expected_rademacher(E, np.eye(p), 1.5, n) / one_hot_expected_rademacher(E, sigma, 1.5, n) == \
+        pytest.approx(scale * math.sqrt(p / r), rel=1e-13)
+    assert one_hot_expected_rademacher(E, np.diag([1.0, 1.0, 0.0, 0.0]), 1.0, n) == math.inf  # E leaves range(M)
+
+
+def test_tight_frame():
+    E = tight_frame(12, 3)
+    assert np.allclose(E.T @ E, 4 * np.eye(3)) and np.allclose(np.linalg.norm(E, axis=1), 1.0)
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda: ellipsoid_support(np.ones(2), np.eye(2), 0.0), "gamma"),
     (lambda: ellipsoid_support(np.ones(2), np.eye(2), -1), "gamma"),
@@ -277,6 +300,10 @@ def test_one_hot_mean_norm_limits():
     (lambda: one_hot_mean_norm(0, 3), "^n must be a positive integer"),
     (lambda: one_hot_mean_norm(3, 0), "^r must be a positive integer"),
     (lambda: one_hot_mean_norm(65, 3), "^n must be at most 64"),
+    (lambda: tight_frame(6, 4), "^p must be a multiple of r"),
+    (lambda: one_hot_expected_rademacher(np.ones((3, 2)), np.eye(4), 1.0, 2), "^embedding must have 4 rows"),
+    (lambda: one_hot_expected_rademacher(np.array([[1.0, 0], [0, 2.0]]), np.eye(2), 1.0, 2), "multiple of an isometry"),
+    (lambda: one_hot_expected_rademacher(np.eye(2), np.eye(2), 0.0, 2), "gamma"),
 ])
 def test_bad_input_is_a_one_line_value_error(call, match):
     with pytest.raises(ValueError, match=match) as info:

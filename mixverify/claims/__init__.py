@@ -38,6 +38,8 @@ from . import (
     mixup_vs_erm_robustness,
     remark_3_1,
     remark_3_2,
+    remark_3_2_comparison,
+    section_3_3,
     theorem_3_1,
     theorem_3_2,
     theorem_3_3,
@@ -68,11 +70,13 @@ CLAIMS: tuple[Claim, ...] = (
     figure_3.CLAIM,
     figure_4.CLAIM,
     # Section 3.3: generalization
+    section_3_3.CLAIM,  # Section 3.3's reading: Mixup as a data-adaptive regulariser, decided on the minimisers (GLMs)
     lemma_3_3.CLAIM,
     theorem_3_4.CLAIM,
     corollary_3_1.CLAIM,
     lemma_a1.CLAIM,  # used by Corollary 3.1 and Theorem 3.5
     remark_3_2.CLAIM,
+    remark_3_2_comparison.CLAIM,  # Remark 3.2's 'much larger when rank(Sigma_X) is small'
     lemma_3_4.CLAIM,
     theorem_3_5.CLAIM,
     theorem_a1.CLAIM,  # used by Theorems 3.4 and 3.5
