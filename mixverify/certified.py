@@ -44,10 +44,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import NamedTuple
 
 import numpy as np
 import torch
-from scipy import optimize, special
+from scipy import optimize, special, stats
 
 from . import _validate
 from .adversarial import taylor_adversarial_loss
@@ -320,3 +321,81 @@ def logistic_slack_tolerance(theta, X, y, eta, m1, m2, dist):
     c, a, b = logistic_slack_terms(theta, X, y, m1, m2)
     out = grad * dist + 1e3 * np.finfo(float).eps * np.maximum(1.0, np.abs(c - a * eta - b * eta**2))
     return float(out) if out.ndim == 0 else out
+
+
+# --- n-dependence: Theorem 3.1's R, Mixup's minimizers along nested samples, Assumption 3.1's p_tau in d = 2 ----------
+
+def min_abs_cosine(theta, X) -> float:
+    r"""Theorem 3.1's :math:`R = \min_i|\cos(\theta, x_i)|` for :math:`f = \theta^\top x` (rows of X, numpy)."""
+    theta, X = np.asarray(theta, float), np.asarray(X, float)
+    return float(np.min(np.abs(X @ theta) / (np.linalg.norm(X, axis=1) * np.linalg.norm(theta))))
+
+
+def nested_minimizers(X_raw, y, ns, m1, m2, start) -> np.ndarray:
+    """The minimizer of Eq. (3) (:func:`fit_logistic_mixup`) on each prefix ``X_raw[:n]``, centred, for n in ``ns``
+    (increasing): nested samples S_n within S_{n'} for n < n'. Each fit starts from the previous minimizer (the first
+    from ``start``). Returns an array (len(ns), d)."""
+    out, theta = [], np.asarray(start, float)
+    for n in ns:
+        X = X_raw[:n] - X_raw[:n].mean(0)
+        theta = fit_logistic_mixup(X, y[:n], m1, m2, (theta,), newton=False)[0]
+        out.append(theta)
+    return np.array(out)
+
+
+class Exponent(NamedTuple):
+    """The mean over sequences of the least-squares slope of log(value) on log(n), the half-width of its two-sided
+    t-interval, and the per-sequence slopes; ``upper``/``lower`` are the interval's ends."""
+
+    slope: float
+    half_width: float
+    slopes: np.ndarray
+
+    @property
+    def upper(self) -> float:
+        return self.slope + self.half_width
+
+    @property
+    def lower(self) -> float:
+        return self.slope - self.half_width
+
+
+def exponent_in_n(values, ns, confidence=0.99) -> Exponent:
+    r"""The exponent b of :math:`v\propto n^b` from K independent sequences: ``values`` is (K, len(ns)), row k one
+    sequence (nested samples, so its entries are dependent); each row's least-squares slope of log v on log n is one
+    independent draw, and the t-interval (``confidence``, K - 1 degrees of freedom) is over the K slopes."""
+    v = np.asarray(values, float)
+    ns = np.asarray(ns, float)
+    if v.ndim != 2 or v.shape[1] != len(ns) or v.shape[0] < 2 or len(ns) < 2:
+        raise ValueError(f"need values of shape (K >= 2, len(ns) >= 2), got {v.shape} for {len(ns)} sizes")
+    if not np.all(v > 0):
+        raise ValueError("values must be > 0 (their logarithms are fitted)")
+    ln = np.log(ns) - np.log(ns).mean()
+    slopes = (np.log(v) @ ln) / (ln @ ln)
+    half = stats.t.ppf(0.5 + confidence / 2, len(slopes) - 1) * slopes.std(ddof=1) / math.sqrt(len(slopes))
+    return Exponent(float(slopes.mean()), float(half), slopes)
+
+
+def cone_min_abs_cos(X, u, phi) -> np.ndarray:
+    r""":math:`\min_\theta|\cos(x, \theta)|` over the cone of half-angle :math:`\varphi` around the unit vector u, for
+    every row x of X: :math:`\max(0, \cos(\min(a, \pi - a) + \varphi))` with a the angle between x and u (the
+    nearest direction of the cone to the line of x lies on the great circle through x and u)."""
+    X = np.asarray(X, float)
+    c = np.abs(X @ np.asarray(u, float)) / np.linalg.norm(X, axis=1)
+    return np.maximum(0.0, np.cos(np.arccos(np.minimum(1.0, c)) + float(phi)))
+
+
+def p_tau_lines(angles, phi, tau) -> float:
+    r""":math:`p_\tau` of Assumption 3.1 in d = 2 for x uniform on the circle and :math:`\Theta^*` the union of cones of
+    half-angle :math:`\varphi` around finitely many directions (``angles``, radians): with :math:`g_j` the gaps between
+    the directions' lines (angles mod :math:`\pi`, sorted, the gaps summing to :math:`\pi`),
+    :math:`p_\tau = \sum_j\max(0, g_j - 2(\varphi + \arcsin\tau))/\pi`: x qualifies iff its normal line is at least
+    :math:`\varphi + \arcsin\tau` from every direction's line."""
+    a = np.sort(np.mod(np.asarray(angles, float).ravel(), math.pi))
+    if a.size == 0:
+        raise ValueError("need at least one direction")
+    phi_, tau_ = _real("phi", phi), _real("tau", tau)
+    if phi_ < 0 or not 0 <= tau_ < 1:
+        raise ValueError(f"need phi >= 0 and tau in [0, 1), got {phi!r}, {tau!r}")
+    gaps = np.diff(np.append(a, a[0] + math.pi))
+    return float(np.sum(np.maximum(0.0, gaps - 2 * (phi_ + math.asin(tau_)))) / math.pi)

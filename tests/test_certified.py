@@ -198,3 +198,68 @@ def test_non_binary_labels():
     theta = torch.tensor([1.0, 0.5], dtype=torch.float64)
     with pytest.raises(ValueError, match=r"^y must be 0 or 1 for Theorem 3.2, got 0.5$"):
         mixup_minus_adversarial(theta, X, torch.tensor([0.5, 1.0], dtype=torch.float64), 0.01)
+
+
+def test_min_abs_cosine_and_the_cone_minimum():
+    from mixverify.certified import cone_min_abs_cos, min_abs_cosine
+
+    rng = np.random.default_rng(3)
+    X, theta = rng.normal(size=(50, 3)), rng.normal(size=3)
+    cos = np.abs(X @ theta) / (np.linalg.norm(X, axis=1) * np.linalg.norm(theta))
+    assert min_abs_cosine(theta, X) == pytest.approx(cos.min(), rel=1e-14)
+    # the cone's minimum against brute force over its rim (d = 3: the minimum lies on the rim)
+    u, phi = np.eye(3)[0], 0.3
+    om = np.linspace(0, 2 * np.pi, 20_000, endpoint=False)
+    rim = np.stack([np.full_like(om, math.cos(phi)), math.sin(phi) * np.cos(om), math.sin(phi) * np.sin(om)], axis=1)
+    U = X / np.linalg.norm(X, axis=1, keepdims=True)
+    brute = np.abs(U @ rim.T).min(axis=1)
+    ok = np.arccos(np.minimum(1, np.abs(U @ u))) + phi <= np.pi / 2
+    assert np.max(np.abs(cone_min_abs_cos(X, u, phi)[ok] - brute[ok])) < 2 * np.pi * math.sin(phi) / 20_000
+    assert np.all(cone_min_abs_cos(X, u, phi)[~ok] == 0)
+
+
+def test_nested_minimizers_are_the_minimizers_of_each_prefix():
+    from mixverify.certified import nested_minimizers
+
+    law = tilde_lambda_law(1.0, 1.0)
+    m1, m2 = law.moment_one_minus(1), law.moment_one_minus(2)
+    _, y, X_raw = sphere_logistic_data(400, 3, 1.0, np.random.default_rng(4), centre=False)
+    thetas = nested_minimizers(X_raw, y, (100, 400), m1, m2, np.eye(3)[0])
+    for n, theta in zip((100, 400), thetas):
+        X = X_raw[:n] - X_raw[:n].mean(0)
+        alone = fit_logistic_mixup(X, y[:n], m1, m2, (np.ones(3) * 0.1,), newton=False)[0]
+        assert np.linalg.norm(theta - alone) < 1e-5  # BFGS gtol 1e-10 from two starts: the same minimizer
+
+
+def test_exponent_in_n_recovers_a_power_law():
+    from mixverify.certified import exponent_in_n
+
+    ns = np.array([100, 1000, 10000])
+    rng = np.random.default_rng(6)
+    fit = exponent_in_n(ns**-0.5 * np.exp(rng.normal(scale=0.3, size=(40, 3))), ns)
+    assert fit.lower < -0.5 < fit.upper and fit.half_width < 0.2 and fit.slopes.shape == (40,)
+    assert exponent_in_n(np.tile(ns**-1.0, (3, 1)), ns).slope == pytest.approx(-1.0, abs=1e-12)
+    with pytest.raises(ValueError, match="values must be > 0"):
+        exponent_in_n(np.zeros((3, 3)), ns)
+    with pytest.raises(ValueError, match="need values of shape"):
+        exponent_in_n(np.ones((1, 3)), ns)
+
+
+def test_p_tau_lines_matches_closed_forms_and_simulation():
+    from mixverify.certified import cone_min_abs_cos, p_tau_lines
+
+    # one line: P(|cos(x, u)| >= tau) = 1 - (2/pi) arcsin(tau) (x uniform on the circle)
+    assert p_tau_lines([0.3], 0.0, 0.5) == pytest.approx(1 - 2 / math.pi * math.asin(0.5), rel=1e-14)
+    # m equally spaced lines: positive below sin(pi/(2m)), zero above
+    a = np.arange(7) * math.pi / 7
+    assert p_tau_lines(a, 0.0, 0.99 * math.sin(math.pi / 14)) > 0 == p_tau_lines(a, 0.0, 1.01 * math.sin(math.pi / 14))
+    angles, phi, tau = np.array([0.1, 1.0, 2.0]), 0.05, 0.1
+    th = np.random.default_rng(7).uniform(0, 2 * math.pi, 200_000)
+    X = np.stack([np.cos(th), np.sin(th)], axis=1)
+    hit = np.min([cone_min_abs_cos(X, [math.cos(t), math.sin(t)], phi) for t in angles], axis=0) >= tau
+    se = math.sqrt(hit.mean() * (1 - hit.mean()) / len(hit))
+    assert abs(hit.mean() - p_tau_lines(angles, phi, tau)) < 4 * se  # 4 standard errors of 200000 draws
+    with pytest.raises(ValueError, match="need phi >= 0 and tau in"):
+        p_tau_lines(angles, -0.1, 0.2)
+    with pytest.raises(ValueError, match="need at least one direction"):
+        p_tau_lines([], 0.0, 0.2)

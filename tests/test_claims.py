@@ -39,6 +39,8 @@ EXPECTED = {
     "lemma-3.2": "verified-with-erratum",
     "eq-4": "design-dependent",  # true read alone (Eq. (4) restated); refuted for Mixup-trained logistic regression
     "remark-3.1": "verified",
+    "radius-vs-n": "design-dependent",  # R ~ 1/n where x has mass near theta-perp; the two-zone law keeps R at its gap
+    "assumption-3.1": "refuted",  # a great circle of minimizers misses a solid angle, yet p_tau = 0
     "mixup-vs-erm-robustness": "design-dependent",  # refuted at 300 steps (the clean-loss gap); Mixup ahead trained longer
     "theorem-b1": "design-dependent",  # holds in the proof's reading (R~ ~ half the largest valid radius); fails at the minimizers
     "lemma-a1": "verified-with-erratum",  # needs zeta in [0, B]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..claim import Claim
 from . import (
+    assumption_3_1,
     beyond_attack_eps_zero,
     beyond_lambda_per_example,
     beyond_soft_target_ce,
@@ -36,6 +37,7 @@ from . import (
     lemma_a1,
     mixup_generalization_gap,
     mixup_vs_erm_robustness,
+    radius_vs_n,
     remark_3_1,
     remark_3_2,
     remark_3_2_comparison,
@@ -61,6 +63,8 @@ CLAIMS: tuple[Claim, ...] = (
     eq_4.CLAIM,  # Eq. (4) and its remark: Theta reached in finite time by Mixup-trained models
     theorem_3_1.CLAIM,
     remark_3_1.CLAIM,
+    radius_vs_n.CLAIM,  # Section 3.2: why Theorems 3.2/B.1 exist (R shrinks with n, R~ does not)
+    assumption_3_1.CLAIM,  # Assumption 3.1's sufficient conditions and footnote 1
     theorem_3_2.CLAIM,
     identity_b2.CLAIM,
     eq_6.CLAIM,  # Section 3.2: Eq. (6), the ReLU-net adversarial loss
