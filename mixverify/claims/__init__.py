@@ -24,6 +24,7 @@ from . import (
     figure_1b,
     figure_2,
     figure_3,
+    figure_3_values,
     figure_4,
     figure_5,
     figure_6,
@@ -72,6 +73,7 @@ CLAIMS: tuple[Claim, ...] = (
     theorem_b1.CLAIM,  # Appendix B.2: the constant radius for neural networks
     mixup_vs_erm_robustness.CLAIM,  # the reading of Theorems 3.1/3.3 in Section 3.2
     figure_3.CLAIM,
+    figure_3_values.CLAIM,  # Figure 3's printed numbers, decided against the paper's experiment
     figure_4.CLAIM,
     # Section 3.3: generalization
     section_3_3.CLAIM,  # Section 3.3's reading: Mixup as a data-adaptive regulariser, decided on the minimisers (GLMs)
