@@ -253,6 +253,9 @@ class Claim:
     random: bool = False
     #: Why the printed statement is vacuous (true only because its hypotheses can never be met), "" if it is not.
     vacuous: str = ""
+    #: The check trains the image figures' runs (mixverify.empirical): it runs in the calling process, after the other
+    #: claims, with its own ``Context.workers`` training pool (:func:`run_claims`).
+    trains_figures: bool = False
 
 
 @dataclass
@@ -458,12 +461,6 @@ def run_claim(claim: Claim, ctx: Context) -> ClaimResult:
     return ClaimResult(claim, status, derivation, outcome, time.perf_counter() - start, error)
 
 
-def _trains_figures(claim: Claim) -> bool:
-    """The image-figure claims (their check lives in mixverify.claims._empirical) train with their own worker pool, in
-    the calling process; every other claim is checked on one thread, in a worker process when ``jobs`` > 1."""
-    return getattr(claim.check, "func", claim.check).__module__ == "mixverify.claims._empirical"
-
-
 def _run_single_threaded(claim: Claim, ctx: Context) -> ClaimResult:
     """run_claim on one torch thread and one BLAS thread: the numbers do not depend on how many processes or cores
     checked the claims (float round-off changes with the thread count of a reduction)."""
@@ -488,7 +485,7 @@ def run_claims(claims, ctx: Context, *, jobs: int = 1, on_result: Callable[[Clai
     (their training has its own ``ctx.workers`` pool). Ctrl-C or SIGTERM cancels the pending checks and stops the
     workers before it propagates."""
     claims = list(claims)
-    quick = [c for c in claims if not _trains_figures(c)]
+    quick = [c for c in claims if not c.trains_figures]
     done: dict[str, ClaimResult] = {}
     shown = 0
 
@@ -512,7 +509,7 @@ def run_claims(claims, ctx: Context, *, jobs: int = 1, on_result: Callable[[Clai
                 emit()
     for claim in claims:
         if claim.id not in done:
-            done[claim.id] = run_claim(claim, ctx) if _trains_figures(claim) else _run_single_threaded(claim, ctx)
+            done[claim.id] = run_claim(claim, ctx) if claim.trains_figures else _run_single_threaded(claim, ctx)
             emit()
     return [done[c.id] for c in claims]
 

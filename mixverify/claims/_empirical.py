@@ -518,5 +518,6 @@ def generalization_claim(fig_id: str, paper_ref: str, title: str, data: str, dat
                     "losses: mean cross-entropy on clean images, in eval mode"),
         derivation=f"derivations.figure_{fig_id}",
         check=partial(check, fig_id=fig_id),
+        trains_figures=True,
         scope=static_scope(dataset),
     )

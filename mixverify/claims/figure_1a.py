@@ -33,5 +33,6 @@ CLAIM = Claim(
                 "FGSM (l-infinity, one step) on a fixed random subset of test images (1000 in the paper)"),
     derivation="derivations.figure_1a",
     check=partial(check, fig_id="1a"),
+    trains_figures=True,
     scope=static_scope("svhn"),
 )

@@ -169,6 +169,7 @@ CLAIM = Claim(
                 "losses: mean cross-entropy on clean images, in eval mode, mean of the last quarter of the epochs"),
     derivation="derivations.mixup_generalization_gap",
     check=check,
+    trains_figures=True,  # the smoke runs of figure-7: checked after the other claims, with their training pool
     scope=Scope("instances", "the training runs of figure-7 (default smoke preset: a 1000/1000-image Fashion-MNIST "
                 "subset, ResNet-18 at base width 8, 15 epochs, 3 training seeds, with and without augmentation)"),
 )
