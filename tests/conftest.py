@@ -1,3 +1,7 @@
+import hashlib
+import pickle
+from pathlib import Path
+
 import matplotlib
 import numpy as np
 import pytest
@@ -9,11 +13,25 @@ from mixverify.datasets import gaussian_data  # noqa: E402
 from mixverify.models import linear_model, random_two_layer
 
 
+def _session_root(config, tmp_path_factory) -> Path:
+    """A directory shared by every pytest-xdist worker of this test session (the parent of the workers' own base
+    temporary directories), or this process's own when the tests are not distributed."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _training_cache(tmp_path_factory):
-    """Trained weights go to a cache private to this test session (never ~/.cache), shared by its tests."""
+def _training_cache(request, tmp_path_factory):
+    """Trained weights go to a cache private to this test session (never ~/.cache), shared by its tests and its
+    workers (writes are atomic, so two workers training the same model both leave the same file); so do the claim
+    results of :func:`run_claim_cached`."""
+    global _RESULTS_DIR
+    root = _session_root(request.config, tmp_path_factory)
+    cache, _RESULTS_DIR = root / "training-cache", root / "claim-results"
+    for d in (cache, _RESULTS_DIR):
+        d.mkdir(exist_ok=True)
     mp = pytest.MonkeyPatch()
-    mp.setenv("MIXVERIFY_CACHE", str(tmp_path_factory.mktemp("training-cache")))
+    mp.setenv("MIXVERIFY_CACHE", str(cache))
     yield
     mp.undo()
 
@@ -53,14 +71,29 @@ def failed(result):
 
 
 _CLAIM_RESULTS: dict = {}
+_RESULTS_DIR: Path | None = None
 
 
 def run_claim_cached(claim, ctx):
-    """``run_claim`` once per (claim, context) per test session: test_claims.py and each claim's own module read
-    the same result (read-only) instead of running every check twice."""
+    """``run_claim`` once per (claim, context) per test session, across pytest-xdist workers: test_claims.py and each
+    claim's own module read the same result (read-only) instead of running every check twice. The first worker to ask
+    computes it under a file lock and pickles it; the others wait for it and load it."""
+    from filelock import FileLock
+
     from mixverify.claim import run_claim
+    from mixverify.io import atomic_path
 
     key = (claim.id, ctx)
     if key not in _CLAIM_RESULTS:
-        _CLAIM_RESULTS[key] = run_claim(claim, ctx)
+        if _RESULTS_DIR is None:  # outside a test session's fixtures
+            _CLAIM_RESULTS[key] = run_claim(claim, ctx)
+            return _CLAIM_RESULTS[key]
+        path = _RESULTS_DIR / f"{claim.id}-{hashlib.sha256(repr(ctx).encode()).hexdigest()[:16]}.pkl"
+        with FileLock(str(path) + ".lock"):
+            if path.exists():
+                _CLAIM_RESULTS[key] = pickle.loads(path.read_bytes())
+            else:
+                _CLAIM_RESULTS[key] = run_claim(claim, ctx)
+                with atomic_path(path) as tmp:
+                    tmp.write_bytes(pickle.dumps(_CLAIM_RESULTS[key]))
     return _CLAIM_RESULTS[key]
