@@ -20,6 +20,8 @@ from torch.nn import functional as F
 from mixverify._validate import positive_int
 from mixverify.attacks import fgsm
 
+from .train import eval_batch
+
 #: The attack sizes of our Figure 1a, in units of one grey level (1/255): 0 is the clean accuracy.
 DEFAULT_EPS = (0.0, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255)
 
@@ -38,11 +40,12 @@ def attack_subset(n_test: int, size: int, seed: int) -> np.ndarray:
 
 
 def fgsm_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: Sequence[float] = DEFAULT_EPS, *,
-                  batch_size: int = 500, return_hits: bool = False):
+                  batch_size: int | None = None, return_hits: bool = False):
     """Accuracy of ``model`` on FGSM-perturbed ``x`` (uint8 or [0, 1] float images), one value per ``eps``.
 
     ``eps = 0`` returns the clean accuracy (FGSM of size 0 is the identity). The model is put in eval mode;
-    the attack runs in float32 on the model's device, batch by batch. ``return_hits=True`` also returns,
+    the attack runs in float32 on the model's device, batch by batch (``batch_size`` None:
+    :func:`empirical.train.eval_batch` of that device). ``return_hits=True`` also returns,
     per eps, the boolean numpy array of which images stay correctly classified (for paired comparisons).
     """
     eps = [float(e) for e in eps]
@@ -52,6 +55,7 @@ def fgsm_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: Seque
         raise ValueError(f"x and y must hold the same positive number of examples, got {x.shape[0]} and {y.shape[0]}")
     model.eval()
     device = next(model.parameters()).device
+    batch_size = eval_batch(device) if batch_size is None else batch_size
     hits = [[] for _ in eps]
     for start in range(0, x.shape[0], batch_size):
         xb = x[start:start + batch_size].to(device)

@@ -81,8 +81,15 @@ LR_SCHEDULES = ("constant", "step")
 METRICS = ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "gap", "mixup_train_loss", "lr", "seconds")
 #: Images augmented per call of ``empirical.data.augment`` (bounds the memory of the epoch's augmentation).
 AUGMENT_CHUNK = 8192
-#: Images per forward pass during evaluation.
-EVAL_BATCH = 1000
+#: Images per forward pass during evaluation and attacks: large batches keep a GPU busy; on a CPU a batch whose
+#: activations fit the cache is faster (ResNet-18 at width 8 on 2000 Fashion-MNIST images, one thread: 1.16 s at 1000,
+#: 0.56 s at 128; WRN-16-1: 2.97 s and 1.10 s).
+EVAL_BATCH = {"cuda": 1000, "cpu": 128}
+
+
+def eval_batch(device) -> int:
+    """Images per forward pass on ``device`` during evaluation (:data:`EVAL_BATCH`)."""
+    return EVAL_BATCH["cuda" if torch.device(device).type == "cuda" else "cpu"]
 _CHECKPOINT_KEYS = {"format", "config", "epoch", "done", "model", "optimizer", "generator", "scaler", "metrics"}
 
 
@@ -443,9 +450,10 @@ class Trainer:
         self.model.eval()
         loss = torch.zeros((), dtype=torch.float64, device=self.device)
         correct = torch.zeros((), dtype=torch.int64, device=self.device)
-        for i in range(0, x.shape[0], EVAL_BATCH):
-            xb = x[i:i + EVAL_BATCH].to(dtype=torch.float32, memory_format=self.memory_format).div_(255)
-            yb = y[i:i + EVAL_BATCH]
+        b = eval_batch(self.device)
+        for i in range(0, x.shape[0], b):
+            xb = x[i:i + b].to(dtype=torch.float32, memory_format=self.memory_format).div_(255)
+            yb = y[i:i + b]
             out = self.model(xb).float()
             loss += F.cross_entropy(out, yb, reduction="sum").double()
             correct += (out.argmax(1) == yb).sum()

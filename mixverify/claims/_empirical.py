@@ -461,16 +461,16 @@ def _fgsm_identity(result, attack) -> Evidence:
 
 def recomputed_loss(label, r, images, loss, id_: str) -> Evidence:
     """The test loss of run ``r`` recomputed from its checkpoint against the one logged at its last epoch."""
-    from mixverify.empirical.train import EVAL_BATCH
+    from mixverify.empirical.train import eval_batch
 
     model = r.model
     device = next(model.parameters()).device
-    total, n = 0.0, images.x_test.shape[0]
+    total, n, b = 0.0, images.x_test.shape[0], eval_batch(device)
     loss = loss or (lambda out, y: F.cross_entropy(out.float(), y, reduction="sum"))
     with torch.no_grad():
-        for start in range(0, n, EVAL_BATCH):
-            xb = images.x_test[start:start + EVAL_BATCH].to(device).float().div(255)
-            total += float(loss(model(xb), images.y_test[start:start + EVAL_BATCH].to(device)))
+        for start in range(0, n, b):
+            xb = images.x_test[start:start + b].to(device).float().div(255)
+            total += float(loss(model(xb), images.y_test[start:start + b].to(device)))
     recomputed, logged = total / n, r.metrics[-1]["test_loss"]
     rel = abs(recomputed - logged) / max(abs(logged), 1e-30)
     cuda = device.type == "cuda"
