@@ -38,7 +38,8 @@ def main(argv=None) -> int:
             for claim in claims:
                 if (seed, claim.id) in done:
                     continue
-                r = run_claim(claim, Context(seed=seed, sensitivity=False))  # the headline design per seed: the sweep is the seed table
+                # the headline design per seed: the sweep is the seed table
+                r = run_claim(claim, Context(seed=seed, sensitivity=False))
                 done[(seed, claim.id)] = r.status
                 fh.write(json.dumps({"seed": seed, "id": claim.id, "status": r.status, "failed": r.outcome.failed(),
                                      "seconds": round(r.seconds, 2)}) + "\n")

@@ -1,8 +1,9 @@
 """mixverify.adversarial: the adversarial loss of Section 3.2, its Taylor surrogates Eq. (5)/(6) and the attack radii.
 
-Written to kill the mutants of mixverify/adversarial.py that other tests let survive (tests/MUTANTS.md). The exact adversarial loss of a linear model is checked against brute force
-over the ball (all vertices of the l-infinity cube; many directions on the l2 sphere), the PGD path against a
-direct call of :func:`mixverify.pgd`, and Eq. (5)/(6) against the formula written out by hand.
+Written to kill the mutants of mixverify/adversarial.py that other tests let survive (tests/MUTANTS.md). The exact
+adversarial loss of a linear model is checked against brute force over the ball (all vertices of the l-infinity
+cube; many directions on the l2 sphere), the PGD path against a direct call of :func:`mixverify.pgd`, and Eq. (5)/(6)
+against the formula written out by hand.
 """
 
 import itertools

@@ -35,14 +35,16 @@ EXPECTED = {
     "eq-9": "verified",
     "lemma-3.1": "verified-with-erratum",
     "eq-2": "verified",
-    "figure-2": "design-dependent",  # uninformative at 200 steps (accepts Eq. 3 without R2); refuted at 1000 (Eq. 3 unbounded below)
+    # uninformative at 200 steps (accepts Eq. 3 without R2); refuted at 1000 (Eq. 3 unbounded below)
+    "figure-2": "design-dependent",
     "lemma-3.2": "verified-with-erratum",
     "eq-4": "design-dependent",  # true read alone (Eq. (4) restated); refuted for Mixup-trained logistic regression
     "remark-3.1": "verified",
     "radius-vs-n": "design-dependent",  # R ~ 1/n where x has mass near theta-perp; the two-zone law keeps R at its gap
     "assumption-3.1": "refuted",  # a great circle of minimizers misses a solid angle, yet p_tau = 0
     "mixup-vs-erm-robustness": "design-dependent",  # refuted at 300 steps (the clean-loss gap); Mixup ahead trained longer
-    "theorem-b1": "design-dependent",  # holds in the proof's reading (R~ ~ half the largest valid radius); fails at the minimizers
+    # holds in the proof's reading (R~ ~ half the largest valid radius); fails at the minimizers
+    "theorem-b1": "design-dependent",
     "lemma-a1": "verified-with-erratum",  # needs zeta in [0, B]
     "theorem-a1": "refuted",  # W free: E_S Rad >= 1.81 vs the bound 0.304 (p = 128, one unit); W fixed is a finding row
     "theorem-3.1": "verified-with-erratum",
