@@ -211,3 +211,73 @@ def vectorised(name: str, fn: Callable, lam: np.ndarray) -> np.ndarray:
         raise ValueError(f"{name} must map the {lam.shape[0]} quadrature nodes to {lam.shape[0]} real values, got shape "
                          f"{values.shape} and dtype {values.dtype}")
     return values
+
+
+def nonnegative(name: str, value) -> float:
+    """A finite number >= 0 (a radius eps)."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}") from None
+    if not (x >= 0 and math.isfinite(x)):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return x
+
+
+def real(name: str, value) -> float:
+    """A real number (not a bool); infinities pass (the callers that need finite values say so)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number, got {value!r}") from None
+
+
+def finite(name: str, value) -> float:
+    """A finite real number."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number, got {value!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return x
+
+
+def in_interval(name: str, value, lo: float, hi: float, *, closed_lo: bool = False, closed_hi: bool = False) -> float:
+    """A real number in the interval from lo to hi, each end open unless ``closed_lo`` / ``closed_hi``
+    (tau in (0, 1), a probability in (0, 1] or [0, 1])."""
+    x = real(name, value)
+    above = x >= lo if closed_lo else x > lo
+    below = x <= hi if closed_hi else x < hi
+    if not (above and below):
+        interval = f"{'[' if closed_lo else '('}{lo:g}, {hi:g}{']' if closed_hi else ')'}"
+        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
+    return x
+
+
+def array(name: str, value, ndim: int) -> np.ndarray:
+    """A non-empty finite float array with ``ndim`` dimensions (numpy, or a tensor copied to the host)."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    if np.iscomplexobj(value):
+        raise ValueError(f"{name} must hold real numbers, got a complex array")
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of real numbers, got {type(value).__name__}") from None
+    if a.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {a.shape}")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return a
+
+
+def required_numpy_generator(value) -> np.random.Generator:
+    """A ``numpy.random.Generator`` (not None: the caller draws from it)."""
+    if not isinstance(value, np.random.Generator):
+        raise ValueError(f"generator must be a numpy.random.Generator (e.g. ctx.rng(k)), got {type(value).__name__}")
+    return value

@@ -1,14 +1,16 @@
 r"""The adversarial loss of Section 3.2 and its second-order Taylor surrogates, Eq. (5) and Eq. (6).
 
-**Attack size, as the paper writes it.** For a given :math:`\varepsilon > 0` the paper attacks with an
-l2 ball of radius :math:`\varepsilon\sqrt d` (d = input dimension), and, in Remark 3.1, with an
-l-infinity ball of radius :math:`\varepsilon`:
+**eps is the radius of the ball, in every function of mixverify** (as in :func:`mixverify.attacks.pgd`,
+:func:`mixverify.attacks.fgsm` and torchattacks), and the default norm is l-infinity everywhere. The paper
+writes the attack size differently: for its :math:`\varepsilon` it attacks with an l2 ball of radius
+:math:`\varepsilon\sqrt d` (d = input dimension), and, in Remark 3.1, with an l-infinity ball of radius
+:math:`\varepsilon`:
 
 .. math:: L_n^{adv}(\theta, S) = \frac1n\sum_{i=1}^n \max_{\|\delta_i\|_2\le\varepsilon\sqrt d}
           \ell(\theta, (x_i + \delta_i, y_i)).
 
-Here ``eps`` is always the paper's :math:`\varepsilon`; :func:`attack_radius` gives the radius
-(:math:`\varepsilon\sqrt d` or :math:`\varepsilon`) that is passed to :func:`mixverify.attacks.pgd`.
+:func:`attack_radius` turns the paper's :math:`\varepsilon` into that radius:
+``adversarial_loss(f, X, y, attack_radius(paper_eps, d, 2), norm=2)`` is :math:`L_n^{adv}` as printed.
 
 **Exact maximum for a linear model.** With :math:`u = \theta^\top x` the loss depends on
 :math:`\delta` only through :math:`t = \theta^\top\delta`, which ranges over
@@ -33,26 +35,26 @@ from .losses import eq2_loss, softplus
 from .models import LinearModel
 
 
-def attack_radius(eps: float, d: int, norm=2) -> float:
-    r"""The radius the paper attacks with: :math:`\varepsilon\sqrt d` for l2, :math:`\varepsilon` for l-infinity."""
-    eps, d = _nonnegative("eps", eps), _validate.positive_int("d", d)
-    return eps * math.sqrt(d) if norm_name(norm) == 2 else eps
+def attack_radius(paper_eps: float, d: int, norm="inf") -> float:
+    r"""The radius the paper attacks with for its :math:`\varepsilon` (``paper_eps``): :math:`\varepsilon\sqrt d`
+    for l2 (Section 3.2), :math:`\varepsilon` for l-infinity (Remark 3.1). Pass it as ``eps`` to any function."""
+    paper_eps, d = _validate.nonnegative("paper_eps", paper_eps), _validate.positive_int("d", d)
+    return paper_eps * math.sqrt(d) if norm_name(norm) == 2 else paper_eps
 
 
-def adversarial_loss(f: Callable, X, y, eps, *, norm=2, method: str = "exact", h: Callable = softplus,
+def adversarial_loss(f: Callable, X, y, eps, *, norm="inf", method: str = "exact", h: Callable = softplus,
                      steps: int = 50, restarts: int = 1, generator: torch.Generator | None = None) -> torch.Tensor:
-    r""":math:`L_n^{adv}` of Section 3.2 with the paper's attack size (l2: :math:`\varepsilon\sqrt d`;
-    l-infinity: :math:`\varepsilon`).
+    r""":math:`L_n^{adv}` of Section 3.2: the mean over the examples of the largest loss on the ball of radius ``eps``
+    around each (the paper's l2 attack is ``eps = attack_radius(paper_eps, d, 2)``, ``norm=2``).
 
     ``method="exact"`` needs a :class:`mixverify.models.LinearModel` (``mixverify.linear_model(theta)``)
     and a convex h; ``method="pgd"`` works for any model and lower-bounds the maximum.
     """
-    eps = _nonnegative("eps", eps)
+    eps = _validate.nonnegative("eps", eps)
     X, y = _validate.data(X, y, logistic=h is softplus)
     norm = norm_name(norm)
     _validate.method(method, ("exact", "pgd"))
-    radius = attack_radius(eps, X.shape[1], norm)
-    return adversarial_losses(f, X, y, radius, norm=norm, method=method, h=h, steps=steps, restarts=restarts,
+    return adversarial_losses(f, X, y, eps, norm=norm, method=method, h=h, steps=steps, restarts=restarts,
                               generator=generator).mean()
 
 
@@ -72,57 +74,49 @@ def adversarial_losses(f, X, y, radius, *, norm, method, h=softplus, steps=50, r
         return eq2_loss(_validate.outputs(f, Xa), y, h)
 
 
-def taylor_adversarial_loss(f: Callable, X, y, eps, *, per_example: bool = False, h: Callable = softplus):
-    r"""The second-order Taylor adversarial loss of Lemma 3.2 (Eq. 5) and Eq. (6), at l2 radius
-    :math:`\eta = \varepsilon\sqrt d`:
+def taylor_adversarial_loss(f: Callable, X, y, eps, *, norm="inf", per_example: bool = False,
+                            h: Callable = softplus):
+    r"""The second-order Taylor adversarial loss of Lemma 3.2 (Eq. 5) and Eq. (6) on the ball of radius
+    :math:`\eta` = ``eps`` (the paper's l2 radius :math:`\varepsilon\sqrt d` is ``attack_radius(paper_eps, d, 2)``):
 
-    .. math:: \tilde\ell_{adv}(\eta, (x, y)) = \ell(x, y) + \eta\,|h'(f(x)) - y|\,\|\nabla f(x)\|_2
-              + \frac{\eta^2}{2}\,|h''(f(x))|\,\|\nabla f(x)\|_2^2
+    .. math:: \tilde\ell_{adv}(\eta, (x, y)) = \ell(x, y) + \eta\,|h'(f(x)) - y|\,\|\nabla f(x)\|_*
+              + \frac{\eta^2}{2}\,|h''(f(x))|\,\|\nabla f(x)\|_*^2
 
-    (for logistic regression :math:`h' = g`, :math:`h'' = g(1-g)`, :math:`\nabla f = \theta`: Eq. 5).
+    with the dual norm :math:`\|\cdot\|_*` (l2 for ``norm=2``, the paper's Eq. 5; l1 for l-infinity, Remark 3.1):
+    for logistic regression :math:`h' = g`, :math:`h'' = g(1-g)`, :math:`\nabla f = \theta`.
     It is the exact maximum of the second-order expansion when :math:`\nabla^2 f(x) = 0` (linear
-    models, and ReLU/max-pooling networks almost everywhere). ``eps`` may be a tensor of shape (n,)
-    (the per-example :math:`\varepsilon_i` of Theorems 3.1 and 3.3). Returns the mean, or the (n,)
-    values with ``per_example=True``.
+    models, and ReLU/max-pooling networks almost everywhere): both terms peak at the same end point of
+    :math:`t = \nabla f^\top\delta`. ``eps`` may be a tensor of shape (n,) (the per-example radii of
+    Theorems 3.1 and 3.3). Returns the mean, or the (n,) values with ``per_example=True``.
     """
     X, y = _validate.data(X, y, logistic=h is softplus)
     eps_t = torch.as_tensor(eps, dtype=X.dtype, device=X.device)
     if eps_t.ndim > 1 or (eps_t.ndim == 1 and eps_t.shape[0] != X.shape[0]) or not torch.isfinite(eps_t).all() \
             or (eps_t < 0).any():
         raise ValueError(f"eps must be a number >= 0 or a tensor of n = {X.shape[0]} such numbers")
-    eta = eps_t * math.sqrt(X.shape[1])
-    values = taylor_adversarial_terms(f, X, y, h=h, eta=eta)
+    values = taylor_adversarial_terms(f, X, y, h=h, eta=eps_t, norm=norm_name(norm))
     return values if per_example else values.mean()
 
 
-def taylor_adversarial_terms(f, X, y, *, eta, h=softplus) -> torch.Tensor:
-    r"""Per-example :math:`\tilde\ell_{adv}(\eta, (x_i, y_i))` at l2 radius ``eta`` (scalar or (n,))."""
-    p = taylor_adversarial_parts(f, X, y, h=h)
+def taylor_adversarial_terms(f, X, y, *, eta, norm, h=softplus) -> torch.Tensor:
+    r"""Per-example :math:`\tilde\ell_{adv}(\eta, (x_i, y_i))` on the ball of radius ``eta`` (scalar or (n,))."""
+    p = taylor_adversarial_parts(f, X, y, h=h, norm=norm)
     return p["loss"] + eta * p["first"] + eta**2 * p["second"]
 
 
-def taylor_adversarial_parts(f, X, y, *, h=softplus) -> dict[str, torch.Tensor]:
+def taylor_adversarial_parts(f, X, y, *, norm, h=softplus) -> dict[str, torch.Tensor]:
     r"""The per-example pieces of Eq. (5)/(6): ``loss`` :math:`\ell`, ``first``
-    :math:`|h'(f) - y|\,\|\nabla f\|_2` and ``second`` :math:`\frac12|h''(f)|\,\|\nabla f\|_2^2`, so that
+    :math:`|h'(f) - y|\,\|\nabla f\|_*` and ``second`` :math:`\frac12|h''(f)|\,\|\nabla f\|_*^2` (dual norm of
+    ``norm``: l2 for 2, l1 for 'inf'), so that
     :math:`\tilde\ell_{adv}(\eta) = \ell + \eta\cdot\mathrm{first} + \eta^2\cdot\mathrm{second}`."""
     def f1(x):
         return f(x.unsqueeze(0)).reshape(())
 
     out = _validate.outputs(f, X)
-    gnorm = vmap(grad(f1))(X).norm(dim=1)
+    gnorm = vmap(grad(f1))(X).norm(p=2 if norm_name(norm) == 2 else 1, dim=1)
     h1 = vmap(grad(h))(out)
     h2 = vmap(grad(grad(h)))(out)
     return {"loss": eq2_loss(out, y, h), "first": (h1 - y).abs() * gnorm, "second": h2.abs() * gnorm**2 / 2}
-
-
-def _nonnegative(name, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}") from None
-    if not (v >= 0 and math.isfinite(v)):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return v
 
 
 def input_cosines(f: Callable, X) -> torch.Tensor:
@@ -150,10 +144,16 @@ def mixup_attack_radii(f: Callable, X, alpha, beta) -> dict[str, torch.Tensor]:
     :math:`R_i = |\cos(\nabla f(x_i), x_i)|` (:func:`input_cosines`), :math:`R = \min_i R_i`,
     :math:`c_x = \min_i \|x_i\|_2/\sqrt d` (the largest constant with :math:`\|x_i\|_2 \ge c_x\sqrt d`
     for all i), :math:`\varepsilon_i = R_i c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]` and
-    :math:`\varepsilon_{min} = R c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]`.
+    :math:`\varepsilon_{min} = R c_x \mathbb E_{\tilde{\mathcal D}_\lambda}[1-\lambda]` (the paper's
+    :math:`\varepsilon`), and the l2 radii they stand for, ``radius_i`` :math:`= \varepsilon_i\sqrt d` and
+    ``radius_min`` :math:`= \varepsilon_{min}\sqrt d`: the ``eps`` to pass, with ``norm=2``, to
+    :func:`taylor_adversarial_loss` or :func:`adversarial_loss`.
     """
     m1 = tilde_lambda_law(alpha, beta).moment_one_minus(1)
     X = _validate.as_tensor("X", X, ndim=2)
     R_i = input_cosines(f, X)
     c_x = X.norm(dim=1).min() / math.sqrt(X.shape[1])
-    return {"R_i": R_i, "R": R_i.min(), "c_x": c_x, "eps_i": R_i * c_x * m1, "eps_min": R_i.min() * c_x * m1}
+    eps_i, eps_min = R_i * c_x * m1, R_i.min() * c_x * m1
+    root_d = math.sqrt(X.shape[1])
+    return {"R_i": R_i, "R": R_i.min(), "c_x": c_x, "eps_i": eps_i, "eps_min": eps_min, "radius_i": eps_i * root_d,
+            "radius_min": eps_min * root_d}

@@ -4,10 +4,13 @@ r"""FGSM and PGD attacks, batched over examples, for the l2 and l-infinity balls
 Section 3.2 uses an l2 ball of radius :math:`\varepsilon\sqrt d` and, in Remark 3.1, an l-infinity
 ball of radius :math:`\varepsilon`; :func:`mixverify.adversarial.attack_radius` converts.
 
-The loss attacked is per example, ``loss(outputs, y) -> (n,)``; the default is Eq. (2) with
-h = softplus, :math:`\log(1+e^{f}) - y f` (the logistic loss of Section 3.2). For a multi-class
-model pass e.g. ``loss=lambda out, y: F.cross_entropy(out, y, reduction="none")``. Examples must be
-independent (put the model in eval mode).
+The loss attacked is per example, ``loss(outputs, y) -> (n,)``; the default (``loss=None``) is Eq. (2) for the
+model's outputs: with one output, h = softplus, :math:`\log(1+e^{f}) - y f` (the logistic loss of Section 3.2,
+labels in [0, 1]); with K class scores, h = log-sum-exp, the softmax cross-entropy (integer labels 0 ... K-1 or
+label rows). Examples must be independent (put the model in eval mode).
+
+A torchattacks call, ``pgd(model, X, y, eps=8/255, alpha=2/255, steps=10, random_start=True)``, is refused in one
+line naming mixverify's ``step_size`` (in mixverify alpha is always Mixup's Beta parameter).
 
 **Randomness.** Every random draw takes a CPU ``torch.Generator`` (None: torch's default generators). The
 random start is drawn on the inputs' device, in their dtype: for CPU inputs from ``generator`` itself; for inputs on another
@@ -28,13 +31,7 @@ from collections.abc import Callable
 import torch
 
 from . import _validate
-from .eq2 import logistic_loss as _logistic_loss
-
-
-def logistic_loss(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """:math:`\\log(1 + e^{f}) - y f` per example (Eq. 2 with h = softplus): :func:`mixverify.eq2.logistic_loss`
-    with ``reduction="none"``, the attacks' default loss (``fgsm``/``pgd`` recognise it by identity)."""
-    return _logistic_loss(out, y, reduction="none")
+from .eq2 import eq2_loss, logistic_loss
 
 
 def norm_name(norm) -> int | str:
@@ -88,8 +85,17 @@ def _random_start(X, eps, norm, generator):
     return g * (eps * r).view(-1, *([1] * (X.ndim - 1)))
 
 
-def _validated(f, X, y, eps, norm, *, bounds, generator, logistic):
-    """Check the inputs of FGSM / PGD once; return (X, y, eps, norm, bounds as a pair of floats or None).
+def default_loss(k: int) -> Callable:
+    """Eq. (2) per example for a model with ``k`` outputs per row: the logistic loss (k = 1) or, for k class scores
+    and (n, k) label rows, the softmax cross-entropy (h = log-sum-exp)."""
+    if k == 1:
+        return lambda out, y: logistic_loss(out.reshape(-1), y, reduction="none")
+    return lambda out, y: eq2_loss(out, y, classes=True)
+
+
+def _validated(f, X, y, eps, norm, *, bounds, generator, loss):
+    """Check the inputs of FGSM / PGD once; return (X, y, eps, norm, bounds as a pair of floats or None, the loss).
+    ``loss=None`` is Eq. (2) for the model's outputs (:func:`default_loss`), K-class labels made rows.
 
     The checks of types, shapes and options come first, in the order of the messages below; the value checks
     (X finite, the default loss's labels in [0, 1], X within ``bounds``) come last, from one device-to-host copy.
@@ -112,7 +118,14 @@ def _validated(f, X, y, eps, norm, *, bounds, generator, logistic):
     norm = norm_name(norm)
     if not X.is_floating_point():
         raise ValueError(f"X must hold floating-point numbers (inputs are perturbed by gradients), got dtype {X.dtype}")
-    labels = "y must lie in [0, 1] for the default logistic loss (h = softplus); pass loss= for other labels"
+    k = _validate.classes(f, X) if loss is None else None
+    logistic = k == 1
+    if loss is None:
+        loss = default_loss(k)
+        if k > 1:
+            y = _validate.class_labels(y, X, k)
+    labels = ("y must lie in [0, 1] for the default logistic loss of a one-output model (h = softplus); "
+              "pass loss= for other labels")
     if logistic and (y.dtype == torch.bool or y.is_complex()):
         raise ValueError(labels)
     _validate.torch_generator(generator)
@@ -141,7 +154,19 @@ def _validated(f, X, y, eps, norm, *, bounds, generator, logistic):
             raise ValueError(f"X must lie within bounds {bounds!r} (clipping would move it further than eps), "
                              f"got values in [{x_min:.4g}, {x_max:.4g}]")
         bounds = (lo, hi)
-    return X.detach(), y, eps, norm, bounds
+    return X.detach(), y, eps, norm, bounds, loss
+
+
+#: Arguments of torchattacks' PGD/FGSM under another name in mixverify.
+FOREIGN_NAMES = {"alpha": "step_size (the step length; in mixverify alpha is Mixup's Beta parameter)"}
+
+
+def _refuse_foreign_names(function: str, names: dict) -> None:
+    """One line for an argument :func:`pgd` / :func:`fgsm` do not take, naming mixverify's where there is one."""
+    for name in names:
+        hint = FOREIGN_NAMES.get(name)
+        raise TypeError(f"{function}() got an unexpected argument {name!r}"
+                        + (f": mixverify calls it {hint}" if hint and function == "pgd" else ""))
 
 
 def _per_example(loss, f, Xa, y):
@@ -202,15 +227,15 @@ def _best(values, x, best, best_x):
     return torch.where(better, values, best), torch.where(better.view(-1, *([1] * (x.ndim - 1))), x, best_x)
 
 
-def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable = logistic_loss, bounds=None) -> torch.Tensor:
+def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable | None = None, bounds=None, **torchattacks_names) -> torch.Tensor:
     r"""Fast gradient (sign) method: one step of length ``eps`` along the steepest-ascent direction.
 
     :math:`x + \varepsilon\,\mathrm{sign}(\nabla_x\ell)` for l-infinity (Goodfellow et al., 2014),
     :math:`x + \varepsilon\,\nabla_x\ell/\|\nabla_x\ell\|_2` for l2, clamped to ``bounds``. Returns the
     perturbed inputs.
     """
-    X, y, eps, norm, bounds = _validated(f, X, y, eps, norm, bounds=bounds, generator=None,
-                                         logistic=loss is logistic_loss)
+    _refuse_foreign_names("fgsm", torchattacks_names)
+    X, y, eps, norm, bounds, loss = _validated(f, X, y, eps, norm, bounds=bounds, generator=None, loss=loss)
     if eps == 0:
         return X.clone()
     with torch.enable_grad():  # works inside a caller's torch.no_grad() too
@@ -223,8 +248,8 @@ def fgsm(f: Callable, X, y, eps, *, norm="inf", loss: Callable = logistic_loss, 
 
 def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float | None = None,
         restarts: int = 1, random_start: bool = True, generator: torch.Generator | None = None,
-        loss: Callable = logistic_loss, trace: bool = False, projection: Callable = project, bounds=None,
-        keep_best: bool = True):
+        loss: Callable | None = None, trace: bool = False, projection: Callable = project, bounds=None,
+        keep_best: bool = True, **torchattacks_names):
     r"""Projected gradient ascent on each example's loss inside the ball of radius ``eps`` (Madry et al., 2018).
 
     Each step: :math:`\delta \leftarrow \Pi_{\|\delta\|\le\varepsilon}(\delta + a\,u)`, with u = sign(g)
@@ -240,8 +265,8 @@ def pgd(f: Callable, X, y, eps, *, norm="inf", steps: int = 20, step_size: float
     ``generator``: a CPU ``torch.Generator`` for the random start (see "Randomness" in the module docstring:
     the same seed gives the same result on the same device).
     """
-    X, y, eps, norm, bounds = _validated(f, X, y, eps, norm, bounds=bounds, generator=generator,
-                                         logistic=loss is logistic_loss)
+    _refuse_foreign_names("pgd", torchattacks_names)
+    X, y, eps, norm, bounds, loss = _validated(f, X, y, eps, norm, bounds=bounds, generator=generator, loss=loss)
     steps = _validate.positive_int("steps", steps)
     restarts = _validate.positive_int("restarts", restarts)
     a = 2.5 * eps / steps if step_size is None else _validate.positive("step_size", step_size)

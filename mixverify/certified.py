@@ -71,7 +71,7 @@ def failure_probability(n, p_tau) -> float:
     :math:`1 - \delta_n - 2e^{-np_\tau^2/2}`: Hoeffding's bound on :math:`P(\hat p < p_\tau/2)` with
     :math:`\varepsilon = p_\tau/2` (Appendix A.2.3)."""
     n = _validate.positive_int("n", n)
-    return 2.0 * math.exp(-n * _p_tau(p_tau) ** 2 / 2)
+    return 2.0 * math.exp(-n * _validate.in_interval("p_tau", p_tau, 0, 1, closed_hi=True) ** 2 / 2)
 
 
 def p_tau_cone(tau, phi, d) -> float:
@@ -80,8 +80,8 @@ def p_tau_cone(tau, phi, d) -> float:
     the cone iff the angle between x and :math:`\pm u` is at most :math:`\psi = \arccos\tau - \varphi`, and
     :math:`\cos^2(x, u)\sim\mathrm{Beta}(\frac12, \frac{d-1}2)`, so
     :math:`p_\tau = 1 - I_{\cos^2\psi}(\frac12, \frac{d-1}2)`."""
-    tau = _tau(tau)
-    phi_ = _real("phi", phi)
+    tau = _validate.in_interval("tau", tau, 0, 1)
+    phi_ = _validate.real("phi", phi)
     if not 0 <= phi_ < math.acos(tau):
         raise ValueError(f"phi must lie in [0, arccos(tau)) = [0, {math.acos(tau):.6g}), got {phi!r}")
     d = _validate.positive_int("d", d)
@@ -99,48 +99,26 @@ def bounded_set_constants(r_max, b_x, d) -> tuple[float, float, float]:
     return float(special.expit(B) * special.expit(-B)), float(special.expit(-B)), float(special.expit(B))
 
 
-def mixup_minus_adversarial(theta, X, y, eps, alpha=1.0, beta=1.0) -> float:
-    r""":math:`\tilde L^{mix}_n(\theta, S) - \frac1n\sum_i\tilde\ell_{adv}(\varepsilon\sqrt d, (x_i, y_i))`, the
-    inequality of Theorem 3.2 as a difference (>= 0 where it holds), for logistic regression
-    :math:`f_\theta(x) = \theta^\top x`: Eq. (3) by :func:`~mixverify.losses.approx_mixup_loss` minus Eq. (5) by
-    :func:`~mixverify.adversarial.taylor_adversarial_loss`. y must be 0 or 1 (Section 3.2)."""
+def mixup_minus_adversarial(theta, X, y, eps, alpha=1.0, beta=1.0, *, norm="inf") -> float:
+    r""":math:`\tilde L^{mix}_n(\theta, S) - \frac1n\sum_i\tilde\ell_{adv}(\eta, (x_i, y_i))` on the ball of radius
+    :math:`\eta` = ``eps``, the inequality of Theorem 3.2 as a difference (>= 0 where it holds), for logistic
+    regression :math:`f_\theta(x) = \theta^\top x`: Eq. (3) by :func:`~mixverify.losses.approx_mixup_loss` minus
+    Eq. (5) by :func:`~mixverify.adversarial.taylor_adversarial_loss`. Theorem 3.2 as printed is the l2 ball of radius
+    :math:`\varepsilon\sqrt d`: ``eps = attack_radius(paper_eps, d, 2)``, ``norm=2``. y must be 0 or 1 (Section 3.2)."""
     X, y = _validate.data(X, y, logistic=True)
     _validate.binary_labels(y, "Theorem 3.2")
     f = linear_model(_validate.as_tensor("theta", theta, ndim=1, like=X))
     with torch.no_grad():
-        return float(approx_mixup_loss(f, X, y, alpha, beta) - taylor_adversarial_loss(f, X, y, float(eps)))
-
-
-def _real(name, value) -> float:
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number, got {value!r}") from None
-
-
-def _tau(tau) -> float:
-    t = _real("tau", tau)
-    if not 0 < t < 1:
-        raise ValueError(f"tau must lie in (0, 1), got {tau!r}")
-    return t
-
-
-def _p_tau(p_tau) -> float:
-    p = _real("p_tau", p_tau)
-    if not 0 < p <= 1:
-        raise ValueError(f"p_tau must lie in (0, 1], got {p_tau!r}")
-    return p
+        return float(approx_mixup_loss(f, X, y, alpha, beta) - taylor_adversarial_loss(f, X, y, float(eps), norm=norm))
 
 
 def _constants(p_tau, tau, kappa, kappa1, kappa2):
-    k, k1, k2 = _real("kappa", kappa), _real("kappa1", kappa1), _real("kappa2", kappa2)
+    k, k1, k2 = _validate.real("kappa", kappa), _validate.real("kappa1", kappa1), _validate.real("kappa2", kappa2)
     if not 0 < k <= 0.25:
         raise ValueError(f"kappa must lie in (0, 1/4] (a lower bound on g(1-g)), got {kappa!r}")
     if not 0 < k1 <= k2 <= 1:
         raise ValueError(f"need 0 < kappa1 <= kappa2 <= 1 (bounds on |g - y|), got {kappa1!r}, {kappa2!r}")
-    return _p_tau(p_tau), _tau(tau), k, k1, k2
+    return _validate.in_interval("p_tau", p_tau, 0, 1, closed_hi=True), _validate.in_interval("tau", tau, 0, 1), k, k1, k2
 
 
 # --- Theorem B.1 (ReLU / max-pooling networks) ---------------------------------------------------------
@@ -394,7 +372,7 @@ def p_tau_lines(angles, phi, tau) -> float:
     a = np.sort(np.mod(np.asarray(angles, float).ravel(), math.pi))
     if a.size == 0:
         raise ValueError("need at least one direction")
-    phi_, tau_ = _real("phi", phi), _real("tau", tau)
+    phi_, tau_ = _validate.real("phi", phi), _validate.real("tau", tau)
     if phi_ < 0 or not 0 <= tau_ < 1:
         raise ValueError(f"need phi >= 0 and tau in [0, 1), got {phi!r}, {tau!r}")
     gaps = np.diff(np.append(a, a[0] + math.pi))

@@ -154,17 +154,10 @@ class CubeRegression:
 CELLS = np.array([1.0, -1.0, 0.0])
 
 
-def _probability(name: str, value, *, zero: bool = False) -> float:
-    v = float(value)
-    if not (0 < v <= 1 or (zero and v == 0)):
-        raise ValueError(f"{name} must lie in {'[0, 1]' if zero else '(0, 1]'}, got {value!r}")
-    return v
-
-
 def atom_cells(q, w_star) -> tuple[np.ndarray, np.ndarray]:
     r"""The cells :math:`s\in\{1, -1, 0\}` and their probabilities :math:`(q\sigma(-w_*), q\sigma(w_*), 1 - q)`;
     cells of probability 0 (q = 1) are dropped, so that a sample is a composition of n over the rest."""
-    q = _probability("q", q)
+    q = _validate.in_interval("q", q, 0, 1, closed_hi=True)
     w_star = float(w_star)
     if not math.isfinite(w_star):
         raise ValueError(f"w_star must be finite, got {w_star!r}")
@@ -176,7 +169,7 @@ def atom_cells(q, w_star) -> tuple[np.ndarray, np.ndarray]:
 def atom_curvature(thetas, q) -> np.ndarray:
     r""":math:`a(\theta) = \mathbb E_xA''(\theta x) = (1-q)/4 + q\,\sigma(\theta)\sigma(-\theta)`."""
     t = np.asarray(thetas, float)
-    return (1.0 - _probability("q", q)) / 4 + q * special.expit(t) * special.expit(-t)
+    return (1.0 - _validate.in_interval("q", q, 0, 1, closed_hi=True)) / 4 + q * special.expit(t) * special.expit(-t)
 
 
 def atom_gamma(thetas, q) -> np.ndarray:
@@ -189,7 +182,7 @@ def atom_rho(R, q, *, all_v: bool = False) -> float:
     r"""The largest rho-retentive constant, :math:`\min\{1/2, \inf_v a(v)^2/\min\{1, qv^2\}\}`, over
     :math:`0 < |v|\le R` (the ratio decreases in :math:`|v|`: its value at R) or, ``all_v``, over every v (the printed
     definition: the limit :math:`((1-q)/4)^2`, which is 0 for q = 1 -- then no rho works and this raises)."""
-    q = _probability("q", q)
+    q = _validate.in_interval("q", q, 0, 1, closed_hi=True)
     if all_v:
         if q == 1:
             raise ValueError("hypothesis not met: with q = 1 no rho > 0 is retentive for every v (a(v) -> 0)")

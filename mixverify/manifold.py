@@ -257,21 +257,11 @@ def _net(W, theta1, theta0, X, y):
     H = relu_features(W, X)
     th1 = _theta1(theta1, H)
     th0 = _validate.as_tensor("theta0", theta0, ndim=0, like=H) if isinstance(theta0, (torch.Tensor, np.ndarray)) \
-        else H.new_tensor(_finite("theta0", theta0))
+        else H.new_tensor(_validate.finite("theta0", theta0))
     y = _validate.as_tensor("y", y, ndim=1, like=H)
     if y.shape[0] != H.shape[0]:
         raise ValueError(f"y must have one label per row of X: X has {H.shape[0]} rows, y has {y.shape[0]}")
     return H, th1, th0, y
-
-
-def _finite(name, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number, got {value!r}") from None
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return v
 
 
 # --- W free: the first layer chosen with theta (Theorem A.1 / 3.5 as printed) ---------------------------------------

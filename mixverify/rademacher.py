@@ -38,29 +38,6 @@ EXACT_MAX_N = 20
 
 # --- input checking -----------------------------------------------------------------------------
 
-def _array(name: str, value, ndim: int) -> np.ndarray:
-    if hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
-    if np.iscomplexobj(value):
-        raise ValueError(f"{name} must hold real numbers, got a complex array")
-    try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of real numbers, got {type(value).__name__}") from None
-    if a.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {a.shape}")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
-    return a
-
-
-def _generator(generator) -> np.random.Generator:
-    if not isinstance(generator, np.random.Generator):
-        raise ValueError(f"generator must be a numpy.random.Generator (e.g. ctx.rng(k)), got {type(generator).__name__}")
-    return generator
-
 
 # --- the geometry of a PSD matrix ---------------------------------------------------------------
 
@@ -111,7 +88,7 @@ def psd_geometry(M) -> PSDGeometry:
     """
     if isinstance(M, PSDGeometry):
         return M
-    M = _array("M", M, 2)
+    M = _validate.array("M", M, 2)
     p = M.shape[0]
     if M.shape != (p, p):
         raise ValueError(f"M must be square, got shape {M.shape}")
@@ -137,14 +114,14 @@ def mixup_covariance(X) -> np.ndarray:
     Mixup's regularizer penalises (Lemma 3.1's :math:`\mathcal R_2` with :math:`A''=1` equals
     :math:`\mathbb E[(1-\lambda)^2]\,\theta^\top\hat\Sigma\theta`; Lemma 3.3 states it for centred data).
     Mixing is shift invariant, so it is the *centred* covariance."""
-    X = _array("X", X, 2)
+    X = _validate.array("X", X, 2)
     C = X - X.mean(0)
     return C.T @ C / X.shape[0]
 
 
 def second_moment(X) -> np.ndarray:
     r"""Uncentred :math:`\frac1n\sum_i x_ix_i^\top`; :math:`\mathbb E_\xi\|\sum_i\xi_ix_i\|^2 = n\,\mathrm{tr}` of it."""
-    X = _array("X", X, 2)
+    X = _validate.array("X", X, 2)
     return X.T @ X / X.shape[0]
 
 
@@ -154,7 +131,7 @@ def population_second_moment(points) -> np.ndarray:
     Theorem 3.4's class is the one Mixup controls only for centred data (Lemma 3.3, "the centralized
     dataset"); a population whose mean exceeds the round-off of summing it is refused.
     """
-    P = _array("points", points, 2)
+    P = _validate.array("points", points, 2)
     N = P.shape[0]
     mean = P.mean(0)
     tol = 4 * N * EPS64 * float(np.linalg.norm(P, axis=1).max())  # recursive-summation bound N eps max|x|
@@ -174,7 +151,7 @@ def ellipsoid_support(U, M, gamma) -> np.ndarray | float:
     """
     gamma = _validate.positive("gamma", gamma)
     geo = psd_geometry(M)
-    U = _array("U", U, 1 if np.ndim(U) == 1 else 2)
+    U = _validate.array("U", U, 1 if np.ndim(U) == 1 else 2)
     U2 = np.atleast_2d(U)
     if U2.shape[1] != geo.dim:
         raise ValueError(f"U must have {geo.dim} columns (the dimension of M), got shape {U.shape}")
@@ -200,8 +177,8 @@ def support_bruteforce(u, M, gamma, *, points: int = 4096) -> tuple[float, float
     """
     gamma = _validate.positive("gamma", gamma)
     points = _validate.positive_int("points", points)
-    u = _array("u", u, 1)
-    M = _array("M", M, 2)
+    u = _validate.array("u", u, 1)
+    M = _validate.array("M", M, 2)
     if u.shape != (2,) or M.shape != (2, 2):
         raise ValueError(f"support_bruteforce works in the plane: u must have shape (2,), M (2, 2), got {u.shape}, {M.shape}")
     phi = np.arange(points) * (2 * np.pi / points)
@@ -224,7 +201,7 @@ Support = Callable[[np.ndarray, object, float], np.ndarray]
 
 
 def _class_inputs(X, M, gamma):
-    X = _array("X", X, 2)
+    X = _validate.array("X", X, 2)
     gamma = _validate.positive("gamma", gamma)
     geo = psd_geometry(M)
     if X.shape[1] != geo.dim:
@@ -256,7 +233,7 @@ def rademacher_complexity(X, M, gamma, *, draws: int, generator: np.random.Gener
     draws = _validate.positive_int("draws", draws)
     if draws < 2:
         raise ValueError(f"draws must be at least 2 (for a standard error), got {draws}")
-    generator = _generator(generator)
+    generator = _validate.required_numpy_generator(generator)
     if geo.outside(X).any():
         return math.inf, 0.0
     xi = 2.0 * generator.integers(0, 2, size=(draws, X.shape[0])) - 1.0
@@ -293,12 +270,12 @@ def expected_rademacher(population, M, gamma, n: int, *, samples: int, draws: in
     r""":math:`\mathbb E_S\,\mathrm{Rad}(S)` for S = n i.i.d. draws from the uniform law on ``population``:
     ``samples`` samples S with ``draws`` sign vectors each. The standard error is that of the mean of the
     per-sample estimates (their spread contains both the sample and the sign noise)."""
-    P = _array("population", population, 2)
+    P = _validate.array("population", population, 2)
     n = _validate.positive_int("n", n)
     samples = _validate.positive_int("samples", samples)
     if samples < 2:
         raise ValueError(f"samples must be at least 2 (for a standard error), got {samples}")
-    generator = _generator(generator)
+    generator = _validate.required_numpy_generator(generator)
     geo = psd_geometry(M)
     est = [rademacher_complexity(P[generator.integers(0, P.shape[0], size=n)], geo, gamma, draws=draws,
                                  generator=generator, support=support)[0] for _ in range(samples)]
@@ -370,7 +347,7 @@ def ridge_bound(X, gamma) -> float:
     r"""What A.3.2's technique gives for the ridge class :math:`\|\theta\|^2\le\gamma` (no :math:`\rho`):
     :math:`\mathrm{Rad}\le\frac{\sqrt\gamma}{n}\sqrt{\sum_i\|x_i\|^2} = \sqrt{\gamma\,\mathrm{tr}\hat\Sigma/n}`
     with the *uncentred* :math:`\hat\Sigma = \frac1n\sum_ix_ix_i^\top`."""
-    X = _array("X", X, 2)
+    X = _validate.array("X", X, 2)
     gamma = _validate.positive("gamma", gamma)
     return math.sqrt(gamma * float(np.trace(second_moment(X))) / X.shape[0])
 
@@ -395,8 +372,8 @@ def mean_curvature(points, V, a2: Callable = softplus_second) -> np.ndarray:
     r""":math:`a(v) = \mathbb E_xA''(x^\top v)` for each row v of V, x uniform on ``points``: the factor of
     :math:`\theta^\top\Sigma_X\theta` in :math:`\mathcal W_\gamma = \{a(\theta)\,\theta^\top\Sigma_X\theta\le\gamma\}`
     (Section 3.3), whose square :math:`\rho`-retentiveness bounds from below."""
-    P = _array("points", points, 2)
-    V = _array("V", V, 2)
+    P = _validate.array("points", points, 2)
+    V = _validate.array("V", V, 2)
     if V.shape[1] != P.shape[1]:
         raise ValueError(f"V must have {P.shape[1]} columns (the dimension of x), got shape {V.shape}")
     return np.asarray(a2(P @ V.T)).mean(0)
@@ -405,8 +382,8 @@ def mean_curvature(points, V, a2: Callable = softplus_second) -> np.ndarray:
 def retentive_ratio(points, V, a2: Callable = softplus_second) -> np.ndarray:
     r""":math:`[\mathbb E_x A''(x^\top v)]^2/\min\{1,\mathbb E_x(v^\top x)^2\}` for each row v of V, x uniform on
     ``points``: the law is :math:`\rho`-retentive (Section 3.3) iff every ratio is :math:`\ge\rho`."""
-    P = _array("points", points, 2)
-    V = _array("V", V, 2)
+    P = _validate.array("points", points, 2)
+    V = _validate.array("V", V, 2)
     if V.shape[1] != P.shape[1]:
         raise ValueError(f"V must have {P.shape[1]} columns (the dimension of x), got shape {V.shape}")
     second = ((P @ V.T) ** 2).mean(0)  # E(v^T x)^2 per row v
@@ -479,7 +456,7 @@ def low_rank_population(p: int, r: int, size: int, rng: np.random.Generator, *, 
         raise ValueError(f"need r <= p and size > r, got p={p}, r={r}, size={size}")
     if embedding not in ("isometric", "coordinates"):
         raise ValueError(f"embedding must be 'isometric' or 'coordinates', got {embedding!r}")
-    generator = _generator(rng)
+    generator = _validate.required_numpy_generator(rng)
     Z = generator.uniform(-math.sqrt(3), math.sqrt(3), size=(size, r))
     Z -= Z.mean(0)
     L = np.linalg.cholesky(Z.T @ Z / size)
@@ -506,7 +483,7 @@ def one_hot_expected_rademacher(embedding, M, gamma, n: int) -> float:
     :func:`one_hot_mean_norm` (n, r). Examples: the ridge class (M = I) of a tight frame (:math:`E^\top E = (p/r)I_r`,
     e.g. coordinates copied p/r times) has :math:`\kappa = \sqrt{p/r}`; the class of Theorem 3.4 (:math:`M = \Sigma_X
     = EE^\top`) has :math:`\kappa = 1` for every E of full column rank."""
-    E = _array("embedding", embedding, 2)
+    E = _validate.array("embedding", embedding, 2)
     gamma = _validate.positive("gamma", gamma)
     geo = psd_geometry(M)
     if E.shape[0] != geo.dim:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from mixverify import adversarial_loss, attack_radius, linear_model, pgd, taylor_adversarial_loss
+from mixverify import adversarial_loss, attack_radius, fgsm, linear_model, pgd, taylor_adversarial_loss
 from mixverify.adversarial import adversarial_losses, input_cosines, mixup_attack_radii
 from mixverify.models import ReLUMLP, seeded
 
@@ -61,7 +61,7 @@ def test_exact_adversarial_loss_is_the_brute_force_maximum(norm, rel, h, loss):
     per_example = adversarial_losses(f, X, y, radius, norm=norm, method="exact", h=h)
     assert torch.all(per_example >= ref - 1e-13 * ref.abs())  # the closed form is the maximum ...
     assert per_example == pytest.approx(ref, rel=rel)  # ... and brute force reaches it
-    assert float(adversarial_loss(f, X, y, eps, norm=norm, h=h)) == pytest.approx(float(ref.mean()), rel=rel)
+    assert float(adversarial_loss(f, X, y, radius, norm=norm, h=h)) == pytest.approx(float(ref.mean()), rel=rel)
 
 
 def test_exact_adversarial_loss_casts_theta_to_the_data():
@@ -73,7 +73,7 @@ def test_exact_adversarial_loss_casts_theta_to_the_data():
 
 @pytest.mark.parametrize("norm", [2, "inf"])
 @pytest.mark.parametrize("h,loss", [(None, softplus_loss), (half_square, square_loss)])
-def test_pgd_method_is_pgd_at_the_papers_radius(norm, h, loss):
+def test_pgd_method_is_pgd_at_the_same_radius(norm, h, loss):
     rng = np.random.default_rng(1)
     X = torch.as_tensor(rng.normal(size=(10, 4)))
     y = torch.as_tensor((rng.uniform(size=10) > 0.5).astype(float))
@@ -81,7 +81,7 @@ def test_pgd_method_is_pgd_at_the_papers_radius(norm, h, loss):
     kw = {} if h is None else {"h": h}
     value = adversarial_loss(net, X, y, 0.1, norm=norm, method="pgd", steps=7, restarts=2,
                              generator=torch.Generator().manual_seed(5), **kw)
-    Xa = pgd(net, X, y, attack_radius(0.1, 4, norm), norm=norm, steps=7, restarts=2,
+    Xa = pgd(net, X, y, 0.1, norm=norm, steps=7, restarts=2,
              generator=torch.Generator().manual_seed(5), loss=loss)
     with torch.no_grad():
         assert float(value) == pytest.approx(float(loss(net(Xa).reshape(-1), y).mean()), rel=1e-14)
@@ -102,19 +102,20 @@ def test_pgd_method_lower_bounds_the_exact_maximum_of_a_linear_model():
 
 
 def test_documented_pgd_defaults_agree_between_the_two_entry_points():
-    # steps=50, restarts=1 (the signatures of adversarial_loss and adversarial_losses)
+    # steps=50, restarts=1 (the signatures of adversarial_loss and adversarial_losses); the default norm l-infinity
     rng = np.random.default_rng(2)
     X = torch.as_tensor(rng.normal(size=(10, 4)))
     y = torch.as_tensor((rng.uniform(size=10) > 0.5).astype(float))
     net = seeded(ReLUMLP(4, (8,), bias=True), 2)
     g = lambda: torch.Generator().manual_seed(9)  # noqa: E731
-    radius = attack_radius(0.1, 4)
-    explicit = float(adversarial_losses(net, X, y, radius, norm=2, method="pgd", steps=50, restarts=1,
+    radius = 0.1
+    explicit = float(adversarial_losses(net, X, y, radius, norm="inf", method="pgd", steps=50, restarts=1,
                                         generator=g()).mean())
     assert float(adversarial_loss(net, X, y, 0.1, method="pgd", generator=g())) == explicit
-    assert float(adversarial_losses(net, X, y, radius, norm=2, method="pgd", generator=g()).mean()) == explicit
+    assert float(adversarial_losses(net, X, y, radius, norm="inf", method="pgd", generator=g()).mean()) == explicit
     for other in (dict(steps=51), dict(restarts=2)):
-        assert float(adversarial_losses(net, X, y, radius, norm=2, method="pgd", generator=g(), **other).mean()) != explicit
+        assert float(adversarial_losses(net, X, y, radius, norm="inf", method="pgd", generator=g(), **other).mean()) \
+            != explicit
 
 
 @pytest.mark.parametrize("call,pattern", [
@@ -131,7 +132,7 @@ def test_documented_pgd_defaults_agree_between_the_two_entry_points():
     (lambda f, X, y: taylor_adversarial_loss(f, X, y, torch.full((9,), 0.1)), r"^eps must be a number >= 0 or a tensor"),
     (lambda f, X, y: input_cosines(f, "abc"), r"^X must be a torch.Tensor or numpy array, got str$"),
     (lambda f, X, y: mixup_attack_radii(f, "abc", 1.0, 1.0), r"^X must be a torch.Tensor or numpy array, got str$"),
-    (lambda f, X, y: attack_radius(-0.1, 3), r"^eps must be a finite number >= 0, got -0.1$"),
+    (lambda f, X, y: attack_radius(-0.1, 3), r"^paper_eps must be a finite number >= 0, got -0.1$"),
     (lambda f, X, y: attack_radius(0.1, 0), r"^d must be a positive integer, got 0$"),
     (lambda f, X, y: input_cosines(f, torch.cat([X, torch.zeros(1, 3, dtype=X.dtype)])),
      r"^X must have no zero rows: cos\(grad f\(x_i\), x_i\) is undefined at x_i = 0$"),
@@ -149,27 +150,78 @@ def test_other_h_accepts_any_real_label():
     assert torch.isfinite(taylor_adversarial_loss(f, X, y, 0.1, h=half_square))
 
 
+@pytest.mark.parametrize("norm", [2, "inf"])
 @pytest.mark.parametrize("h", [None, half_square])
-def test_taylor_adversarial_loss_is_eq5_written_out(h):
-    # Eq. (5) for a linear model: l + eta |h'(u) - y| ||theta|| + eta^2/2 |h''(u)| ||theta||^2, eta = eps sqrt(d)
+def test_taylor_adversarial_loss_is_eq5_written_out(h, norm):
+    # Eq. (5) for a linear model: l + eta |h'(u) - y| ||theta||_* + eta^2/2 |h''(u)| ||theta||_*^2 on the ball of
+    # radius eta (the paper's eta = eps sqrt(d)); the dual norm ||.||_*: l2 for l2, l1 for l-infinity
     X, y, f = problem()
-    u, nrm = X @ f.theta, f.theta.norm()
+    u, nrm = X @ f.theta, f.theta.norm(p=2 if norm == 2 else 1)
     if h is None:
         g = torch.sigmoid(u)
         loss, h1, h2, kw = softplus_loss(u, y), g, g * (1 - g), {}
     else:
         y = 3 * y - 1
         loss, h1, h2, kw = square_loss(u, y), u, torch.ones_like(u), {"h": h}
-    eps = torch.linspace(0.05, 0.4, 8, dtype=torch.float64)
-    eta = eps * math.sqrt(3)
+    eta = torch.linspace(0.05, 0.4, 8, dtype=torch.float64)
     expected = loss + eta * (h1 - y).abs() * nrm + eta**2 / 2 * h2.abs() * nrm**2
-    per = taylor_adversarial_loss(f, X, y, eps, per_example=True, **kw)
+    per = taylor_adversarial_loss(f, X, y, eta, norm=norm, per_example=True, **kw)
     assert per.shape == (8,)
-    assert torch.allclose(per, expected, rtol=1e-14, atol=0)  # the same formula: float64 round-off
+    # the same formula: float64 round-off, a few ulps of the O(1) terms summed
+    assert torch.allclose(per, expected, rtol=1e-14, atol=4 * torch.finfo(torch.float64).eps)
     # a scalar eps: computed in float64 (0.1 is not a float32 number)
-    eta1 = 0.1 * math.sqrt(3)
-    expected1 = loss + eta1 * (h1 - y).abs() * nrm + eta1**2 / 2 * h2.abs() * nrm**2
-    assert float(taylor_adversarial_loss(f, X, y, 0.1, **kw)) == pytest.approx(float(expected1.mean()), rel=1e-14)
+    expected1 = loss + 0.1 * (h1 - y).abs() * nrm + 0.1**2 / 2 * h2.abs() * nrm**2
+    assert float(taylor_adversarial_loss(f, X, y, 0.1, norm=norm, **kw)) == pytest.approx(float(expected1.mean()),
+                                                                                          rel=1e-14)
+
+
+@pytest.mark.parametrize("norm", [2, "inf"])
+def test_the_same_eps_is_the_same_radius_for_every_function(norm):
+    """eps is the ball's radius in fgsm, pgd, adversarial_loss (exact and PGD) and taylor_adversarial_loss: on a
+    linear model each reaches the closed form max(l(u + eps ||theta||_*), l(u - eps ||theta||_*)) at that radius (FGSM
+    and PGD land on the maximising point: for a linear model one signed / normalised gradient step is the maximiser),
+    and the Taylor form agrees to its third-order remainder."""
+    X, y, f = problem()
+    eps = 0.05
+    dual = f.theta.norm(p=2 if norm == 2 else 1)
+    u = X @ f.theta
+    closed = torch.maximum(softplus_loss(u + eps * dual, y), softplus_loss(u - eps * dual, y)).mean()
+    with torch.no_grad():
+        by_fgsm = softplus_loss(f(fgsm(f, X, y, eps, norm=norm)), y).mean()
+        by_pgd = softplus_loss(f(pgd(f, X, y, eps, norm=norm, steps=20)), y).mean()
+    exact = adversarial_loss(f, X, y, eps, norm=norm)
+    by_method_pgd = adversarial_loss(f, X, y, eps, norm=norm, method="pgd", generator=torch.Generator().manual_seed(0))
+    for value in (by_fgsm, exact):
+        assert float(value) == pytest.approx(float(closed), rel=1e-13)
+    for value in (by_pgd, by_method_pgd):  # PGD from a random start: within its step's reach of the maximum
+        assert float(closed) * (1 - 1e-3) <= float(value) <= float(closed) * (1 + 1e-13)
+    # the Taylor form: the remainder is third order in the radius, O((eps ||theta||_*)^3 / 6 * max|l'''|)
+    remainder = (eps * float(dual)) ** 3 / (6 * 6 * math.sqrt(3))
+    assert abs(float(taylor_adversarial_loss(f, X, y, eps, norm=norm)) - float(closed)) <= remainder
+    # the paper's l2 radius eps sqrt(d) is attack_radius's
+    assert attack_radius(eps, 3, 2) == pytest.approx(eps * math.sqrt(3)) and attack_radius(eps, 3, "inf") == eps
+
+
+def test_a_torchattacks_call_is_refused_in_one_line_naming_step_size():
+    X, y, f = problem()
+    with pytest.raises(TypeError, match=r"^pgd\(\) got an unexpected argument 'alpha': mixverify calls it step_size"):
+        pgd(f, X, y, eps=8 / 255, alpha=2 / 255, steps=10, random_start=True)
+    Xa = pgd(f, X, y, eps=8 / 255, step_size=2 / 255, steps=10, random_start=True)  # the same call, mixverify's name
+    assert float((Xa - X).abs().max()) <= 8 / 255 * (1 + 1e-12)
+
+
+def test_the_default_loss_is_eq2_for_the_models_outputs():
+    """A K-class model with integer labels (a torchattacks user's call) attacks its softmax cross-entropy."""
+    rng = np.random.default_rng(3)
+    X = torch.as_tensor(rng.uniform(size=(6, 4)))
+    labels = torch.as_tensor(rng.integers(0, 3, 6))
+    W = torch.as_tensor(rng.normal(size=(4, 3)))
+    model = lambda Z: Z @ W  # noqa: E731
+    ce = lambda out, yy: torch.nn.functional.cross_entropy(out, yy, reduction="none")  # noqa: E731
+    g = lambda: torch.Generator().manual_seed(1)  # noqa: E731
+    assert torch.equal(pgd(model, X, labels, 0.1, steps=3, generator=g()),
+                       pgd(model, X, labels, 0.1, steps=3, generator=g(), loss=ce))
+    assert torch.equal(fgsm(model, X, labels, 0.1), fgsm(model, X, labels, 0.1, loss=ce))
 
 
 def test_input_cosines_of_a_linear_model():

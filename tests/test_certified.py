@@ -108,7 +108,7 @@ def test_logistic_closed_forms_match_the_library():
     assert lstd + r1 + r2 == pytest.approx(float(approx_mixup_loss(linear_model(tt), Xt, yt, 1.0, 1.0)), rel=1e-13)
     eps = 0.05
     assert logistic_slack(theta, X, y, eps * math.sqrt(3), m1, m2) == pytest.approx(
-        mixup_minus_adversarial(tt, Xt, yt, eps), abs=1e-14)
+        mixup_minus_adversarial(tt, Xt, yt, eps * math.sqrt(3), norm=2), abs=1e-14)
     value, grad = logistic_mixup_objective(theta, X, y, m1, m2)
     h = 1e-6
     fd = [(logistic_mixup_objective(theta + h * e, X, y, m1, m2)[0] - logistic_mixup_objective(theta - h * e, X, y, m1,
@@ -156,7 +156,7 @@ def test_mixup_minus_adversarial_matches_closed_form():
     for eps in (0.0, 0.1):
         eta = eps * math.sqrt(2)
         expected = m1 * g + m2 * s - eta * math.sqrt(t2) * g - eta**2 / 2 * t2 * s
-        assert mixup_minus_adversarial(theta, X, y, eps) == pytest.approx(expected, rel=1e-13)
+        assert mixup_minus_adversarial(theta, X, y, eta, norm=2) == pytest.approx(expected, rel=1e-13)
 
 
 @pytest.mark.parametrize("tau", [0.0, 1.0, 1.5, -0.2, float("nan")])

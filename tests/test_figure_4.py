@@ -98,14 +98,13 @@ def test_majority_rule(errors, passes):
     assert evidence["power-missing-half-relu"].passed is not passes  # the same rule, rejection wanted
 
 
-def flipped_first_order(f, X, y, eps):
+def flipped_first_order(f, X, y, eta):
     """Planted wrong statement: Eq. (5)/(6) with the sign of the first-order term flipped."""
-    p = taylor_adversarial_parts(f, X, y)
-    eta = eps * X.shape[1] ** 0.5
+    p = taylor_adversarial_parts(f, X, y, norm=2)
     return (p["loss"] - eta * p["first"] + eta**2 * p["second"]).mean()
 
 
-def clean_loss(f, X, y, eps):
+def clean_loss(f, X, y, eta):
     """Planted wrong statement: the adversarial loss is approximated by the clean loss (no attack term)."""
     return standard_loss(f, X, y)
 
@@ -127,8 +126,8 @@ def test_without_half_doubles_the_second_order_term():
     X = torch.tensor([[0.3, -0.2], [1.0, 0.5]], dtype=torch.float64)
     y = torch.tensor([1.0, 0.0], dtype=torch.float64)
     f = linear_model(torch.tensor([1.0, -2.0], dtype=torch.float64))
-    t1, t0 = taylor_adversarial_loss(f, X, y, 0.3), taylor_adversarial_loss(f, X, y, 0.0)
-    half = taylor_adversarial_loss(f, X, y, 0.15)
+    t1, t0 = taylor_adversarial_loss(f, X, y, 0.3, norm=2), taylor_adversarial_loss(f, X, y, 0.0, norm=2)
+    half = taylor_adversarial_loss(f, X, y, 0.15, norm=2)
     second = 2 * (t1 - 2 * half + t0)  # eta^2 * second-order coefficient, recovered from three values
     assert float(figure_4.without_half(f, X, y, 0.3)) == pytest.approx(float(t1 + second), rel=1e-12)
 

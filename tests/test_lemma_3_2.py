@@ -17,9 +17,9 @@ CTX = Context(seed=0)
 
 def planted_eq5(half=0.5, power=2, absolute=True, sqrt_d=True):
     """Eq. (5) with one planted error, for a linear model f = theta^T x."""
-    def taylor(f, X, y, eps):
+    def taylor(f, X, y, radius):
         theta = f.theta
-        eta = eps * (math.sqrt(X.shape[1]) if sqrt_d else 1.0)
+        eta = radius if sqrt_d else radius / math.sqrt(X.shape[1])  # sqrt_d=False: the paper's eps taken as the radius
         u = X @ theta
         g = torch.sigmoid(u)
         first = (g - y).abs() if absolute else (g - y)

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..attacks import fgsm, logistic_loss, pgd, project
+from ..attacks import fgsm, pgd, project
 from ..claim import Claim, Context, Evidence, Outcome, Scope, holds
 from ..mixup_practice import ball_rounding_slack, perturbation_norms
 from ..models import linear_model
@@ -117,11 +117,10 @@ def _run_attacks(cases, settings, X, projection) -> _Runs:
     worst_move, mismatched, mode_ok, n_runs = 0.0, [], True, 0
     worst_ratio, tightness, power_ratio = -np.inf, np.inf, -np.inf
     for name, (f, y, loss, predict) in cases.items():
-        kw = {} if loss is None else {"loss": loss}
         with torch.no_grad():
             clean = predict(f(X))
         for label, attack in settings:
-            Xa = attack(f, X, y, 0.0, kw.get("loss", logistic_loss), projection)
+            Xa = attack(f, X, y, 0.0, loss, projection)
             n_runs += 1
             move = float((Xa - X).abs().max())
             worst_move = max(worst_move, move)
@@ -130,7 +129,7 @@ def _run_attacks(cases, settings, X, projection) -> _Runs:
                     mismatched.append(f"{name}: {label}")
             mode_ok &= not getattr(f, "training", False)
             for eps in EPSILONS:
-                Xe = attack(f, X, y, eps, kw.get("loss", logistic_loss), projection)
+                Xe = attack(f, X, y, eps, loss, projection)
                 norm = 2 if label.split()[1] == "2" else "inf"
                 dn = perturbation_norms(X, Xe, norm)
                 slack = ball_rounding_slack(X, eps, norm)
@@ -138,7 +137,7 @@ def _run_attacks(cases, settings, X, projection) -> _Runs:
                 if float(dn.max()) > 0:
                     tightness = min(tightness, eps / float(dn.max()))
                 if "PGD" in label and projection is project:
-                    bad = attack(f, X, y, eps, kw.get("loss", logistic_loss), lambda d, e, n: d)
+                    bad = attack(f, X, y, eps, loss, lambda d, e, n: d)
                     bn = perturbation_norms(X, bad, norm)
                     power_ratio = max(power_ratio, float(((bn - eps) / slack).max()))
     return _Runs(worst_move, mismatched, mode_ok, n_runs, worst_ratio, tightness, power_ratio)

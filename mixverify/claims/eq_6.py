@@ -476,7 +476,7 @@ def _library(nets, local) -> Evidence:
     for name, (net, X, y) in nets.items():
         loc = local[name]
         eta = loc["r"] / 2
-        lib = taylor_adversarial_loss(*flat(net, X), y, eta / math.sqrt(loc["d"]), per_example=True).detach()
+        lib = taylor_adversarial_loss(*flat(net, X), y, eta, norm=2, per_example=True).detach()
         with mpmath.workdps(DPS):
             ours = [float(row[0]) for row in _taylor(loc, "own", CORRECTED)]  # the own ladder starts at r_i / 2
         worst = max(worst, float((lib - torch.as_tensor(ours, dtype=lib.dtype)).abs().max()))

@@ -111,17 +111,21 @@ def increment_error(adv: float, approx: float, clean: float) -> float:
     return abs(adv - approx) / (adv - clean)
 
 
-def without_half(f, X, y, eps):
+def eq6(f, X, y, eta):
+    """Eq. (5)/(6) on the l2 ball of radius ``eta`` (the paper's eps sqrt(d)), mean over the data."""
+    return taylor_adversarial_loss(f, X, y, eta, norm=2)
+
+
+def without_half(f, X, y, eta):
     r"""The plausible wrong version of Eq. (5)/(6): :math:`\ell + \eta\,\mathrm{first} + \eta^2|h''|\|\nabla f\|^2`
-    (the 1/2 of the second-order term missing); mean over the data."""
-    p = taylor_adversarial_parts(f, X, y)
-    eta = eps * math.sqrt(X.shape[1])
+    (the 1/2 of the second-order term missing) at l2 radius ``eta``; mean over the data."""
+    p = taylor_adversarial_parts(f, X, y, norm=2)
     return (p["loss"] + eta * p["first"] + 2 * eta**2 * p["second"]).mean()
 
 
-def check(ctx: Context, *, taylor=taylor_adversarial_loss, statement=None) -> Outcome:
-    """``taylor(f, X, y, eps)`` (our Eq. 5/6, mean over the data) can be planted wrong to see the implementation
-    checks reject it; ``statement(f, X, y, eps)`` (default: ``taylor``) is the approximation the paper's sentence
+def check(ctx: Context, *, taylor=eq6, statement=None) -> Outcome:
+    """``taylor(f, X, y, eta)`` (our Eq. 5/6 at l2 radius eta, mean over the data) can be planted wrong to see the implementation
+    checks reject it; ``statement(f, X, y, eta)`` (default: ``taylor``) is the approximation the paper's sentence
     is about, judged by the decisive criterion: plant a wrong statement there (a flipped sign)."""
     statement = taylor if statement is None else statement
     with single_thread():
@@ -150,7 +154,7 @@ def measured(ctx: Context, objective: str, lengths, taylor, statement) -> dict:
         (X, y), _ = data(seed)
         runs = [train_copy(seeded(build(), seed + k), objective, X, y, lengths,
                            rng=np.random.default_rng([seed, 22 + k]))[0] for k, build in enumerate(MODELS.values())]
-        eps = RADIUS / math.sqrt(X.shape[1])
+        eps = RADIUS  # the l2 radius, eps sqrt(d) in the paper's notation
         for length in lengths:
             logit, relu = (models[length].to(torch.float64) for models in runs)
             out[length].append({"seed": seed, "X": X, "y": y, "eps": eps,

@@ -39,28 +39,33 @@ from ..numerics import EPS64, fit_resolved_order, regime, ulps
 EPSILONS = tuple(2.0 ** -np.arange(1, 15))
 
 
-def remainder_curve(f, X, y, taylor=taylor_adversarial_loss):
+def eq5(f, X, y, eta):
+    """Eq. (5): the Taylor adversarial loss on the l2 ball of radius ``eta`` (the paper's eps sqrt(d))."""
+    return taylor_adversarial_loss(f, X, y, eta, norm=2)
+
+
+def remainder_curve(f, X, y, taylor=eq5):
     """(eps, exact L_adv - Taylor, round-off floor) for eps in EPSILONS, l2 radius eps*sqrt(d)."""
     rows = []
     for eps in EPSILONS:
-        exact = float(adversarial_losses(f, X, y, attack_radius(eps, X.shape[1]), norm=2, method="exact").mean())
-        rows.append((eps, exact - float(taylor(f, X, y, eps)), 64 * EPS64 * max(1.0, abs(exact))))
+        eta = attack_radius(eps, X.shape[1], 2)
+        exact = float(adversarial_losses(f, X, y, eta, norm=2, method="exact").mean())
+        rows.append((eps, exact - float(taylor(f, X, y, eta)), 64 * EPS64 * max(1.0, abs(exact))))
     return np.array(rows)
 
 
 
 def _wrong_eq5(kind):
     """Eq. (5) with a plausible error, for a linear model: A.2.1's ||theta|| for ||theta||^2, or no 1/2."""
-    def taylor(f, X, y, eps):
-        eta = eps * np.sqrt(X.shape[1])
-        second = taylor_adversarial_parts(f, X, y)["second"].mean()  # 1/2 g(1-g) ||theta||^2, averaged
+    def taylor(f, X, y, eta):
+        second = taylor_adversarial_parts(f, X, y, norm=2)["second"].mean()  # 1/2 g(1-g) ||theta||^2, averaged
         extra = second * (1 / float(f.theta.norm()) - 1) if kind == "theta-norm" else second
-        return taylor_adversarial_loss(f, X, y, eps) + eta**2 * extra
+        return taylor_adversarial_loss(f, X, y, eta, norm=2) + eta**2 * extra
     return taylor
 
 
-def check(ctx: Context, *, taylor=taylor_adversarial_loss, projection=project) -> Outcome:
-    """``taylor(f, X, y, eps)`` (Eq. 5) and PGD's ``projection`` can be planted wrong."""
+def check(ctx: Context, *, taylor=eq5, projection=project) -> Outcome:
+    """``taylor(f, X, y, eta)`` (Eq. 5 at l2 radius eta) and PGD's ``projection`` can be planted wrong."""
     out = Outcome()
     rng = ctx.rng(32)
     curves = {}
@@ -82,7 +87,7 @@ def check(ctx: Context, *, taylor=taylor_adversarial_loss, projection=project) -
                                           wrong, role="power", rejects=True, detail=regime(wrong)))
         eta = 0.5  # Figure 4's radius, eps sqrt(d) = 0.5
         exact = float(adversarial_losses(f, X, y, eta, norm=2, method="exact").mean())
-        approx = float(taylor(f, X, y, eta / np.sqrt(X.shape[1])))
+        approx = float(taylor(f, X, y, eta))
         out.evidence.append(reported(f"relative-error-theta-{scale:g}",
                                      f"relative Taylor error at eps sqrt(d) = 0.5, ||theta|| = {scale:g}",
                                      (exact - approx) / exact, detail="(L_adv - mean l~_adv) / L_adv"))

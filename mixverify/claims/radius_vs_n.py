@@ -337,9 +337,9 @@ def _implementation(cols: _Columns, m1) -> list[Evidence]:
     r = NORMS[-1]
     theta = r * np.eye(X.shape[1])[0]
     eps = cols.designs[r]["R"] * c_x * m1
-    lib = mixup_minus_adversarial(torch.from_numpy(theta), torch.from_numpy(X), torch.from_numpy(y), eps)
-    c, a, b = logistic_slack_terms(theta, X, y, m1, _moments()[1])
     eta = eps * math.sqrt(X.shape[1])
+    lib = mixup_minus_adversarial(torch.from_numpy(theta), torch.from_numpy(X), torch.from_numpy(y), eta, norm=2)
+    c, a, b = logistic_slack_terms(theta, X, y, m1, _moments()[1])
     return [
         at_most("closed-form-slack", "closed-form slack = approx_mixup_loss - taylor_adversarial_loss at R~ (first sample)",
                 abs(lib - (c - a * eta - b * eta * eta)), 0.0, ulps(1e3, of="1: the losses are O(1), the gap absolute")),

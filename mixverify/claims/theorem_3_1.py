@@ -36,6 +36,8 @@ radius uses twice the trivial margin (share left ~ -1), on every seed, since tha
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -74,8 +76,9 @@ def sides(theta, X, y, alpha, beta, *, radii=mixup_attack_radii):
     f = linear_model(theta)
     r = radii(f, X, alpha, beta)
     lhs = float(approx_mixup_loss(f, X, y, alpha, beta))
-    mid = float(taylor_adversarial_loss(f, X, y, r["eps_i"]))
-    low = float(taylor_adversarial_loss(f, X, y, r["eps_min"]))
+    root_d = math.sqrt(X.shape[1])  # the paper's eps_i is the l2 radius eps_i sqrt(d)
+    mid = float(taylor_adversarial_loss(f, X, y, r["eps_i"] * root_d, norm=2))
+    low = float(taylor_adversarial_loss(f, X, y, r["eps_min"] * root_d, norm=2))
     return lhs, mid, low, r
 
 
@@ -153,7 +156,8 @@ def _centred_chain(rng, datasets, radii) -> dict:
         chain["share"].append((mid - std) / (lhs - std))
         for k, factor in WRONG_RADII.items():
             eps = r["eps_i"] * factor(r)
-            chain["wrong"][k].append((lhs - float(taylor_adversarial_loss(f, X, y, eps)) + tol) / max(abs(lhs), 1e-300))
+            wrong = float(taylor_adversarial_loss(f, X, y, eps * math.sqrt(X.shape[1]), norm=2))
+            chain["wrong"][k].append((lhs - wrong + tol) / max(abs(lhs), 1e-300))
         r1, r1_low, r2, r2_low = proof_terms(theta, X, y, alpha, beta, r)
         chain["scale_r1"].append(max(1.0, abs(r1)))
         chain["scale_r2"].append(max(1.0, abs(r2)))
@@ -284,7 +288,9 @@ def _decide_instance(case, radii) -> dict:
     std = float(standard_loss(f, t[1], t[2]))
     scale = max(1.0, abs(lhs))
     tol = ulps(1e3, scale).value
-    at_wrong = {k: float(taylor_adversarial_loss(f, t[1], t[2], r["eps_i"] * factor(r))) for k, factor in WRONG_RADII.items()}
+    root_d = math.sqrt(t[1].shape[1])
+    at_wrong = {k: float(taylor_adversarial_loss(f, t[1], t[2], r["eps_i"] * factor(r) * root_d, norm=2))
+                for k, factor in WRONG_RADII.items()}
     wrong = {k: (lhs - v + tol) / abs(lhs) for k, v in at_wrong.items()}
     closed = closed_form(theta, X, y, alpha, beta, eps=(r["eps_i"].detach().numpy(), float(r["eps_min"])))
     return {"instance": instance, "scale": scale, "slack1": (lhs - mid + tol) / abs(lhs), "wrong": wrong,

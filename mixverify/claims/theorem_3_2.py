@@ -67,6 +67,7 @@ import torch
 from matplotlib.figure import Figure
 from scipy import optimize
 
+from ..adversarial import attack_radius
 from ..certified import (
     Cone,
     bounded_set_constants,
@@ -261,7 +262,8 @@ def _data_sets(ctx, design, m1, m2, r_tilde):
         if k < LIB_CHECKS:
             Xt, yt, tt = torch.from_numpy(X), torch.from_numpy(y), torch.from_numpy(theta)
             lib = float(approx_mixup_loss(linear_model(tt), Xt, yt, HEADLINE.alpha, HEADLINE.alpha))
-            lib_slack = mixup_minus_adversarial(tt, Xt, yt, R * c_x * m1, HEADLINE.alpha, HEADLINE.alpha)
+            lib_slack = mixup_minus_adversarial(tt, Xt, yt, attack_radius(R * c_x * m1, X.shape[1], 2), HEADLINE.alpha,
+                                                HEADLINE.alpha, norm=2)
             lib_gaps.append((abs(lib - (lstd + r1 + r2)) / max(1.0, abs(lstd + r1 + r2)), abs(lib_slack - slack)))
         p_hat = float(in_x.mean())
         a = np.abs(g - y)

@@ -76,7 +76,7 @@ def sides(f, X, y, alpha, beta, *, notation_factor=None, radius_factor=1.0):
     r = {k: v.detach() for k, v in mixup_attack_radii(f, X, alpha, beta).items()}
     d = X.shape[1]
     k = 1.0 if notation_factor is None else notation_factor
-    p = taylor_adversarial_parts(f, X, y)
+    p = taylor_adversarial_parts(f, X, y, norm=2)
 
     def ladv(eps):
         eta = radius_factor * eps * d**0.5
@@ -293,7 +293,7 @@ def _decide_net(case, kw) -> dict:
     form's disagreement with the library."""
     net, X, y, alpha, beta, instance = case
     lhs, mid, low, r = sides(net, X, y, alpha, beta, **kw)
-    std = float(taylor_adversarial_parts(net, X, y)["loss"].mean().detach())
+    std = float(taylor_adversarial_parts(net, X, y, norm=2)["loss"].mean().detach())
     tol = ulps(1e3, max(1.0, abs(lhs))).value
     wrong_mid = sides(net, X, y, alpha, beta, notation_factor=kw["notation_factor"], radius_factor=2.0)[1]
     sqd, factor = X.shape[1] ** 0.5, kw["radius_factor"]
@@ -323,7 +323,7 @@ def _trained_nets(ctx, kw, wrong, lhs_all, trained) -> list[Evidence]:
         short = "fmnist" if name.startswith("Fashion") else "moons"
         lhs_all.append(lhs)
         wrong.append(_wrong_slack(net, X, y, notation_factor=kw["notation_factor"]))
-        std = float(taylor_adversarial_parts(net, X, y)["loss"].mean().detach())
+        std = float(taylor_adversarial_parts(net, X, y, norm=2)["loss"].mean().detach())
         ev.append(holds(f"fit-{short}", f"{name}: trained bias-free ReLU net reaches zero training error (theta in "
                         "Theta)", acc == 1.0, exact("a count; the set-up meets the hypothesis"), value=acc, reference=1.0))
         ev.append(holds(
