@@ -77,16 +77,17 @@ def test_refuted_claim_exits_1(monkeypatch, capsys):
 
 def test_report_pages_and_determinism(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    assert cli.main(["report", "eq-1", "lemma-3.1", "--out", str(a), "--seed", "3", "--no-progress"]) == 0
-    assert cli.main(["report", "eq-1", "lemma-3.1", "--out", str(b), "--seed", "3", "--no-progress"]) == 0
+    # lemma-3.2: decided on random draws (a sensitivity table of seed rows), with a plot and an erratum
+    assert cli.main(["report", "eq-1", "lemma-3.2", "--out", str(a), "--seed", "3", "--no-progress"]) == 0
+    assert cli.main(["report", "eq-1", "lemma-3.2", "--out", str(b), "--seed", "3", "--no-progress"]) == 0
     assert (a / "report.json").read_bytes() == (b / "report.json").read_bytes()
     index = (a / "index.md").read_text()
-    assert "claims/lemma-3.1.md" in index
-    page = (a / "claims" / "lemma-3.1.md").read_text()
+    assert "claims/lemma-3.2.md" in index
+    page = (a / "claims" / "lemma-3.2.md").read_text()
     for section in ("## Statement", "## Hypotheses", "## Derivation", "## Evidence", "## Sensitivity", "## Plots",
                     "## Errata"):
         assert section in page
-    assert (a / "figures" / "lemma-3.1" / "remainder-order.png").stat().st_size > 10_000
+    assert (a / "figures" / "lemma-3.2" / "taylor-remainder.png").stat().st_size > 10_000
     assert json.loads((a / "report.json").read_text())["seed"] == 3
 
 

@@ -43,7 +43,7 @@ from mixverify.derivations._beta import alpha as ALPHA
 from mixverify.derivations._beta import beta as BETA
 from mixverify.derivations.lemma_3_3 import RATIO_MOMENT
 
-from ..claim import Claim, Context, Erratum, Outcome, Scope, at_most, close, differs, holds, order, reported
+from ..claim import Claim, Context, Erratum, Evidence, Outcome, Scope, at_most, close, differs, holds, order, reported
 from ..datasets import gaussian_data
 from ..glm import (
     covariate_moments,
@@ -254,6 +254,23 @@ def _truncated(law, eps):
 
 # --- the proof's computation, on the loss it expands --------------------------------------------------
 
+def _centring_enforced(Xc, X, theta, regularizer, a, b, law) -> Evidence:
+    """The regularizer enforces the centring hypothesis, and accepts data centred in float64."""
+    try:
+        regularizer(theta, X, a, b, law=law)
+        refused = "returned a value"
+    except ValueError as exc:
+        refused = str(exc)
+    try:
+        accepted = math.isfinite(float(regularizer(theta, Xc, a, b, law=law)))
+    except ValueError:
+        accepted = False
+    ok = refused.startswith("hypothesis not met") and accepted
+    return holds("centring-enforced", "Eq. (7) refuses uncentred data ('hypothesis not met') and accepts X - mean(X)",
+                 ok, "exact: mean within 2 n eps max|x_ij| (float64 summation bound) counts as 0", value=refused,
+                 reference="hypothesis not met: ...")
+
+
 def _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance):
     ev = []
     n = Xc.shape[0]
@@ -297,20 +314,7 @@ def _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance):
         "cx-uncentred",
         f"without centring Eq. (7) is not the second-order term: least squares, uncentred data, alpha={a:g}, beta={b:g}",
         miss > tol.value, tol, value=eq7s, reference=surrogate, kind="counterexample"))
-    # the regularizer enforces the hypothesis, and accepts data centred in float64
-    try:
-        regularizer(theta, X, a, b, law=law)
-        refused = "returned a value"
-    except ValueError as exc:
-        refused = str(exc)
-    try:
-        accepted = math.isfinite(float(regularizer(theta, Xc, a, b, law=law)))
-    except ValueError:
-        accepted = False
-    ok = refused.startswith("hypothesis not met") and accepted
-    ev.append(holds("centring-enforced", "Eq. (7) refuses uncentred data ('hypothesis not met') and accepts X - mean(X)",
-                    ok, "exact: mean within 2 n eps max|x_ij| (float64 summation bound) counts as 0", value=refused,
-                    reference="hypothesis not met: ..."))
+    ev.append(_centring_enforced(Xc, X, theta, regularizer, a, b, law))
 
     # the proof's claims about x~_i: E[x~_i - x_i] = 0 and the covariance, by enumeration + QUADPACK moments
     ev += _covariate_evidence(Xc, X, a, b)
@@ -456,8 +460,18 @@ def _statement_counterexample(out: Outcome) -> str:
 # --- errata --------------------------------------------------------------------------------------
 
 def _errata(Xc, y, theta, law_for, stmt, rng):
+    """The statement's and the proof's errata, each with the evidence that holds its counterexample."""
     errata, ev = [], []
-    # 1. the mixture weights of the statement
+    for part in (_erratum_weights(), _erratum_sigma_sum(), _erratum_rescaling(Xc, y, theta, law_for, rng),
+                 _erratum_variance(Xc), _erratum_taylor_half(Xc, y, theta), _erratum_statement(stmt)):
+        errata += part[0]
+        ev += part[1]
+    return errata, ev
+
+
+def _erratum_weights():
+    """The mixture weights of the statement (a typo: they do not sum to 1). Returns (errata, evidence)."""
+    errata, ev = [], []
     a, b = 5.0, 0.5
     w = (a / (a + b), a / (a + b))
     try:
@@ -474,8 +488,12 @@ def _errata(Xc, y, theta, law_for, stmt, rng):
     ev.append(holds("cx-weights", "Lemma 3.3's printed mixture weights at alpha=5, beta=0.5 do not sum to 1",
                     abs(sum(w) - 1) > 0 and rejected != "accepted", exact(), value=sum(w), reference=1.0,
                     kind="counterexample", detail=f"BetaMixture: {rejected}"))
+    return errata, ev
 
-    # 2. Sigma-hat without the sum
+
+def _erratum_sigma_sum():
+    """Sigma-hat written without its sum (a typo). Returns (errata, evidence)."""
+    errata, ev = [], []
     Xs = torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]], dtype=torch.float64)
     th = torch.tensor([0.0, 1.0], dtype=torch.float64)
     literal = [float(th @ torch.outer(x, x) @ th / 3) for x in Xs]
@@ -490,8 +508,12 @@ def _errata(Xc, y, theta, law_for, stmt, rng):
     ev.append(holds("cx-sigma-sum", "theta^T Sigma-hat theta read literally (no sum, i = 1, 2, 3) vs with the sum",
                     all(abs(v - summed) > 0 for v in literal), exact(), value=literal, reference=summed,
                     kind="counterexample"))
+    return errata, ev
 
-    # 3. "the prediction is invariant to the scaling of the training data"
+
+def _erratum_rescaling(Xc, y, theta, law_for, rng):
+    """'The prediction is invariant to the scaling of the training data' (a proof step). Returns (errata, evidence)."""
+    errata, ev = [], []
     f = linear_model(theta)
     rows = []
     for (a, b) in ((1.0, 1.0), FINITE_SETTINGS[0]):
@@ -527,8 +549,12 @@ def _errata(Xc, y, theta, law_for, stmt, rng):
         + f" (logistic, 16 centred points in R^4); for least squares at alpha=beta=1, L_std(theta, S~) and Eq. (7) "
           f"are {sq_inf} while L_mix is finite",
         kind="proof", evidence="cx-rescaling-4-4"))
+    return errata, ev
 
-    # 4. Var(x~_i) = Sigma-hat
+
+def _erratum_variance(Xc):
+    """The proof's Var(x~_i) = Sigma-hat (a proof step). Returns (errata, evidence)."""
+    errata, ev = [], []
     a, b = FINITE_SETTINGS[0]
     _, cov, _ = _enumerated_moments(Xc, 0, a, b)
     sigma = (Xc.T @ Xc / Xc.shape[0]).numpy()
@@ -544,8 +570,12 @@ def _errata(Xc, y, theta, law_for, stmt, rng):
         kind="proof", evidence="cx-var"))
     ev.append(differs("cx-var", "proof's Var_xi(x~_i) = Sigma-hat (alpha=beta=4, centred)", dev, 0.0,  # largest entry
                       ulps(1e3, float(np.abs(sigma).max()), of="max|Sigma-hat|")))
+    return errata, ev
 
-    # 5. the Taylor line without 1/2
+
+def _erratum_taylor_half(Xc, y, theta):
+    """The proof's Taylor line without its 1/2 (a proof step). Returns (errata, evidence)."""
+    errata, ev = [], []
     a, b = FINITE_SETTINGS[0]
     expanded = float(rescaled_covariate_loss(theta, Xc, y, a, b, A=half_square, lift=2, nodes=NODES)
                      - standard_loss(linear_model(theta), Xc, y, h=half_square))
@@ -561,13 +591,16 @@ def _errata(Xc, y, theta, law_for, stmt, rng):
         kind="proof", evidence="cx-taylor-half"))
     ev.append(differs("cx-taylor-half", "proof's Taylor line without 1/2 (least squares, alpha=beta=4, where it is exact)",
                       line, expanded, _round_off(expanded, "exact expansion")))
+    return errata, ev
 
-    # 6. the statement itself (recorded when the decisive evidence refutes it): what holds instead is another term,
-    # R1 + R2 with E[(1-lambda)^2] for E[(1-lambda)^2/lambda^2], and Eq. (7) is infinite for standard Mixup: no minimal
-    # correction saves it (docs/verdicts.md, kind "conclusion")
+
+def _erratum_statement(stmt):
+    """The statement itself, recorded when the decisive evidence refutes it (``stmt``, the counterexample): what holds
+    instead is another term, R1 + R2 with E[(1-lambda)^2] for E[(1-lambda)^2/lambda^2], and Eq. (7) is infinite for
+    standard Mixup: no minimal correction saves it (docs/verdicts.md, kind "conclusion"). Returns (errata, evidence)."""
     if stmt is None:
-        return errata, ev
-    errata.append(Erratum(
+        return [], []
+    return [Erratum(
         location="Lemma 3.3, Eq. (7)",
         statement="the regularization term of the second-order approximation of L~_mix is (1/(2n)) [sum_i A''] "
                   "E_tildeD[(1-lambda)^2/lambda^2] theta^T Sigma-hat theta",
@@ -575,8 +608,7 @@ def _errata(Xc, y, theta, law_for, stmt, rng):
                     "E[(1-lambda)^2]/(2n) sum_i A''(theta^T x_i) theta^T (Sigma-hat + x_i x_i^T) theta (Lemma 3.1 with "
                     "f = theta^T x); Eq. (7) is the second-order term of the loss on the rescaled covariates instead, "
                     "and is infinite unless alpha, beta > 1",
-        counterexample=stmt, kind="conclusion", evidence="eq7-vs-r123"))
-    return errata, ev
+        counterexample=stmt, kind="conclusion", evidence="eq7-vs-r123")], []
 
 
 # --- figures -------------------------------------------------------------------------------------

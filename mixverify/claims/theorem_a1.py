@@ -337,8 +337,18 @@ def _estimator_check(ctx, pop):
 
 
 def _errata(ctx, pops):
+    """The statement's and the proof's errata, each with the evidence that holds its counterexample."""
     errata, ev = [], []
-    # 1. the intercept theta_0 of W^NN_gamma: a term no gamma controls
+    for part in (_erratum_intercept(pops), _erratum_constant_feature(ctx), _erratum_empirical(),
+                 _erratum_first_display(pops), _erratum_last_line(pops)):
+        errata += part[0]
+        ev += part[1]
+    return errata, ev
+
+
+def _erratum_intercept(pops):
+    """The intercept theta_0 of W^NN_gamma: a term no gamma controls. Returns (errata, evidence)."""
+    errata, ev = [], []
     _, _, _, geo, rank, m, _, _ = pops["gaussian"]
     b0 = 1.0
     share = b0 * expected_abs_rademacher_sum(N) / N
@@ -358,8 +368,13 @@ def _errata(ctx, pops):
                    "bounds the class without theta_0",
         counterexample=f"gaussian population, n = {N}, |theta_0| <= {b0:g}, gamma = {gamma_c:.3g}: Rad >= {share:.4f} > "
                        f"{b_c:.4f} = the bound (exact)", kind="weakening", evidence="cx-intercept"))
+    return errata, ev
 
-    # 2. a constant hidden feature puts mu outside range(Sigma): theta_1 along ker(Sigma) gives every constant
+
+def _erratum_constant_feature(ctx):
+    """A constant hidden feature puts mu outside range(Sigma): theta_1 along ker(Sigma) gives every constant.
+    Returns (errata, evidence)."""
+    errata, ev = [], []
     rng = ctx.rng(730)
     Z = rng.normal(size=(POPULATION, P - 1))
     X = np.hstack([Z, np.ones((POPULATION, 1))])  # x_P = 1 (an input with a constant coordinate)
@@ -381,8 +396,12 @@ def _errata(ctx, pops):
                    "feature that is constant on the support makes the class contain every constant",
         counterexample=f"x = (z, 1), z ~ N(0, I_4), a unit with w = e_5: Rad(S) = +inf, bound {b_cf:.4f}",
         kind="hypothesis", evidence="cx-constant-feature"))
+    return errata, ev
 
-    # 3. empirical vs expected: a sample of n copies of a rare point
+
+def _erratum_empirical():
+    """Empirical vs expected: a sample of n copies of a rare point. Returns (errata, evidence)."""
+    errata, ev = [], []
     q, N_pop, n = 1 / 50, 50, 10
     var = (n - 1) / n * q * (1 - q)  # Sigma^sigma = (n-1)/n Var(h), h = relu(x) = x in {0, 1}
     rad_s = math.sqrt(GAMMA / var) * expected_abs_rademacher_sum(n) / n
@@ -399,8 +418,12 @@ def _errata(ctx, pops):
                    "E_S Rad, which is what Lemma A.1 with B sqrt(log(1/delta)/(2n)) uses; Theorem 3.5 survives",
         counterexample=f"S = {n} copies of the rare point (q = {q:g}): Rad(S) = {rad_s:.4f} > {b_e:.4f} (exact)",
         kind="weakening", evidence="cx-empirical"))
+    return errata, ev
 
-    # 4. the first display: ||E_xi[...]|| is identically 0
+
+def _erratum_first_display(pops):
+    """The first display: ||E_xi[...]|| is identically 0. Returns (errata, evidence)."""
+    errata, ev = [], []
     _, _, _, _, rank_g, m_g, mean_g, se_g = pops["gaussian"]
     display = math.sqrt(GAMMA * m_g / N)
     ev.append(holds(
@@ -415,8 +438,12 @@ def _errata(ctx, pops):
                    "centred features as in the line above); as printed the first term is identically 0",
         counterexample=f"gaussian population: E_S Rad = {mean_g:.4f} > {display:.4f}", kind="proof",
         evidence="cx-first-display"))
+    return errata, ev
 
-    # 5. the proof's last line (W fixed; with W free the complexity is only larger)
+
+def _erratum_last_line(pops):
+    """The proof's last line (W fixed; with W free the complexity is only larger). Returns (errata, evidence)."""
+    errata, ev = [], []
     _, _, _, _, rank_o, m_o, mean_o, se_o = pops["offset"]
     end = theorem_a1_proof_end(GAMMA, rank_o, m_o, N)
     ev.append(holds(
