@@ -26,6 +26,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from mixverify import _validate
 from mixverify._validate import positive_int
 
 MODELS = ("preact-resnet18", "wrn-16-8")
@@ -36,8 +37,8 @@ class Normalize(nn.Module):
 
     def __init__(self, in_channels: int, mean: Sequence[float] | None = None, std: Sequence[float] | None = None):
         super().__init__()
-        mean = _per_channel("mean", mean, in_channels, 0.0)
-        std = _per_channel("std", std, in_channels, 1.0)
+        mean = _validate.per_channel("mean", mean, in_channels, 0.0)
+        std = _validate.per_channel("std", std, in_channels, 1.0)
         if any(not s > 0 for s in std):
             raise ValueError(f"std must be > 0 in every channel, got {tuple(std)}")
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
@@ -133,15 +134,3 @@ def build_model(name: str, in_channels: int, num_classes: int, *, width: int | N
 def _sizes(in_channels, num_classes, width, width_name="width"):
     return (positive_int("in_channels", in_channels), positive_int("num_classes", num_classes),
             positive_int(width_name, width))
-
-
-def _per_channel(name: str, value, channels: int, default: float) -> list[float]:
-    if value is None:
-        return [default] * channels
-    try:
-        values = [float(v) for v in value]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a sequence of {channels} numbers, got {value!r}") from None
-    if len(values) != channels or any(not math.isfinite(v) for v in values):
-        raise ValueError(f"{name} must hold {channels} finite number(s), one per channel, got {value!r}")
-    return values

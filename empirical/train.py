@@ -63,9 +63,11 @@ from scipy.special import betaincinv
 from torch import nn
 from torch.nn import functional as F
 
+from mixverify import _validate
 from mixverify.io import resolve_device as _resolve_device
 from mixverify.io import save_torch, write_text
-from mixverify.training import to_cpu
+from mixverify.mixup_practice import two_cross_entropies
+from mixverify.training import descend, to_cpu
 
 from .models import MODELS, build_model
 
@@ -153,18 +155,18 @@ class RunConfig:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {self.method!r}")
         if self.method == "mixup":
             for name in ("alpha", "beta"):
-                _number(name, getattr(self, name), low=0.0)
+                _validate.number_in(name, getattr(self, name), low=0.0)
         if not isinstance(self.augment, bool):
             raise ValueError(f"augment must be True or False, got {self.augment!r}")
         for name in ("epochs", "batch_size"):
-            _count(name, getattr(self, name))
+            _validate.count(name, getattr(self, name))
         for name in ("width", "train_limit", "test_limit", "eval_train_limit"):
-            _count(name, getattr(self, name), optional=True)
-        _number("lr", self.lr, low=0.0)
+            _validate.count(name, getattr(self, name), optional=True)
+        _validate.number_in("lr", self.lr, low=0.0)
         if self.lr_schedule not in LR_SCHEDULES:
             raise ValueError(f"lr_schedule must be one of {', '.join(LR_SCHEDULES)}, got {self.lr_schedule!r}")
-        _number("momentum", self.momentum, low=0.0, strict=False, high=1.0)
-        _number("weight_decay", self.weight_decay, low=0.0, strict=False)
+        _validate.number_in("momentum", self.momentum, low=0.0, strict=False, high=1.0)
+        _validate.number_in("weight_decay", self.weight_decay, low=0.0, strict=False)
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
         return self
@@ -216,7 +218,7 @@ def run(config: RunConfig, data: ImageData, run_dir, *, resume: bool = True, dev
     """
     config = _as_config(config).validate()
     _check_data(config, data)
-    _count("stop_after", stop_after, optional=True)
+    _validate.count("stop_after", stop_after, optional=True)
     dev = resolve_device(device)
     run_dir = Path(run_dir)
     with run_lock(run_dir, log=log), _train_threads(dev):
@@ -389,14 +391,7 @@ class Trainer:
             else:
                 out = model(mix(xb, lam, perm))
                 loss = mixup_batch_loss(out, yb, lam, perm)
-        opt.zero_grad(set_to_none=True)
-        if scaler is None:
-            loss.backward()
-            opt.step()
-        else:
-            scaler.scale(loss).backward()
-            scaler.step(opt)
-            scaler.update()
+        descend(opt, loss, scaler)
         return loss.detach()
 
     def _graph_for(self, lr: float, x: torch.Tensor, lams) -> StepGraph | None:
@@ -574,8 +569,11 @@ def mix(x: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor) -> torch.Tensor:
 
 def mixup_batch_loss(out: torch.Tensor, y: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor) -> torch.Tensor:
     r""":math:`\lambda\,\mathrm{CE}(out, y) + (1 - \lambda)\,\mathrm{CE}(out, y_\pi)`, mean over the batch: the per-batch
-    training loss of practical Mixup (one lambda, a permuted partner), not Eq. (1) (:func:`mixverify.mixup_loss`)."""
-    return lam * F.cross_entropy(out, y) + (1 - lam) * F.cross_entropy(out, y[perm])
+    training loss of practical Mixup (one lambda, a permuted partner), not Eq. (1) (:func:`mixverify.mixup_loss`).
+    It is :func:`mixverify.mixup_practice.two_cross_entropies` (the mixed cross-entropy that claim checks against
+    mixup-cifar10's criterion), on logits of at least float32 precision: under bfloat16 autocast lambda keeps its float32
+    precision."""
+    return two_cross_entropies(out.to(torch.promote_types(out.dtype, torch.float32)), y, y[perm], lam).mean()
 
 
 # --- checks and files ------------------------------------------------------------------------------
@@ -584,23 +582,6 @@ def _as_config(config) -> RunConfig:
     if not isinstance(config, RunConfig):
         raise ValueError(f"config must be a RunConfig, got {type(config).__name__}")
     return config
-
-
-def _number(name: str, value, *, low: float, strict: bool = True, high: float | None = None) -> float:
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    v = float(value) if ok else math.nan
-    ok = ok and math.isfinite(v) and (v > low if strict else v >= low) and (high is None or v < high)
-    if not ok:
-        bounds = f"{'>' if strict else '>='} {low:g}" + (f" and < {high:g}" if high is not None else "")
-        raise ValueError(f"{name} must be a finite number {bounds}, got {value!r}")
-    return v
-
-
-def _count(name: str, value, *, optional: bool = False) -> None:
-    if optional and value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer{' or None' if optional else ''}, got {value!r}")
 
 
 def _check_data(config: RunConfig, data) -> None:

@@ -281,3 +281,36 @@ def required_numpy_generator(value) -> np.random.Generator:
     if not isinstance(value, np.random.Generator):
         raise ValueError(f"generator must be a numpy.random.Generator (e.g. ctx.rng(k)), got {type(value).__name__}")
     return value
+
+
+def number_in(name: str, value, *, low: float, strict: bool = True, high: float | None = None) -> float:
+    """A finite Python or numpy number (not a bool) above ``low`` (or at it, ``strict=False``) and below ``high``
+    (a run's learning rate, momentum, weight decay)."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    v = float(value) if ok else math.nan
+    ok = ok and math.isfinite(v) and (v > low if strict else v >= low) and (high is None or v < high)
+    if not ok:
+        bounds = f"{'>' if strict else '>='} {low:g}" + (f" and < {high:g}" if high is not None else "")
+        raise ValueError(f"{name} must be a finite number {bounds}, got {value!r}")
+    return v
+
+
+def count(name: str, value, *, optional: bool = False) -> None:
+    """A positive integer (or None where ``optional``): a number of epochs, a batch size."""
+    if optional and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer{' or None' if optional else ''}, got {value!r}")
+
+
+def per_channel(name: str, value, channels: int, default: float) -> list[float]:
+    """``channels`` finite numbers, one per input channel (a normalisation's mean or std); None gives ``default``."""
+    if value is None:
+        return [default] * channels
+    try:
+        values = [float(v) for v in value]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a sequence of {channels} numbers, got {value!r}") from None
+    if len(values) != channels or any(not math.isfinite(v) for v in values):
+        raise ValueError(f"{name} must hold {channels} finite number(s), one per channel, got {value!r}")
+    return values

@@ -39,6 +39,7 @@ from .glm import ratio_moment
 from .laws import Beta, tilde_lambda_law
 from .losses import MonteCarloEstimate, pairwise_expectation
 from .numerics import EPS64
+from .training import descend
 
 
 def relu_features(W, X) -> torch.Tensor:
@@ -338,9 +339,7 @@ def _ascend(objective, U, steps: int, lr: float):
     for t in range(steps):
         for group in opt.param_groups:
             group["lr"] = lr * (1 - t / steps)
-        opt.zero_grad()
-        (-objective(U).sum()).backward()
-        opt.step()
+        descend(opt, -objective(U).sum())
         with torch.no_grad():
             U /= U.norm(dim=-1, keepdim=True)  # the class is invariant under w -> c w, c > 0: keep |u| = 1
     return U.detach()

@@ -149,6 +149,20 @@ def train(model_fn: Callable[[], nn.Module], X: torch.Tensor, y: torch.Tensor, *
     return TrainResult(model, history, False, path, digest, time.perf_counter() - start)
 
 
+def descend(optimizer: torch.optim.Optimizer, loss: torch.Tensor, scaler=None) -> None:
+    """One step of ``optimizer`` on ``loss``: zero the gradients, backpropagate -- through ``scaler`` (a
+    ``torch.amp.GradScaler``, mixed precision) when given -- and step. Every training loop of mixverify and
+    empirical/ (this module's, Figure 2's copies, the image trainer, the W-free ascent of :mod:`mixverify.manifold`)
+    takes its steps here."""
+    optimizer.zero_grad(set_to_none=True)
+    (loss if scaler is None else scaler.scale(loss)).backward()
+    if scaler is None:
+        optimizer.step()
+    else:
+        scaler.step(optimizer)
+        scaler.update()
+
+
 def _fit(model, X, y, step_loss, optimizer, lr, momentum, weight_decay, epochs, batch_size, seed, callback):
     """The training loop proper: returns the list of the callback's (non-None) returns."""
     if optimizer == "sgd":
@@ -173,9 +187,7 @@ def _fit(model, X, y, step_loss, optimizer, lr, momentum, weight_decay, epochs, 
         order = torch.randperm(n, generator=batches).to(X.device) if batch_size else None
         for start in range(0, n, batch_size or n):
             idx = order[start:start + batch_size] if batch_size else slice(None)
-            opt.zero_grad()
-            step_loss(model, X[idx], y[idx]).backward()
-            opt.step()
+            descend(opt, step_loss(model, X[idx], y[idx]))
         record(epoch)
     return history
 

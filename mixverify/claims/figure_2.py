@@ -64,7 +64,7 @@ from ..losses import approx_mixup_loss, mixup_loss, mixup_loss_mc, softplus, sta
 from ..models import ReLUMLP, seeded
 from ..numerics import monte_carlo, quadrature, ulps
 from ..regularizers import mixup_regularizers
-from ..training import single_thread
+from ..training import descend, single_thread
 
 ALPHA = BETA = 1.0
 LR = 0.02
@@ -285,15 +285,13 @@ def train_copy(init, kind: str, X, y, lengths, *, rng=None, approx_loss=approx_m
             models[step] = copy.deepcopy(model).eval()
         if step == max(lengths):
             break
-        opt.zero_grad()
         if kind == "mixup":
             loss = mixup_loss(model, X, y, ALPHA, BETA, method="mc", samples=512, generator=rng)
         elif kind == "std":
             loss = standard_loss(model, X, y)
         else:
             loss = approx_loss(model, X, y, ALPHA, BETA)
-        loss.backward()
-        opt.step()
+        descend(opt, loss)
     return models, (np.array(rows) if record is not None else None)
 
 
