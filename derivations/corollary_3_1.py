@@ -25,12 +25,18 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import is_zero
+from .closed_forms import (
+    COROLLARY_BOUND,
+    RETENTIVE_RADIUS,
+    THEOREM_3_4_BOUND,
+    gamma,
+    n,
+    rank,
+    rho,
+)
 
-gamma, rho, n, rank, delta, L, L_A, B = sp.symbols("gamma rho n rank delta L L_A B", positive=True)
 #: Theorem 3.4's radius, Rademacher bound, and Corollary 3.1's bound (minus L_std), as printed in the paper.
-RADIUS = sp.Max((gamma / rho) ** sp.Rational(1, 4), (gamma / rho) ** sp.Rational(1, 2))
-RADEMACHER = RADIUS * sp.sqrt(rank / n)
-BOUND = 2 * L * L_A * RADEMACHER + B * sp.sqrt(sp.log(1 / delta) / (2 * n))
+RADIUS, RADEMACHER, BOUND = RETENTIVE_RADIUS, THEOREM_3_4_BOUND, COROLLARY_BOUND
 
 
 def derive(radius_sq_large=None, radius_sq_small=None) -> Derivation:

@@ -32,15 +32,15 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import alpha, beta, beta_moment_one_minus, is_zero
-
-M1 = 2 * alpha * beta / ((alpha + beta) * (alpha + beta + 1))
-M2 = alpha * beta / ((alpha + beta) * (alpha + beta + 1))
+from .closed_forms import TILDE
+from .closed_forms import TILDE_M1 as M1
+from .closed_forms import TILDE_M2 as M2
 
 
 def mixture_moments(components=None):
     """E[1-lambda], E[(1-lambda)^2] of sum_k w_k Beta(p_k, q_k); default: the components of tilde-D."""
     if components is None:
-        components = ((alpha / (alpha + beta), alpha + 1, beta), (beta / (alpha + beta), beta + 1, alpha))
+        components = TILDE
     return tuple(sp.simplify(sum(w * beta_moment_one_minus(p, q, k) for w, p, q in components))
                  for k in (1, 2))
 

@@ -29,6 +29,8 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import alpha, beta, is_zero, lam
+from .closed_forms import EQ7_MOMENT as RATIO_MOMENT
+from .closed_forms import TILDE, TILDE_M2
 
 p, q = sp.symbols("p q", positive=True)
 HALF = sp.Rational(1, 2)
@@ -39,9 +41,9 @@ def odds_moment(pp, qq, k):
     return sp.gammasimp(sp.gamma(pp - k) * sp.gamma(qq + k) / (sp.gamma(pp) * sp.gamma(qq)))
 
 
-TILDE = ((alpha / (alpha + beta), alpha + 1, beta), (beta / (alpha + beta), beta + 1, alpha))
+
 #: The SymPy closed form of E_{tilde-D}[(1-lambda)^2 / lambda^2] (finite iff alpha > 1 and beta > 1).
-RATIO_MOMENT = (beta * (beta + 1) / (alpha - 1) + alpha * (alpha + 1) / (beta - 1)) / (alpha + beta)
+
 
 
 def mixture_odds_moment(components, k):
@@ -99,7 +101,7 @@ def derive(components=None, half=HALF) -> Derivation:
     sq = uu**2 / 2
 
     # 7: R2 (Lemma 3.1, least squares, centred: (1/n) sum (Sigma + x x^T) = 2 Sigma) vs Eq. (7), at alpha = beta
-    M2 = alpha * beta / ((alpha + beta) * (alpha + beta + 1))  # E_tildeD[(1-lambda)^2], derivations/lemma_3_1
+    M2 = TILDE_M2  # E_tildeD[(1-lambda)^2]
     ratio = (2 * M2 / (2 * HALF * RATIO_MOMENT)).subs(beta, alpha)
 
     facts = [

@@ -38,6 +38,7 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import alpha, beta, beta_pdf, is_zero, lam
+from .closed_forms import BETA_MIX, EQ7_MOMENT, TILDE
 
 
 def rational_zero(expr) -> tuple[bool, str]:
@@ -45,9 +46,8 @@ def rational_zero(expr) -> tuple[bool, str]:
     r = sp.cancel(sp.expand(expr))
     return r == 0, sp.latex(r)
 
-M = alpha * beta / ((alpha + beta) * (alpha + beta + 1))  # E_Beta[lambda(1-lambda)] = E_tildeD[(1-lambda)^2]
-RATIO = (beta * (beta + 1) / (alpha - 1) + alpha * (alpha + 1) / (beta - 1)) / (alpha + beta)
-TILDE = ((alpha / (alpha + beta), alpha + 1, beta), (beta / (alpha + beta), beta + 1, alpha))
+M = BETA_MIX  # E_Beta[lambda(1-lambda)] = E_tildeD[(1-lambda)^2]
+RATIO = EQ7_MOMENT
 
 
 def ratio_moment(components=None):

@@ -24,10 +24,11 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import is_zero
+from .closed_forms import LEMMA_A1_CONFIDENCE, B, delta, n
 
-B, n, delta, t = sp.symbols("B n delta t", positive=True)
+t = sp.symbols("t", positive=True)
 #: Lemma A.1's confidence term as printed.
-PRINTED_CONFIDENCE = B * sp.sqrt(sp.log(1 / delta) / (2 * n))
+PRINTED_CONFIDENCE = LEMMA_A1_CONFIDENCE
 
 
 def derive(confidence=PRINTED_CONFIDENCE) -> Derivation:

@@ -36,6 +36,7 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import alpha, beta, is_zero
+from .closed_forms import BETA_MIX
 
 lam = sp.Symbol("lambda", positive=True)
 ui, uj, yi, yj = sp.symbols("u_i u_j y_i y_j", real=True)
@@ -43,7 +44,7 @@ ubar, ybar, Suu, Syu = sp.symbols(r"\bar{u} \bar{y} S_{uu} S_{yu}", real=True)
 #: E[lambda^k] under Beta(alpha, beta), k = 1, 2.
 MU = {1: alpha / (alpha + beta), 2: alpha * (alpha + 1) / ((alpha + beta) * (alpha + beta + 1))}
 #: E[lambda (1 - lambda)] under Beta(alpha, beta).
-E_MIX = alpha * beta / ((alpha + beta) * (alpha + beta + 1))
+E_MIX = BETA_MIX
 
 
 def pair_mean(poly):

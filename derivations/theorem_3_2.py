@@ -46,17 +46,17 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import alpha, beta, is_zero
+from .closed_forms import FAILURE, R_TILDE_KAPPA, R_TILDE_KAPPA12, kappa, kappa1, kappa2, n, p_tau, tau
 from .lemma_3_1 import M1, M2
 
-p_tau, tau, kappa, kappa1, kappa2, n = sp.symbols("p_tau tau kappa kappa_1 kappa_2 n", positive=True)
 p_hat, eta, c_x, d, R, m1 = sp.symbols(r"\hat{p} eta c_x d R m_1", positive=True)
 m2, t, w, r = sp.symbols("m_2 t w r", positive=True)
 u, B, y = sp.symbols("u B y", real=True)
 
 #: The paper's expressions (Theorem 3.2 and the end of Appendix A.2.3).
-PRINTED_KAPPA_TERM = sp.sqrt(4 * kappa * p_tau / (2 - p_tau + 4 * kappa * p_tau))
-PRINTED_KAPPA12_TERM = p_tau * kappa1 / (2 * kappa2 - p_tau * (kappa2 - kappa1))
-PRINTED_FAILURE = 2 * sp.exp(-n * p_tau**2 / 2)
+PRINTED_KAPPA_TERM = R_TILDE_KAPPA
+PRINTED_KAPPA12_TERM = R_TILDE_KAPPA12
+PRINTED_FAILURE = FAILURE
 
 
 def _g(v):

@@ -27,12 +27,12 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import is_zero
+from .closed_forms import B1_FIRST, B1_SECOND, p, t1, t2, tau
 from .theorem_3_2 import PRINTED_KAPPA12_TERM, PRINTED_KAPPA_TERM, kappa, kappa1, kappa2, n, p_tau
 
-p, tau, t1, t2, p_hat, eta = sp.symbols("p tau tau' tau'' \\hat{p} eta", positive=True)
+p_hat, eta = sp.symbols("\\hat{p} eta", positive=True)
 #: The printed components of R~ / tau (Theorem B.1).
-PRINTED_FIRST = sp.sqrt(p * kappa * t1**2 / ((2 - p) * t2**2 / 4 + p * kappa * t1**2))
-PRINTED_SECOND = p * kappa1 * t1 / (p * kappa1 * t1 + (2 - p) * kappa2 * t2)
+PRINTED_FIRST, PRINTED_SECOND = B1_FIRST, B1_SECOND
 
 
 def derive(first=PRINTED_FIRST, second=PRINTED_SECOND) -> Derivation:

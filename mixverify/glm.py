@@ -77,16 +77,6 @@ def ratio_moment(alpha, beta, law: Law | None = None) -> float:
     return odds_moment(tilde_lambda_law(alpha, beta) if law is None else law, 2)
 
 
-def ratio_moment_closed_form(alpha, beta) -> float:
-    r""":math:`[\beta(\beta+1)/(\alpha-1) + \alpha(\alpha+1)/(\beta-1)]/(\alpha+\beta)` for alpha, beta > 1
-    (``math.inf`` otherwise): the SymPy closed form of :func:`ratio_moment` (derivations/lemma_3_3.py)."""
-    alpha = _validate.positive("alpha", alpha)
-    beta = _validate.positive("beta", beta)
-    if alpha <= 1 or beta <= 1:
-        return math.inf
-    return (beta * (beta + 1) / (alpha - 1) + alpha * (alpha + 1) / (beta - 1)) / (alpha + beta)
-
-
 # --- Eq. (7) --------------------------------------------------------------------------------------
 
 def empirical_covariance(X) -> torch.Tensor:
@@ -121,10 +111,6 @@ def require_centred(X: torch.Tensor, what: str = "Lemma 3.3") -> torch.Tensor:
 def second_derivative(A: Callable, u: torch.Tensor) -> torch.Tensor:
     """A''(u) elementwise, by automatic differentiation of the scalar function A."""
     return vmap(grad(grad(lambda t: A(t))))(u)
-
-
-def first_derivative(A: Callable, u: torch.Tensor) -> torch.Tensor:
-    return vmap(grad(lambda t: A(t)))(u)
 
 
 def glm_mixup_regularizer(theta, X, alpha, beta, *, A: Callable = softplus, law: Law | None = None) -> torch.Tensor:
@@ -228,7 +214,7 @@ def corollary_bound(gamma, rho, rank, n, delta, *, L, L_A, B) -> float:
     L_A = _validate.positive("L_A", L_A)
     B = _validate.positive("B", B)
     n = _validate.positive_int("n", n)
-    return 2 * L * L_A * theorem_3_4_bound(gamma, rho, rank, n) + B * math.sqrt(math.log(1 / delta) / (2 * n))
+    return 2 * L * L_A * theorem_3_4_bound(gamma, rho, rank, n) + B * math.sqrt(-math.log(delta) / (2 * n))
 
 
 def glm_gamma(theta, X, *, A: Callable = softplus) -> float:

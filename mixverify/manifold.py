@@ -238,7 +238,7 @@ def theorem_3_5_bound(gamma, rank, mu_term, n, L, B, delta) -> float:
     :math:`4L\sqrt{\gamma(\mathrm{rank} + \|\Sigma^{\sigma\dagger/2}\mu_\sigma\|^2)/n} + B\sqrt{\log(1/\delta)/(2n)}`."""
     if not 0 < delta < 1:
         raise ValueError(f"delta must lie in (0, 1), got {delta!r}")
-    return 4 * L * math.sqrt(gamma * (rank + mu_term) / n) + B * math.sqrt(math.log(1 / delta) / (2 * n))
+    return 4 * L * math.sqrt(gamma * (rank + mu_term) / n) + B * math.sqrt(-math.log(delta) / (2 * n))
 
 
 def _squared(out, label):

@@ -105,10 +105,6 @@ def psd_geometry(M) -> PSDGeometry:
     return PSDGeometry(M, w[keep], V[:, keep], V[:, ~keep], ULP_SAFETY * EPS64 * (p * kappa + 1.0))
 
 
-def psd_rank(M) -> int:
-    return psd_geometry(M).rank
-
-
 def mixup_covariance(X) -> np.ndarray:
     r""":math:`\hat\Sigma = \frac1n\sum_i(x_i-\bar x)(x_i-\bar x)^\top`: the matrix of the quadratic form that
     Mixup's regularizer penalises (Lemma 3.1's :math:`\mathcal R_2` with :math:`A''=1` equals
