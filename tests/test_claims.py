@@ -3,6 +3,9 @@ that lets a reviewer re-derive it (decisive evidence with ids, classified errata
 counterexamples, a scope). Each claim's own module (tests/test_<id>.py) plants wrong statements and sees its
 decisive evidence reject them."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import run_claim_cached
@@ -318,3 +321,28 @@ def test_every_draw_of_a_claim_comes_from_its_seed():
                 if node.args and all(isinstance(a, ast.Constant) for a in node.args):
                     fixed.append(f"{path.name}:{node.lineno}")
     assert not fixed, f"constant seeds: {fixed}"
+
+
+# --- the README's table ---------------------------------------------------------------------------
+
+#: The figure claims' statuses under the smoke preset at seed 0, as `mixverify report` measures them (the tests run
+#: them under tiny); the README states these.
+SMOKE = {"figure-1a": "undecided", "figure-1b": "undecided", "figure-5": "undecided", "figure-6": "undecided",
+         "figure-7": "uninformative", "figure-8": "undecided", "mixup-generalization-gap": "design-dependent"}
+
+
+def _readme_statuses() -> dict[str, str]:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = text.split("<!-- status table -->")[1]
+    rows = re.findall(r"^\| `([a-z0-9.\-]+)` \|[^\n]*?\| \*{0,2}([a-z\-]+)\*{0,2} \|", table, re.M)
+    return dict(rows)
+
+
+def test_readme_table_states_every_claims_computed_status(results):
+    """The README's status table equals what the checks compute at seed 0 (the figures: SMOKE, measured by the
+    report), one row per claim, so the README cannot drift from the code."""
+    stated = _readme_statuses()
+    assert set(stated) == {c.id for c in CLAIMS}, set(stated) ^ {c.id for c in CLAIMS}
+    for claim in CLAIMS:
+        computed = SMOKE[claim.id] if claim.id in EMPIRICAL else results(claim).status
+        assert stated[claim.id] == computed, (claim.id, stated[claim.id], computed)
