@@ -25,10 +25,14 @@ import sympy as sp
 from mixverify.claim import Derivation
 
 from ._beta import is_zero
-from .closed_forms import (
+from .closed_forms import (  # noqa: F401 (B, L, L_A, delta: the symbols the claim substitutes, deriv.delta ...)
     COROLLARY_BOUND,
+    L_A,
     RETENTIVE_RADIUS,
     THEOREM_3_4_BOUND,
+    B,
+    L,
+    delta,
     gamma,
     n,
     rank,

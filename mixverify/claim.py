@@ -27,6 +27,7 @@ Statuses (a public contract, see README), in the order :func:`decide` tries them
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import traceback
@@ -207,12 +208,31 @@ class Derivation:
     facts: list[tuple]  # (name, passed, LaTeX of the residual[, role]); role "implementation" by default
 
     def evidence(self) -> list[Evidence]:
-        out = []
-        for k, (name, ok, residual, *role) in enumerate(self.facts):
-            out.append(holds(f"sympy-{k + 1}", name, ok, exact("SymPy simplifies the difference to 0 for all admissible "
+        """One piece of evidence per fact, with a semantic id: ``sympy-`` and the fact's name in lower-case words
+        (at most :data:`FACT_ID_WORDS` of them; ``-2``, ``-3`` ... where two names begin alike)."""
+        out, seen = [], set()
+        for name, ok, residual, *role in self.facts:
+            out.append(holds(fact_id(name, seen), name, ok, exact("SymPy simplifies the difference to 0 for all admissible "
                                                              "symbols"), value=residual, reference="0", kind="symbolic",
                              role=role[0] if role else "implementation"))
         return out
+
+
+#: The words of a fact's name kept in its id.
+FACT_ID_WORDS = 5
+
+
+def fact_id(name: str, seen: set) -> str:
+    """``sympy-`` and the first :data:`FACT_ID_WORDS` alphanumeric words of ``name``, lower-case, made unique
+    against ``seen`` (which it extends): a SymPy fact's id says what the fact is, and stays when facts are added."""
+    words = re.findall(r"[a-z0-9]+", name.lower())[:FACT_ID_WORDS]
+    base = "sympy-" + "-".join(words or ["fact"])
+    candidate, k = base, 1
+    while candidate in seen:
+        k += 1
+        candidate = f"{base}-{k}"
+    seen.add(candidate)
+    return candidate
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,13 @@ def test_verified_in_general(result):
     assert result.status == "verified", (result.error, failed(result.outcome))
     assert result.scope.setting == "general"
     out = result.outcome
-    assert [out.by_id(f"sympy-{k}").role for k in range(1, 6)] == ["decisive"] * 5
+    assert [out.by_id(i).role for i in (
+        "sympy-loss-affine-in-y-l",
+        "sympy-lam-beta-alpha-beta-w1",
+        "sympy-1-lam-beta-alpha-beta",
+        "sympy-beta-1-lam-alpha-beta",
+        "sympy-mixture-weights-sum-to-1",
+    )] == ["decisive"] * 5
     assert out.by_id("identity-tanh-5-0.5").passed and out.by_id("identity-polynomial").passed
     assert out.by_id("power-uniform-mixture").passed and out.by_id("power-beta-law").passed
     cx = out.by_id("cx-squared-error")

@@ -35,8 +35,18 @@ def test_refuted_by_logistic_regression_with_eq4_verified(result):
     reading = out.sensitivity[0]
     assert (reading.choice, reading.status, reading.admissible) == ("reading", "verified", True)
     assert result.scope.setting == "instances"
-    assert [out.by_id(f"sympy-{k}").role for k in (1, 2, 3)] == ["decisive"] * 3
-    assert all(out.by_id(f"sympy-{k}").passed for k in (1, 2, 3, 4, 5))
+    assert [out.by_id(i).role for i in (
+        "sympy-label-1-the-zero-error",
+        "sympy-label-0-the-zero-error",
+        "sympy-the-other-tie-rule-1",
+    )] == ["decisive"] * 3
+    assert all(out.by_id(i).passed for i in (
+        "sympy-label-1-the-zero-error",
+        "sympy-label-0-the-zero-error",
+        "sympy-the-other-tie-rule-1",
+        "sympy-the-inclusion-is-strict-only",
+        "sympy-the-condition-of-theta-is",
+    ))
     assert out.by_id("eq4-instances").passed and out.by_id("eq4-instances").role == "decisive"
     assert out.by_id("remark-linear").passed is False and out.by_id("remark-ANN").passed
     assert [(x.kind, x.evidence) for x in out.errata] == [("conclusion", "remark-linear")]

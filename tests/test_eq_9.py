@@ -8,7 +8,7 @@ from mixverify.claim import Context, decide
 from mixverify.claims import eq_9
 
 CTX = Context(seed=0)
-DECISIVE = ("sympy-1", "sympy-2", "marginal-exact", "posterior-exact")
+DECISIVE = ("sympy-p-lambda-b-1-p", "sympy-p-lambda-b-0-p", "marginal-exact", "posterior-exact")
 
 
 def planted(**wrong):
@@ -27,9 +27,9 @@ def test_verified_in_general():
 
 
 @pytest.mark.parametrize("wrong,fails", [
-    (dict(posterior=lambda a, b, B: (a + 1 - B, b + B)), ("sympy-1", "sympy-2", "posterior-exact")),
+    (dict(posterior=lambda a, b, B: (a + 1 - B, b + B)), ("sympy-p-lambda-b-1-p", "sympy-p-lambda-b-0-p", "posterior-exact")),
     (dict(posterior=lambda a, b, B: (a + B, b + 1 - B + 0.01)), ("posterior-exact",)),  # a subtle error
-    (dict(p_b1=lambda a, b: b / (a + b)), ("sympy-1", "sympy-2", "marginal-exact")),
+    (dict(p_b1=lambda a, b: b / (a + b)), ("sympy-p-lambda-b-1-p", "sympy-p-lambda-b-0-p", "marginal-exact")),
 ])
 def test_a_wrong_statement_is_refuted_by_decisive_evidence(wrong, fails):
     out = planted(**wrong)

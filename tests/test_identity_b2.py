@@ -35,7 +35,10 @@ def test_claim_is_verified_in_general():
     decisive = {e.id for e in r.outcome.decisive()}
     assert {"euler-mlp", "euler-cnn", "hess-mlp", "hess-cnn", "ae-order"} <= decisive
     # the general (symbolic-size) facts of the derivation, its third and fourth, are decisive
-    general = [r.outcome.by_id(i) for i in ("sympy-3", "sympy-4")]
+    general = [r.outcome.by_id(i) for i in (
+        "sympy-every-size-and-depth-fixed",
+        "sympy-every-size-and-depth-grad",
+    )]
     assert all(e.kind == "symbolic" and e.role == "decisive" and e.passed for e in general)
 
 

@@ -96,7 +96,7 @@ def test_planted_missing_square_root_is_refuted():
 def test_derivation():
     assert not failed(derivation.derive())
     bad = derivation.derive(confidence=derivation.B * derivation.sp.log(1 / derivation.delta) / (2 * derivation.n))
-    assert "sympy-1" in {e.id for e in bad.evidence() if e.passed is False}  # McDiarmid's confidence term
+    assert "sympy-mcdiarmid-range-b-exp-2" in {e.id for e in bad.evidence() if e.passed is False}  # McDiarmid's confidence term
 
 
 def test_finite_classes_against_explicit_samples():

@@ -38,7 +38,7 @@ def test_runs_with_decisive_and_power_evidence_per_model(result):
 
 
 def test_implementation_checks_pass(result):
-    for id_ in ("impl-batched", "impl-closed-form", "impl-eq1", "impl-eq3", "impl-converged", "sympy-1"):
+    for id_ in ("impl-batched", "impl-closed-form", "impl-eq1", "impl-eq3", "impl-converged", "sympy-y-0-log-1-e"):
         assert result.outcome.by_id(id_).passed, result.outcome.by_id(id_)
 
 

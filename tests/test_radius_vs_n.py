@@ -41,7 +41,11 @@ def test_R_shrinks_like_one_over_n_and_R_tilde_holds_at_every_n(result):
     assert bound.role == "decisive" and bound.passed
     assert 0 < bound.tightness["bound_over_measured"] < 1 and "theta = " in bound.tightness["instance"]
     assert out.by_id("R-law").passed  # the simulated E R_n matches int (1 - F)^n
-    assert [out.by_id(f"sympy-{k}").role for k in (8, 9, 10)] == ["decisive"] * 3  # R~ has no n; the guarantee grows
+    assert [out.by_id(i).role for i in (
+        "sympy-theorem-3-2-s-r",
+        "sympy-theorem-b-1-s-r",
+        "sympy-the-guarantee-1-2-exp",
+    )] == ["decisive"] * 3  # R~ has no n; the guarantee grows
     for id_ in ("power-valid-radius", "power-growing-radius"):
         assert out.by_id(id_).role == "power" and out.by_id(id_).passed
 

@@ -16,7 +16,7 @@ def test_verified_in_general():
     assert r.scope.setting == "general"
     out = r.outcome
     assert all(out.by_id(i).passed and out.by_id(i).role == "decisive"
-               for i in ("sympy-1", "sympy-2", "linear-exact", "pgd-inclusion"))
+               for i in ("sympy-c-2-delta-inf-2", "sympy-the-vertex-eps-1-of", "linear-exact", "pgd-inclusion"))
     assert out.by_id("power-no-sqrt-d").passed and out.by_id("power-constant-below-sqrt-d").passed
     assert out.by_id("linear-exact").tightness["bound_over_measured"] >= 1.0
 

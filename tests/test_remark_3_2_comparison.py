@@ -16,7 +16,8 @@ from mixverify.rademacher import theorem_3_4_bound
 
 CTX = Context(seed=0)
 HEADLINE = Context(seed=0, sensitivity=False)
-DECISIVE = {"sympy-1", "sympy-2", "bounds-much-larger", "classes-much-larger", "classes-much-larger-mc"}
+DECISIVE = {"sympy-remark-3-2-s-bound", "sympy-its-exponent-in-p-at", "bounds-much-larger", "classes-much-larger",
+            "classes-much-larger-mc"}
 
 
 @pytest.fixture(scope="module")

@@ -106,11 +106,11 @@ def test_derivation_holds():
 
 @pytest.mark.parametrize("kwargs,expected", [
     (dict(kappa_term=sp.sqrt(4 * deriv.kappa * deriv.p_tau / (2 - 2 * deriv.p_tau + 4 * deriv.kappa * deriv.p_tau))),
-     "sympy-4"),  # the kappa term at p_hat = p_tau/2
+     "sympy-kappa-term-at-p-hat"),  # the kappa term at p_hat = p_tau/2
     (dict(kappa12_term=deriv.p_tau * deriv.kappa1 / (2 * deriv.kappa2 - deriv.p_tau * (deriv.kappa1 - deriv.kappa2))),
-     "sympy-7"),  # the kappa1/kappa2 term at p_hat = p_tau/2
-    (dict(hoeffding_eps=deriv.p_tau), "sympy-1"),  # Hoeffding's eps
-    (dict(kappa_ratio=(1 - deriv.p_hat) / (deriv.p_hat * deriv.kappa)), "sympy-2"),  # eta^2 (1 + ((1-p)/4)/(p kappa))
+     "sympy-kappa1-kappa2-term-at-p"),  # the kappa1/kappa2 term at p_hat = p_tau/2
+    (dict(hoeffding_eps=deriv.p_tau), "sympy-hoeffding-eps-p-tau-2"),  # Hoeffding's eps
+    (dict(kappa_ratio=(1 - deriv.p_hat) / (deriv.p_hat * deriv.kappa)), "sympy-eta-2-1-1-p"),  # eta^2 (1 + ((1-p)/4)/(p kappa))
 ])
 def test_derivation_rejects_planted_algebra(kwargs, expected):
     bad = {e.id for e in deriv.derive(**kwargs).evidence() if e.passed is False}

@@ -68,4 +68,4 @@ def test_derivation():
     t2, p, kappa = derivation.t2, derivation.p, derivation.kappa
     misread = derivation.sp.sqrt(p * kappa * derivation.t1**2 / ((2 - p) / (4 * t2**2) + p * kappa * derivation.t1**2))
     bad = {e.id for e in derivation.derive(first=misread).evidence() if e.passed is False}
-    assert "sympy-3" in bad, bad  # the first component
+    assert "sympy-first-component-eta-2-1" in bad, bad  # the first component

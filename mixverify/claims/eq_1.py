@@ -2,9 +2,9 @@ r"""eq-1: the Mixup loss of Eq. (1) equals its input-perturbation form, Eq. (9) 
 
 Evidence and its roles (docs/verdicts.md):
 
-- decisive, general: the identities of ``derivations/eq_1.py`` (ids ``sympy-1`` ... ``sympy-5``) prove Eq. (9)
-  for every alpha, beta > 0 and every loss of the form of Eq. (2), with the conjugacy of eq-9; hence the scope
-  ``general``;
+- decisive, general: the identities of ``derivations/eq_1.py`` (ids ``sympy-loss-affine-in-y-l`` ...
+  ``sympy-mixture-weights-sum-to-1``) prove Eq. (9) for every alpha, beta > 0 and every loss of the form of
+  Eq. (2), with the conjugacy of eq-9; hence the scope ``general``;
 - decisive, instances: on seeded uncentred Gaussian data (n = 16, d = 4), for logistic regression and a
   smooth two-layer net at four (alpha, beta) including Figure 1a's (5, 0.5), Eq. (1) with Beta(alpha, beta)
   and Eq. (9) with :math:`\tilde{\mathcal D}_\lambda`, both over all n^2 pairs by Gauss--Jacobi quadrature,

@@ -7,7 +7,7 @@ r"""eq-9: Beta--Bernoulli conjugacy, the step of Appendix A.1 that yields Eq. (9
 Evidence and its roles (docs/verdicts.md):
 
 - decisive, general: the symbolic factorisation of the joint density for symbolic alpha, beta > 0
-  (``derivations/eq_9.py``, ids ``sympy-1``, ``sympy-2``): it proves the statement for all admissible
+  (``derivations/eq_9.py``, ids ``sympy-p-lambda-b-1-p``, ``sympy-p-lambda-b-0-p``): it proves the statement for all admissible
   parameters, so the scope is ``general``;
 - decisive, instances (ids ``marginal-exact``, ``posterior-exact``): the marginal and the first three
   posterior moments computed from :math:`\mathrm{Beta}(\alpha,\beta)\times\mathrm{Bern}(\lambda)` by a

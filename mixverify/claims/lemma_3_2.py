@@ -4,8 +4,9 @@ logistic regression, and PGD reaches the exact maximum it approximates.
 Evidence and its roles (docs/verdicts.md):
 
 - decisive, general: ``derivations/lemma_3_2.py`` proves that Eq. (5) is the maximum over the l2 ball of the
-  second-order expansion of the loss, for all theta, x, y and eta (ids ``sympy-1``, ``sympy-2``,
-  ``sympy-4`` ... ``sympy-9``; ``sympy-3``, the third derivative, only explains the order 3);
+  second-order expansion of the loss, for all theta, x, y and eta (ids ``sympy-dl-du-g-u-y``,
+  ``sympy-d2l-du2-g-u-1``, ``sympy-g-y-q-is-convex`` ... ``sympy-g-y-the-max-of-2``; ``sympy-d3l-du3-g-1-g``, the
+  third derivative, only explains the order 3);
 - decisive, instances: Eq. (5) is the *second-order* approximation, i.e. its remainder is :math:`O(\eta^3)`.
   The exact adversarial loss of a linear model has a closed form (``mixverify.adversarial``), so the remainder
   :math:`L^{adv}_n - \frac1n\sum_i\tilde\ell_{adv}(\eta, (x_i, y_i))` is computed exactly at

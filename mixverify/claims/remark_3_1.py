@@ -5,8 +5,8 @@ What is general and what is decisive (docs/verdicts.md):
 
 - the statement is a set inclusion, :math:`\{\|\delta\|_\infty\le\varepsilon\}\subset\{\|\delta\|_2\le\varepsilon\sqrt d\}`,
   and the inequality of maxima follows for *any* loss and model. ``derivations/remark_3_1.py`` proves the
-  inclusion for a symbolic dimension d and shows the constant :math:`\sqrt d` is tight (ids ``sympy-1``,
-  ``sympy-2``, decisive), so the scope is ``general``;
+  inclusion for a symbolic dimension d and shows the constant :math:`\sqrt d` is tight (ids ``sympy-c-2-delta-inf-2``,
+  ``sympy-the-vertex-eps-1-of``, decisive), so the scope is ``general``;
 - decisive instances: for 50 random linear models (d = 2 ... 11) the two per-example maxima in closed form
   (``linear-exact``), and every point PGD finds in the l-infinity ball of two bias-free ReLU nets lies in
   the l2 ball (``pgd-inclusion``); ``linear-exact`` reports its tightness (l2 maximum / l-infinity maximum);
