@@ -64,7 +64,7 @@ from ..losses import approx_mixup_loss, mixup_loss, mixup_loss_mc, softplus, sta
 from ..models import ReLUMLP, seeded
 from ..numerics import monte_carlo, quadrature, ulps
 from ..regularizers import mixup_regularizers
-from ..training import descend, single_thread
+from ..training import single_thread, train
 
 ALPHA = BETA = 1.0
 LR = 0.02
@@ -274,24 +274,25 @@ def train_copy(init, kind: str, X, y, lengths, *, rng=None, approx_loss=approx_m
     or "std" (L_std). Returns (models, curve): a copy of the model after each number of steps in ``lengths``
     ({steps: model}); with ``record = (X_test, y_test, nodes)`` the curve, rows (step, own loss on the training data,
     own loss on the test data) at the steps :func:`recorded` for some length (None without)."""
-    model = copy.deepcopy(init)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    models, rows = {}, []
-    for step in range(max(lengths) + 1):
-        if record is not None and any(recorded(length, step) for length in lengths):
-            rows.append((step, _own(model, kind, X, y, record[2], approx_loss),
-                         _own(model, kind, record[0], record[1], record[2], approx_loss)))
+    models = {}
+
+    def batch_loss(model, Xb, yb):
+        if kind == "mixup":
+            return mixup_loss(model, Xb, yb, ALPHA, BETA, method="mc", samples=512, generator=rng)
+        if kind == "std":
+            return standard_loss(model, Xb, yb)
+        return approx_loss(model, Xb, yb, ALPHA, BETA)
+
+    def callback(step, model):  # after `step` full-batch steps
         if step in lengths:
             models[step] = copy.deepcopy(model).eval()
-        if step == max(lengths):
-            break
-        if kind == "mixup":
-            loss = mixup_loss(model, X, y, ALPHA, BETA, method="mc", samples=512, generator=rng)
-        elif kind == "std":
-            loss = standard_loss(model, X, y)
-        else:
-            loss = approx_loss(model, X, y, ALPHA, BETA)
-        descend(opt, loss)
+        if record is not None and any(recorded(length, step) for length in lengths):
+            return (step, _own(model, kind, X, y, record[2], approx_loss),
+                    _own(model, kind, record[0], record[1], record[2], approx_loss))
+        return None
+
+    rows = train(lambda: copy.deepcopy(init), X, y, batch_loss=batch_loss, optimizer="adam", lr=LR,
+                 epochs=max(lengths), seed=0, device="cpu", callback=callback).history
     return models, (np.array(rows) if record is not None else None)
 
 
