@@ -244,3 +244,39 @@ def test_mixup_attack_radii_of_a_linear_model():
     assert torch.allclose(r["eps_i"], R_i * c_x * m1, rtol=1e-14, atol=0)
     assert float(r["eps_min"]) == pytest.approx(float(R_i.min()) * c_x * m1, rel=1e-14)
     assert float(r["c_x"]) == pytest.approx(c_x, rel=1e-15)
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda f, X, y: pgd(f, X, y, 0.1, alpha=0.01),
+     "pgd() got an unexpected argument 'alpha': mixverify calls it step_size (the step length; in mixverify alpha is "
+     "Mixup's Beta parameter)"),
+    (lambda f, X, y: pgd(f, X, y, 0.1, foo=1), "pgd() got an unexpected argument 'foo'"),
+    (lambda f, X, y: fgsm(f, X, y, 0.1, alpha=0.01), "fgsm() got an unexpected argument 'alpha'"),
+])
+def test_foreign_arguments_are_refused_in_one_documented_line(call, message):
+    X, y, f = problem()
+    with pytest.raises(TypeError) as info:
+        call(f, X, y)
+    assert str(info.value) == message
+
+
+def test_attack_radius_defaults_to_l_infinity_and_the_radii_are_eps_sqrt_d():
+    X, y, f = problem()
+    assert attack_radius(0.1, 16) == 0.1  # the default norm, as everywhere: l-infinity
+    r = mixup_attack_radii(f, X, 1.0, 1.0)
+    root_d = math.sqrt(X.shape[1])
+    assert torch.equal(r["radius_i"], r["eps_i"] * root_d) and float(r["radius_min"]) == float(r["eps_min"]) * root_d
+    assert float(r["radius_min"]) == float(r["radius_i"].min())
+
+
+def test_the_default_loss_of_one_output_is_the_logistic_loss_per_example():
+    from mixverify.attacks import default_loss
+    from mixverify.eq2 import logistic_loss
+
+    out = torch.tensor([[0.3], [-1.2], [2.0]], dtype=torch.float64)  # (n, 1) outputs are one output each
+    y = torch.tensor([1.0, 0.0, 0.5], dtype=torch.float64)
+    assert torch.equal(default_loss(1)(out, y), logistic_loss(out.reshape(-1), y, reduction="none"))
+    scores = torch.tensor([[0.3, -0.1], [1.0, 2.0]], dtype=torch.float64)
+    rows = torch.tensor([[1.0, 0.0], [0.25, 0.75]], dtype=torch.float64)
+    expected = torch.logsumexp(scores, 1) - (rows * scores).sum(1)
+    assert torch.equal(default_loss(2)(scores, rows), expected)
