@@ -175,6 +175,18 @@ class Outcome:
     sensitivity: list[Sensitivity] = field(default_factory=list)
     vacuous: str | None = None
 
+    def merge(self, *pieces: Outcome) -> Outcome:
+        """Add the evidence, errata, figures, notes and sensitivity rows of ``pieces`` (the outcomes of a check's
+        steps: each step returns the piece it found, with an erratum beside the evidence holding its
+        counterexample); returns self."""
+        for piece in pieces:
+            self.evidence += piece.evidence
+            self.errata += piece.errata
+            self.figures.update(piece.figures)
+            self.notes += piece.notes
+            self.sensitivity += piece.sensitivity
+        return self
+
     def failed(self) -> list[str]:
         """Ids of the evidence that failed, in order (the prose name where evidence has no id)."""
         return [e.id or e.name for e in self.evidence if e.passed is False]

@@ -124,9 +124,12 @@ def check(ctx: Context, *, radius=retentive_radius, rademacher=theorem_3_4_bound
     m = 100 if ctx.thorough else 20
     K = constants(T_MAX, "range")
 
-    rho = _constants_and_rho(out, ctx, pop, pop2, K)
-    gamma0, dirs, r_edge = _class(out, ctx, pop, U)
-    r0 = _radius_step(out, radius, gamma0, rho, r_edge)
+    rho, ev = _constants_and_rho(ctx, pop, pop2, K)
+    out.evidence += ev
+    (gamma0, dirs, r_edge), ev = _class(ctx, pop, U)
+    out.evidence += ev
+    r0, ev = _radius_step(radius, gamma0, rho, r_edge)
+    out.evidence += ev
     out.evidence += _formula_evidence(gamma0, rho, K, radius, rademacher, bound)
     rows, rad_class, rad_ball = _data_sets(ctx, pop, pop2, U, dirs, r_edge, r0, rho, K, m, bound)
     rad0 = rademacher(gamma0, rho, RANK, N_TRAIN)
@@ -135,7 +138,8 @@ def check(ctx: Context, *, radius=retentive_radius, rademacher=theorem_3_4_bound
     out.evidence += _design_evidence(sups, qerr, statement, gamma0, rho, K, rad0)
     out.evidence.append(_closed_form_check())
     out.evidence += _hardest_evidence(_search(statement, "range"))
-    ratios = _solution_evidence(out, rows, gamma0)
+    ratios, ev = _solution_evidence(rows, gamma0)
+    out.evidence += ev
     out.evidence += _rademacher_evidence(np.concatenate(rad_class), np.concatenate(rad_ball), rad0, r0)
     out.evidence.append(_mc_population_check(pop, U, rows, ctx.rng(44)))
     errata, ev = _errata(pop, rho)
@@ -161,10 +165,11 @@ def constants(T: float, reading: str = "range") -> dict:
     return {"L": L, "L_A": L, "B": float(T) if reading == "range" else float(np.logaddexp(0.0, T))}
 
 
-def _constants_and_rho(out, ctx, pop, pop2, K) -> float:
+def _constants_and_rho(ctx, pop, pop2, K) -> tuple[float, list]:
     """The constants L, L_A, B; the rho-retentive constant (within its crude bounds, and against random v);
     E[x~^T x~] = rank."""
-    out.evidence.append(reported(
+    ev = []
+    ev.append(reported(
         "constants", "constants: L (Lipschitz of softplus(t) - y t in t), L_A (of A = softplus), B (range of the loss), "
         "T = sup|theta^T x|", [K["L"], K["L_A"], K["B"], T_MAX],
         detail=f"on |t| <= T; the sup of the loss is softplus(T) = {float(np.logaddexp(0.0, T_MAX)):.6f} (B of the "
@@ -176,46 +181,48 @@ def _constants_and_rho(out, ctx, pop, pop2, K) -> float:
     crude = float((special.expit(T_MAX) * special.expit(-T_MAX)) ** 2)
     tol = quadrature(abs(rho - rho_check), "|Q_N - Q_2N|; rho must lie between the crude lower bound A''(T)^2 (A'' >= "
                      "sigma(T) sigma(-T) on |t| <= T) and 1/2") + ulps(64, rho, "rho")
-    out.evidence.append(holds(
+    ev.append(holds(
         "rho", "rho-retentive constant over v in Theta: inf_v [E A''(x^T v)]^2 / min{1, E(v^T x)^2}, in (0, 1/2]",
         crude - tol.value <= rho <= 0.5, tol, value=rho, reference=[crude, 0.5], detail=rho_detail))
-    out.evidence.append(_random_direction_check(pop, rho, ctx.rng(41)))
+    ev.append(_random_direction_check(pop, rho, ctx.rng(41)))
     ex = float(pop.expect(lambda s, p: s ** 2, np.eye(2)).sum() * 3.0)  # ||Sigma^{+/2} x||^2 = 3 ||z||^2
-    out.evidence.append(close(
+    ev.append(close(
         "rank-whitened", "E[x~^T x~] = E[x^T Sigma_X^+ x] = rank(Sigma_X) = 2 (Gauss-Legendre)", ex, RANK,
         ulps(64, RANK, "rank(Sigma_X); the integrand is a polynomial, integrated exactly")))
-    return rho
+    return rho, ev
 
 
-def _class(out, ctx, pop, U):
+def _class(ctx, pop, U):
     """gamma_0 = gamma of a Mixup solution on a pilot data set, and the class W_gamma0 ∩ Theta: star-shaped, its
     boundary radius ||U^T theta|| in each of ANGLES directions."""
+    ev = []
     Xp, yp, _ = _sample(pop, N_TRAIN, U, ctx.rng(42))
     theta_pilot = _train(Xp, yp)
-    out.evidence.append(_training_evidence(Xp, yp, theta_pilot))
+    ev.append(_training_evidence(Xp, yp, theta_pilot))
     gamma0 = float(pop.gamma(U.T @ theta_pilot)[0])
     phis = np.linspace(0, 2 * np.pi, ANGLES, endpoint=False)
     dirs = np.stack([np.cos(phis), np.sin(phis)], 1)
     r_edge, monotone = _class_boundary(pop, dirs, gamma0)
-    out.evidence.append(holds(
+    ev.append(holds(
         "class-star-shaped", "gamma(r u) increases along rays in Theta: W_gamma0 ∩ Theta is star-shaped, boundary by "
         "bisection", monotone, "exact: sign of differences on 64 radii x 240 directions", value=monotone, reference=True,
         detail=f"gamma_0 = {gamma0:.6g} (Mixup, alpha = beta = 1, pilot data set, n = {N_TRAIN}); boundary radius "
                f"||U^T theta|| from {r_edge.min():.4f} to {r_edge.max():.4f}"))
-    return gamma0, dirs, r_edge
+    return (gamma0, dirs, r_edge), ev
 
 
-def _radius_step(out, radius, gamma0, rho, r_edge) -> float:
+def _radius_step(radius, gamma0, rho, r_edge) -> tuple[float, list]:
     """Theorem 3.4's step ||Sigma^{1/2} theta|| <= radius on the class boundary; returns the radius."""
+    ev = []
     r0 = radius(gamma0, rho)
     vmax = float(np.sqrt((r_edge ** 2).max() / 3.0))  # ||Sigma^{1/2} theta|| = ||w|| / sqrt(3)
-    out.evidence.append(at_most(
+    ev.append(at_most(
         "radius-step", "Theorem 3.4's step: ||Sigma_X^{1/2} theta|| <= max{(gamma/rho)^(1/4), (gamma/rho)^(1/2)} on "
         "W_gamma0 ∩ Theta", vmax, r0,
         ulps(1e3, r0, "the radius; vmax is the largest ||Sigma^{1/2} theta|| over the class boundary, bisected to "
                       "round-off"),
         detail=f"gamma_0 / rho = {gamma0 / rho:.6g}; slack ratio radius / max = {r0 / vmax:.4g}"))
-    return r0
+    return r0, ev
 
 
 def _data_sets(ctx, pop, pop2, U, dirs, r_edge, r0, rho, K, m, bound):
@@ -270,22 +277,23 @@ def _design_evidence(sups, qerr, statement, gamma0, rho, K, rad0) -> list:
             why="above 1, the design cannot tell the Rademacher part from a wrong one: the hardest instances decide")]
 
 
-def _solution_evidence(out, rows, gamma0) -> np.ndarray:
+def _solution_evidence(rows, gamma0) -> tuple[np.ndarray, list]:
     """Context: the bound at the Mixup solutions (with their own gamma) over their gaps; Remark 3.2's sqrt(p)."""
+    ev = []
     m = len(rows)
     gaps = np.array([r["gap"] for r in rows])
     ratios = np.array([r["bound_k"] / r["gap"] if r["gap"] > 0 else np.inf for r in rows])
-    out.evidence.append(reported(
+    ev.append(reported(
         "bound-over-gap", "reported: at the Mixup solution, with gamma = gamma(theta_hat): bound / (L - L_std) (median, "
         "smallest)", [float(np.median(ratios)), float(ratios.min())],
         detail=f"gaps L - L_std: mean {gaps.mean():.4g}, max {gaps.max():.4g}; gamma(theta_hat) from "
                f"{min(r['gamma'] for r in rows):.4g} to {max(r['gamma'] for r in rows):.4g}; "
                f"{sum(r['gamma'] <= gamma0 for r in rows)}/{m} solutions lie in W_gamma0; ||theta_hat|| <= "
                f"{max(r['norm'] for r in rows):.3f} < {R_THETA:g}"))
-    out.evidence.append(reported(
+    ev.append(reported(
         "ridge-ratio", "reported: Remark 3.2's ridge-type bound with sqrt(p) for sqrt(rank): Rademacher part ratio "
         "sqrt(p / rank)", math.sqrt(P / RANK)))
-    return ratios
+    return ratios, ev
 
 
 def _notes(ratios, rad_ball, rad0, gamma0, rho):

@@ -111,14 +111,14 @@ def check(ctx: Context, *, notation_factor=None, radius_factor=1.0) -> Outcome:
     evidence must reject them."""
     out = Outcome()
     kw = dict(notation_factor=notation_factor, radius_factor=radius_factor)
-    wrong, lhs = [], []  # per net (random, then trained): the slack at the doubled radii, and L~_mix
-    out.evidence += _random_nets(ctx.rng(33), kw, wrong, lhs)
-    out.evidence += _hardest_nets(ctx.rng(35), kw, wrong, lhs)
-    trained = {}
-    out.evidence += _trained_nets(ctx, kw, wrong, lhs, trained)
+    # each family of nets gives its evidence and, per net, the slack at the doubled radii and L~_mix
+    random_ev, wrong, lhs = _random_nets(ctx.rng(33), kw)
+    hardest_ev, wrong_h, lhs_h = _hardest_nets(ctx.rng(35), kw)
+    trained_ev, wrong_t, lhs_t, trained = _trained_nets(ctx, kw)
+    out.evidence += random_ev + hardest_ev + trained_ev
+    wrong, lhs = wrong + wrong_h + wrong_t, lhs + lhs_h + lhs_t
     if notation_factor is None:
-        out.evidence += _printed_notation(trained, out)
-        out.evidence += _centring(ctx, out)
+        out.merge(_printed_notation(trained), _centring(ctx))
         out.notes += _notes(ctx)
     out.evidence.append(holds(
         "power-2", "power: the same criterion rejects the radii doubled (2 eps_i), on some random or trained net",
@@ -128,9 +128,10 @@ def check(ctx: Context, *, notation_factor=None, radius_factor=1.0) -> Outcome:
     return out
 
 
-def _random_nets(rng, kw, wrong, lhs_all) -> list[Evidence]:
-    """The chain on random bias-free ReLU nets, centred Gaussian data labelled by the net (theta in Theta)."""
-    s1, s2, hyp, ratio = [], [], [], []
+def _random_nets(rng, kw) -> tuple[list[Evidence], list[float], list[float]]:
+    """The chain on random bias-free ReLU nets, centred Gaussian data labelled by the net (theta in Theta); returns
+    the evidence and, per net, the slack at the doubled radii and L~_mix."""
+    s1, s2, hyp, ratio, wrong, lhs_all = [], [], [], [], [], []
     for _ in range(RANDOM_CASES):
         d = int(rng.integers(2, 8))
         X = torch.as_tensor(rng.normal(size=(24, d)))
@@ -158,7 +159,7 @@ def _random_nets(rng, kw, wrong, lhs_all) -> list[Evidence]:
         # a fixed allowance far above the forward pass's round-off; identity-b2 checks the identity against its bound
         at_most("euler-random", "hypothesis f(x_i) = grad f(x_i)^T x_i holds on those nets (max residual)", max(hyp),
                 0.0, Tol(1e-10, "float64 round-off of the forward pass (identity-b2 derives the bound)")),
-    ]
+    ], wrong, lhs_all
 
 
 # --- the hardest instances: the smallest margin the hypotheses allow -------------------------------------------------
@@ -236,10 +237,11 @@ def _share_left(lhs, rhs, std) -> float:
     return (lhs - rhs) / (lhs - std) if lhs > std else 1.0
 
 
-def _hardest_nets(rng, kw, wrong, lhs_all) -> list[Evidence]:
+def _hardest_nets(rng, kw) -> tuple[list[Evidence], list[float], list[float]]:
     """Search SIGNALS x SIZES x SETTINGS x FAMILIES (RESTARTS nets each) for the smallest share of the trivial margin
     left by each inequality (closed form); decide the HARDEST distinct instances of each with the library (the
-    statement under test, ``kw``), with the tightness at the worst; their slack at doubled radii joins ``wrong``."""
+    statement under test, ``kw``), with the tightness at the worst; returns the evidence and the decided instances'
+    slacks at doubled radii and L~_mix."""
     found = {"eps_i": [], "eps_min": []}
     for signal in SIGNALS:
         for n, d in SIZES:
@@ -254,9 +256,8 @@ def _hardest_nets(rng, kw, wrong, lhs_all) -> list[Evidence]:
                         found["eps_i"].append((_share_left(lhs, mid, std), case))
                         found["eps_min"].append((_share_left(lhs, low, std), case))
     decided = {key: [_decide_net(case, kw) for case in _distinct(ranked)] for key, ranked in found.items()}
-    for c in decided["eps_i"]:
-        wrong.append(c["wrong"])
-        lhs_all.append(c["lhs"])
+    wrong = [c["wrong"] for c in decided["eps_i"]]
+    lhs_all = [c["lhs"] for c in decided["eps_i"]]
     ev = []
     for key, id_, rhs in (("eps_i", "bound-hardest", "mean l~_adv(eps_i sqrt d)"),
                           ("eps_min", "bound-min-hardest", "mean l~_adv(eps_min sqrt d)")):
@@ -274,7 +275,7 @@ def _hardest_nets(rng, kw, wrong, lhs_all) -> list[Evidence]:
     ev.append(at_most("search-closed-form", "the search's closed form (numpy, from f and grad f) = the library's L~_mix "
                       "and mean l~_adv (at its radii), on the hardest nets", max(c["closed_form_error"] for c in every),
                       0.0, _roundoff([c["lhs"] for c in every])))
-    return ev
+    return ev, wrong, lhs_all
 
 
 def _distinct(ranked):
@@ -310,10 +311,11 @@ def _grid_size() -> int:
     return len(SIGNALS) * len(SIZES) * len(SETTINGS) * len(FAMILIES) * RESTARTS
 
 
-def _trained_nets(ctx, kw, wrong, lhs_all, trained) -> list[Evidence]:
+def _trained_nets(ctx, kw) -> tuple[list[Evidence], list[float], list[float], dict]:
     """The chain on ERM-trained bias-free ReLU nets at zero training error (two moons in 10-d, Fashion-MNIST), and
-    L~_mix against the PGD adversarial loss (context); fills ``trained`` (name -> numbers) for the plot."""
-    ev = []
+    L~_mix against the PGD adversarial loss (context); returns the evidence, the slacks at doubled radii and L~_mix
+    per net, and ``trained`` (name -> numbers) for the plot."""
+    ev, wrong, lhs_all, trained = [], [], [], {}
     for name, (X, y, widths, epochs) in _real_data(ctx).items():
         res = _train(name, X, y, widths, epochs, ctx.seed)
         net = res.model.to(torch.float64).eval()
@@ -346,40 +348,41 @@ def _trained_nets(ctx, kw, wrong, lhs_all, trained) -> list[Evidence]:
             why="PGD lower-bounds the true adversarial loss"))
         literal = sides(net, X, y, ALPHA, BETA, notation_factor=X.shape[1])
         trained[name] = (lhs, mid, low, true_adv, literal[1], X.shape[1])
-    return ev
+    return ev, wrong, lhs_all, trained
 
 
-def _printed_notation(trained, out: Outcome) -> list[Evidence]:
+def _printed_notation(trained) -> Outcome:
     """The notation printed after Eq. (6) (delta^2 d / 2) on the trained net it fails most on (erratum)."""
     name, vals = max(trained.items(), key=lambda kv: kv[1][4] - kv[1][0])
     tol = ulps(1e3, vals[0], of="L~_mix")
-    out.errata.append(Erratum(
+    erratum = Erratum(
         location="Section 3.2, the definition after Eq. (6) ('with a little abuse of notations')",
         statement="l~_adv(delta, (x, y)) = l + delta |g(f(x)) - y| ||grad f(x)|| + delta^2 d / 2 |h''(f(x))| ||grad f(x)||^2",
         correction="the second-order term is delta^2 / 2 |h''| ||grad f||^2 (Eq. 6 at delta = eps sqrt d, and Eq. 5); "
                    "with d it is eps^2 d^2 / 2",
         counterexample=f"{name}: L~_mix = {vals[0]:.6g} but the printed l~_adv(eps_i sqrt d) averages {vals[4]:.6g}",
-        kind="typo", evidence="cx-notation-d"))
-    return [holds("cx-notation-d", f"{name}: with the notation printed after Eq. (6) (delta^2 d / 2) the first "
-                  "inequality fails", vals[0] < vals[4] - tol.value, tol, value=vals[0] - vals[4], reference=0.0,
-                  kind="counterexample", detail=f"L~_mix = {vals[0]:.6g} < {vals[4]:.6g} (d = {vals[5]})")]
+        kind="typo", evidence="cx-notation-d")
+    return Outcome(errata=[erratum], evidence=[holds(
+        "cx-notation-d", f"{name}: with the notation printed after Eq. (6) (delta^2 d / 2) the first inequality fails",
+        vals[0] < vals[4] - tol.value, tol, value=vals[0] - vals[4], reference=0.0, kind="counterexample",
+        detail=f"L~_mix = {vals[0]:.6g} < {vals[4]:.6g} (d = {vals[5]})")])
 
 
-def _centring(ctx, out: Outcome) -> list[Evidence]:
+def _centring(ctx) -> Outcome:
     """A random net on uncentred data (the missing hypothesis, erratum)."""
     value, numbers, lhs = _uncentred(ctx)
-    out.errata.append(Erratum(
+    erratum = Erratum(
         location="Theorem 3.3 (statement) and Appendix A.2.4",
         statement="for any theta in Theta: L~_mix >= (1/n) sum l~_adv(eps_i sqrt d, (x_i, y_i)) (no assumption on the mean)",
         correction="add the hypothesis that the training data are centred, (1/n) sum x_i = 0: A.2.4 substitutes "
                    "E_r[r_x] = 0 into R1 and R2 of Lemma 3.1, as A.2.2 does",
-        counterexample=numbers, kind="hypothesis", evidence="cx-uncentred"))
-    return [holds(
+        counterexample=numbers, kind="hypothesis", evidence="cx-uncentred")
+    return Outcome(errata=[erratum], evidence=[holds(
         "cx-uncentred",
         "without centring: a random bias-free ReLU net on uncentred data (theta in Theta), the first inequality fails",
         value < 0, ulps(1e3, max(1.0, abs(lhs)), of=f"max(1, |L~_mix|) of the most violated of {UNCENTRED} seeded "
                                                       "uncentred data sets, added to its slack; value: its relative slack"),
-        value=value, reference=0.0, kind="counterexample", detail=numbers)]
+        value=value, reference=0.0, kind="counterexample", detail=numbers)])
 
 
 def _notes(ctx) -> list[str]:
