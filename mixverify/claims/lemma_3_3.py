@@ -32,6 +32,8 @@ the same decisive evidence pass (so it can accept a true statement), planting a 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -106,31 +108,42 @@ def eq7_statement(regularizer, law_for):
     return statement
 
 
+@dataclass(frozen=True)
+class Planted:
+    """What a test may plant wrong, gathered in one object that check passes to its steps (defaults: the library's
+    Eq. (7), tilde-D_lambda, the centred 1/n covariance)."""
+
+    regularizer: Callable = glm_mixup_regularizer
+    law_for: Callable = tilde_lambda_law
+    covariance: Callable = empirical_covariance
+
+
 def check(ctx: Context, *, regularizer=glm_mixup_regularizer, law_for=tilde_lambda_law,
           covariance=empirical_covariance, statement=None) -> Outcome:
     """``regularizer(theta, X, alpha, beta, A=..., law=...)`` (Eq. 7), ``law_for(alpha, beta)`` (the law of
     Eq. 7's coefficient) and ``covariance(X)`` (the Sigma-hat of the general form) can be planted wrong.
     ``statement(theta, X, y, alpha, beta)`` is the claimed second-order regularizer of the Mixup loss (logistic
     regression), tested by the decisive evidence; default: Eq. (7) as computed by ``regularizer``."""
+    planted = Planted(regularizer, law_for, covariance)
     statement = statement or eq7_statement(regularizer, law_for)
     out = Outcome()
     rng = ctx.rng(33)
     X, y, theta = gaussian_data(16, 4, rng)
     Xc = X - X.mean(0)
-    out.evidence += _coefficient_evidence(ctx, law_for)
-    out.evidence += _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance)
+    out.evidence += _coefficient_evidence(ctx, planted)
+    out.evidence += _proof_evidence(Xc, X, y, theta, planted)
     curves = {}
-    ev, curves_proof = _surrogate_orders(Xc, y, theta, regularizer, law_for)
+    ev, curves_proof = _surrogate_orders(Xc, y, theta, planted)
     out.evidence += ev
     curves.update(curves_proof)
     ev, curves_stmt = _statement_evidence(Xc, y, theta, statement)
     out.evidence += ev
     curves.update(curves_stmt)
     stated_false = any(e.passed is False for e in out.decisive())
-    errata, ev = _errata(Xc, y, theta, law_for, _statement_counterexample(out) if stated_false else None, ctx.rng(35))
+    errata, ev = _errata(Xc, y, theta, planted, _statement_counterexample(out) if stated_false else None, ctx.rng(35))
     out.errata += errata
     out.evidence += ev
-    out.figures["coefficient-finiteness"] = _plot_coefficient(law_for)
+    out.figures["coefficient-finiteness"] = _plot_coefficient(planted)
     out.figures["remainder-order"] = _plot_orders(curves)
     out.notes += [
         "Eq. (7) is the exact second-order term of the loss on the rescaled covariates "
@@ -178,10 +191,10 @@ def _quad_ratio_moment(alpha, beta):
     return _odds_integral(_paper_components(alpha, beta), 2)
 
 
-def _coefficient_evidence(ctx, law_for):
+def _coefficient_evidence(ctx, planted):
     ev = []
     for a, b in MOMENT_CHECKS:
-        value = ratio_moment(a, b, law_for(a, b))
+        value = ratio_moment(a, b, planted.law_for(a, b))
         closed = float(RATIO_MOMENT.subs({ALPHA: a, BETA: b}))
         cond = max(p / (p - 2) for _, p, _ in _paper_components(a, b))  # relative error of p - 2 when p is near 2
         tol = ulps(64, cond * abs(closed), of="the closed form times the condition number max p/(p-2) of the "
@@ -197,34 +210,34 @@ def _coefficient_evidence(ctx, law_for):
     lam = tilde_lambda_law(a, b).sample(200_000, ctx.rng(34))
     draws = ((1 - lam) / lam) ** 2
     m, se = draws.mean(), draws.std(ddof=1) / math.sqrt(len(draws))
-    value = ratio_moment(a, b, law_for(a, b))
+    value = ratio_moment(a, b, planted.law_for(a, b))
     # the standard error is meaningful: E[a^4] < inf since alpha, beta > 3
     ev.append(close("coef-mc", f"sampled E[(1-lambda)^2/lambda^2] under tilde-D, alpha={a:g}, beta={b:g}", value, m,
                     monte_carlo(se, len(draws)), kind="monte-carlo"))
 
     # finiteness region: finite iff alpha > 1 and beta > 1
     wrong = [(a, b) for a in GRID for b in GRID
-             if math.isfinite(ratio_moment(a, b, law_for(a, b))) != (a > 1 and b > 1)]
+             if math.isfinite(ratio_moment(a, b, planted.law_for(a, b))) != (a > 1 and b > 1)]
     ev.append(close("coef-finite-region",
                     "E_tildeD[(1-lambda)^2/lambda^2] finite iff alpha > 1 and beta > 1 (41 x 41 grid on [0.1, 10]^2)",
                     len(wrong), 0, exact("counts settings where finiteness disagrees"),
                     detail=f"first disagreements: {wrong[:3]}"))
     for a, b, what in PAPER_SETTINGS:
-        value = ratio_moment(a, b, law_for(a, b))
+        value = ratio_moment(a, b, planted.law_for(a, b))
         ev.append(holds(f"coef-infinite-{a:g}-{b:g}",
                         f"Eq. (7)'s coefficient at the paper's alpha={a:g}, beta={b:g} ({what}) is infinite",
                         math.isinf(value),
                         "exact: the Beta(beta+1, alpha) or Beta(alpha+1, beta) component has first parameter <= 2",
                         value=value, reference=math.inf))
-        ev.append(_divergence_evidence(a, b, law_for))
+        ev.append(_divergence_evidence(a, b, planted))
     return ev
 
 
-def _divergence_evidence(a, b, law_for):
+def _divergence_evidence(a, b, planted):
     r"""The truncated moment :math:`\int_\varepsilon^1 a^2 d\tilde{\mathcal D}` grows like
     :math:`\varepsilon^{p-2}` (log for p = 2), p = min(alpha, beta) + 1: its increments over decades of
     :math:`\varepsilon` have log-log slope p - 2."""
-    law = law_for(a, b)
+    law = planted.law_for(a, b)
     eps = 10.0 ** -np.arange(3, 10)
     T = np.array([_truncated(law, e) for e in eps])
     inc = np.diff(T)
@@ -271,15 +284,15 @@ def _centring_enforced(Xc, X, theta, regularizer, a, b, law) -> Evidence:
                  reference="hypothesis not met: ...")
 
 
-def _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance):
+def _proof_evidence(Xc, X, y, theta, planted):
     ev = []
     n = Xc.shape[0]
     for a, b in FINITE_SETTINGS:
-        law = law_for(a, b)
+        law = planted.law_for(a, b)
         surrogate = float(rescaled_covariate_loss(theta, Xc, y, a, b, A=half_square, law=tilde_lambda_law(a, b),
                                                   lift=2, nodes=NODES))
         pred = float(standard_loss(linear_model(theta), Xc, y, h=half_square)
-                     + regularizer(theta, Xc, a, b, A=half_square, law=law))
+                     + planted.regularizer(theta, Xc, a, b, A=half_square, law=law))
         tol = exact("the loss on x~_i = x_i + (1-lambda)/lambda r_x is quadratic in a, so its second-order expansion is "
                     "exact; Gauss-Jacobi with the lambda^2 lift integrates it exactly") + _round_off(surrogate, "surrogate")
         ev.append(close(
@@ -290,12 +303,12 @@ def _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance):
 
     # beyond the centring hypothesis: the general second-order term (least squares: exact)
     a, b = FINITE_SETTINGS[0]
-    law = law_for(a, b)
+    law = planted.law_for(a, b)
     m1, m2 = odds_moment(law, 1), odds_moment(law, 2)
     u = X @ theta
     mu = X.mean(0)
     general = float(m1 * ((u - y) * (theta @ mu)).mean()
-                    + 0.5 * m2 * theta @ (covariance(X) + torch.outer(mu, mu)) @ theta)
+                    + 0.5 * m2 * theta @ (planted.covariance(X) + torch.outer(mu, mu)) @ theta)
     surrogate = float(rescaled_covariate_loss(theta, X, y, a, b, A=half_square, lift=2, nodes=NODES)
                       - standard_loss(linear_model(theta), X, y, h=half_square))
     tol = _round_off(surrogate, "surrogate")  # exact expansion, exact quadrature
@@ -314,7 +327,7 @@ def _proof_evidence(Xc, X, y, theta, regularizer, law_for, covariance):
         "cx-uncentred",
         f"without centring Eq. (7) is not the second-order term: least squares, uncentred data, alpha={a:g}, beta={b:g}",
         miss > tol.value, tol, value=eq7s, reference=surrogate, kind="counterexample"))
-    ev.append(_centring_enforced(Xc, X, theta, regularizer, a, b, law))
+    ev.append(_centring_enforced(Xc, X, theta, planted.regularizer, a, b, law))
 
     # the proof's claims about x~_i: E[x~_i - x_i] = 0 and the covariance, by enumeration + QUADPACK moments
     ev += _covariate_evidence(Xc, X, a, b)
@@ -374,18 +387,18 @@ def _covariate_evidence(Xc, X, a, b):
     return ev
 
 
-def _surrogate_orders(Xc, y, theta, regularizer, law_for):
+def _surrogate_orders(Xc, y, theta, planted):
     """Logistic regression: L_std(theta, S~) - L_std - Eq. (7) on inputs scaled by s is O(s^3) or smaller."""
     ev, curves = [], {}
     f = linear_model(theta)
     for a, b in FINITE_SETTINGS:
-        law = law_for(a, b)
+        law = planted.law_for(a, b)
         rows = []
         for s in SCALES:
             Xs = s * Xc
             q, qerr = quadrature_error(
                 lambda N, Xs=Xs, a=a, b=b: float(rescaled_covariate_loss(theta, Xs, y, a, b, nodes=N)), NODES)
-            approx = float(standard_loss(f, Xs, y) + regularizer(theta, Xs, a, b, A=softplus, law=law))
+            approx = float(standard_loss(f, Xs, y) + planted.regularizer(theta, Xs, a, b, A=softplus, law=law))
             rows.append((s, q - approx, qerr))
         curve = np.array(rows)
         curves[f"L_std(S~) - (L_std + Eq. 7), Beta({a:g}, {b:g})"] = curve
@@ -459,10 +472,10 @@ def _statement_counterexample(out: Outcome) -> str:
 
 # --- errata --------------------------------------------------------------------------------------
 
-def _errata(Xc, y, theta, law_for, stmt, rng):
+def _errata(Xc, y, theta, planted, stmt, rng):
     """The statement's and the proof's errata, each with the evidence that holds its counterexample."""
     errata, ev = [], []
-    for part in (_erratum_weights(), _erratum_sigma_sum(), _erratum_rescaling(Xc, y, theta, law_for, rng),
+    for part in (_erratum_weights(), _erratum_sigma_sum(), _erratum_rescaling(Xc, y, theta, planted, rng),
                  _erratum_variance(Xc), _erratum_taylor_half(Xc, y, theta), _erratum_statement(stmt)):
         errata += part[0]
         ev += part[1]
@@ -511,7 +524,7 @@ def _erratum_sigma_sum():
     return errata, ev
 
 
-def _erratum_rescaling(Xc, y, theta, law_for, rng):
+def _erratum_rescaling(Xc, y, theta, planted, rng):
     """'The prediction is invariant to the scaling of the training data' (a proof step). Returns (errata, evidence)."""
     errata, ev = [], []
     f = linear_model(theta)
@@ -535,7 +548,7 @@ def _erratum_rescaling(Xc, y, theta, law_for, rng):
     ev.append(close("surrogate-mc",  # draws of (lambda, i, j)
                     f"loss on the rescaled covariates: Gauss-Jacobi (lambda lift) = Monte Carlo, alpha={a:g}, beta={b:g}",
                     rows[1][3], m, monte_carlo(se, terms.size), kind="monte-carlo"))
-    sq_inf = ratio_moment(1.0, 1.0, law_for(1.0, 1.0))
+    sq_inf = ratio_moment(1.0, 1.0, planted.law_for(1.0, 1.0))
     errata.append(Erratum(
         location="Appendix A.3.1, proof of Lemma 3.3",
         statement="'for GLM, the prediction is invariant to the scaling of the training data, so it suffices to "
@@ -613,10 +626,10 @@ def _erratum_statement(stmt):
 
 # --- figures -------------------------------------------------------------------------------------
 
-def _plot_coefficient(law_for) -> Figure:
+def _plot_coefficient(planted) -> Figure:
     a = np.geomspace(0.2, 10.0, 121)
     A, B = np.meshgrid(a, a, indexing="xy")
-    Z = np.array([[ratio_moment(x, y, law_for(x, y)) for x in a] for y in a])
+    Z = np.array([[ratio_moment(x, y, planted.law_for(x, y)) for x in a] for y in a])
     logZ = np.ma.masked_invalid(np.log10(np.where(np.isfinite(Z), Z, np.nan)))
     fig = Figure(figsize=(6.4, 5.2))
     ax = fig.add_subplot()
