@@ -27,7 +27,7 @@ from mixverify import (
     theorem_b1_radius,
     tilde_lambda_law,
 )
-from mixverify.manifold import theorem_a1_bound
+from mixverify.manifold import mixing_variance, theorem_a1_bound
 
 ROOT = Path(__file__).resolve().parents[1]
 REL = 64 * 2.0**-52
@@ -41,6 +41,8 @@ TWINS = {
     "TILDE_M1": (lambda alpha, beta: tilde_lambda_law(alpha, beta).moment_one_minus(1),
                  [dict(alpha=a, beta=b) for a, b in itertools.product(AB, AB)]),
     "TILDE_M2": (lambda alpha, beta: tilde_lambda_law(alpha, beta).moment_one_minus(2),
+                 [dict(alpha=a, beta=b) for a, b in itertools.product(AB, AB)]),
+    "BETA_MIX": (lambda alpha, beta: mixing_variance(alpha, beta),
                  [dict(alpha=a, beta=b) for a, b in itertools.product(AB, AB)]),
     "EQ7_MOMENT": (ratio_moment, [dict(alpha=a, beta=b) for a, b in itertools.product(AB, AB) if a > 1 and b > 1]),
     "EQ7_COEFFICIENT": (lambda alpha, beta: ratio_moment(alpha, beta) / 2,
@@ -83,7 +85,6 @@ TWINS |= {
 }
 #: closed forms without a library function of their own, and why
 NO_TWIN = {
-    "BETA_MIX": "E[lambda (1 - lambda)] under Beta(alpha, beta): equal to TILDE_M2 (derivations/lemma_3_4.py)",
     "TILDE": "the law itself: mixverify.tilde_lambda_law(alpha, beta) (its moments are TILDE_M1, TILDE_M2)",
     "R_TILDE_KAPPA": "a component of R_TILDE", "R_TILDE_KAPPA12": "a component of R_TILDE",
     "B1_FIRST": "a component of B1_RADIUS", "B1_SECOND": "a component of B1_RADIUS",
