@@ -136,3 +136,13 @@ def test_descent_is_learning_rate_scaled_erm_for_least_squares():
 def test_bad_input_is_a_one_line_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_the_lambda_quadrature_check_rejects_too_few_nodes(monkeypatch):
+    """The implementation check compares NODES with 2 NODES against the minimiser's round-off floor: with 4 nodes
+    the logistic minimiser at alpha = beta = 0.2 is far from converged, and the check must fail."""
+    ok = section_3_3._lambda_quadrature(Context(seed=10))
+    assert ok.passed and ok.value < 1
+    monkeypatch.setattr(section_3_3, "NODES", 4)
+    bad = section_3_3._lambda_quadrature(Context(seed=10))
+    assert bad.passed is False and bad.value > 1
