@@ -76,6 +76,18 @@ def order_rank(K: int, tail=TAIL, level=LEVEL) -> int:
     return K + 1
 
 
+def outside_rank(K: int, tail=TAIL, level=LEVEL) -> int:
+    """The largest c with P(Bin(K, tail) <= c) <= level (exact), or -1 where there is none (K < log(level) /
+    log(1 - tail), 919 draws at 0.5% and 1%): at most c of K draws at or below v show P(X <= v) < tail at that level."""
+    cdf, c = sp.Integer(0), -1
+    for j in range(K + 1):
+        cdf += sp.binomial(K, j) * tail**j * (1 - tail) ** (K - j)
+        if cdf > level:
+            return c
+        c = j
+    return c
+
+
 def derive(density=None, K: int = 60) -> Derivation:
     """``density(d)`` replaces :func:`density_constant` (a planted wrong constant); ``K`` is the claim's number of
     trained draws (the rank :func:`order_rank` gives for it is shown)."""

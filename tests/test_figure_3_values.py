@@ -36,8 +36,11 @@ def test_the_printed_numbers_are_decided_by_their_criteria(result):
     o = result.outcome
     assert result.claim.derivation == "derivations.figure_3_values" and result.claim.random
     assert {e.id for e in o.decisive()} == DECISIVE
-    assert not failed(o) & {e.id for e in o.evidence if e.role in ("implementation", "power")}, failed(o)
+    assert not failed(o) & {e.id for e in o.evidence if e.role == "implementation"}, failed(o)
     assert {e.id for e in o.evidence if e.role == "power"} == {"r-initial-power", "r-final-power"}
+    # the exact law at initialisation shows a 1000x smaller R outside the range; 60 trained draws cannot (a value of the
+    # lower tail is shown outside, distribution-free, only from 919 draws on): R after training's test has no power there
+    assert o.by_id("r-initial-power").passed and o.by_id("r-final-power").passed is False
     # R from 2.27e-5 to 6.11e-2 is a plausible outcome; R_i > 0.8 for several points is not what a typical run gives
     assert o.by_id("r-initial").passed and o.by_id("r-final").passed
     assert not o.by_id("ri-several").passed and o.by_id("ri-several").value <= claim.TRAINED_DRAWS // 2
@@ -68,7 +71,8 @@ def test_planted_wrong_values_are_rejected_by_the_decisive_evidence(headline):
     wrong = Printed(r_initial=PAPER.r_initial * 1e-3, r_final=PAPER.r_final * 1e-3, high=0.99)
     ev = {e.id: e for e in claim.decisive(wrong, law, R_i)}
     assert not ev["r-initial"].passed and ev["r-initial"].value[1] < claim.TAIL  # shown outside, not only "not inside"
-    assert not ev["r-final"].passed and ev["r-final"].value[0] == 0
+    # 0 of 60 draws below 6.11e-5: not shown inside, and 60 draws cannot show it outside: reported, deciding nothing
+    assert ev["r-final"].role == "context" and ev["r-final"].passed is None and ev["r-final"].value[0] == 0
     assert not ev["ri-several"].passed
     # the same criteria pass a true statement: R_i > 0.5 for several points holds in almost every draw
     assert all(e.passed for e in claim.decisive(Printed(high=0.5), law, R_i))
@@ -76,9 +80,9 @@ def test_planted_wrong_values_are_rejected_by_the_decisive_evidence(headline):
 
 def test_planted_wrong_statement_through_check():
     o = claim.check(CTX, printed=Printed(r_initial=2.27e-8, r_final=6.11e-5))  # training from the cache
-    assert {"r-initial", "r-final", "ri-several"} <= failed(o)
-    # the power checks are computed from the planted values: a factor 10^-3 below them is rejected too
-    assert not failed(o) & {"r-initial-power", "r-final-power"}
+    assert {"r-initial", "ri-several"} <= failed(o) and o.by_id("r-final").role == "context"
+    # the power checks are computed from the planted values: a factor 10^-3 below the exact law's is rejected too
+    assert o.by_id("r-initial-power").passed
 
 
 def test_upward_factor_does_not_test_r_initial(headline):
@@ -130,3 +134,12 @@ def test_density_estimator_on_exact_uniform_directions():
 def test_figures_and_notes(result):
     assert set(result.outcome.figures) == {"R-at-initialisation", "R-after-training"}
     assert any("0.53% quantile" in n for n in result.outcome.notes)
+
+
+def test_outside_rank_is_the_binomial_quantile():
+    """A value is shown outside the central 99% range (below the 0.5% quantile, at 99%) by at most c of K draws below
+    it: none exists until (0.995)^K <= 1%, K = 919."""
+    from mixverify.derivations.figure_3_values import outside_rank
+
+    assert outside_rank(60) == -1 and outside_rank(918) == -1 and outside_rank(919) == 0
+    assert outside_rank(2000) >= 2
