@@ -120,15 +120,15 @@ def approx_mixup_loss(f: Callable, X, y, alpha, beta, *, h: Callable = softplus)
     return standard_loss(f, X, y, h=h) + r1 + r2 + r3
 
 
-def _glm(f: Callable, X: torch.Tensor, y: torch.Tensor, h: Callable, k: int = 1) -> torch.Tensor:
+def _glm(f: Callable, X: torch.Tensor, y: torch.Tensor, h: Callable, k: int) -> torch.Tensor:
     return eq2_loss(_validate.outputs(f, X, k), y, h, classes=k > 1)
 
 
-def _eq2_loss(h: Callable, k: int = 1) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+def _eq2_loss(h: Callable, k: int) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     return lambda out, label: eq2_loss(out, label, h, classes=k > 1)
 
 
-def pairwise_expectation(f, X, y, lam, w, loss, *, mix_labels: bool, k: int = 1) -> torch.Tensor:
+def pairwise_expectation(f, X, y, lam, w, loss, *, mix_labels: bool, k: int) -> torch.Tensor:
     r"""Sum over nodes q of w_q * mean_{i,j} loss(f(lam_q x_i + (1-lam_q) x_j), label).
 
     ``label`` is :math:`\lambda_q y_i + (1-\lambda_q) y_j` (Eq. 1) when ``mix_labels``, else
@@ -158,7 +158,7 @@ def pairwise_expectation(f, X, y, lam, w, loss, *, mix_labels: bool, k: int = 1)
     return total / (n * n)
 
 
-def _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator, k: int = 1) -> torch.Tensor:
+def _mixup_mc_terms(f, X, y, alpha, beta, h, samples, generator, k: int) -> torch.Tensor:
     samples = _validate.positive_int("samples", samples)
     rng = generator if _validate.numpy_generator(generator) is not None else np.random.default_rng()
     n = X.shape[0]

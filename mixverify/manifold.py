@@ -76,7 +76,7 @@ def manifold_mixup_loss(W, theta1, theta0, X, y, alpha, beta, *, nodes: int = 2)
         raise ValueError(f"nodes must be >= 2 (the integrand is quadratic in lambda), got {nodes}")
     H, th1, th0, y = _net(W, theta1, theta0, X, y)
     lam, w = Beta(alpha, beta).quadrature(nodes)
-    return pairwise_expectation(lambda Z: Z @ th1 + th0, H, y, lam, w, _squared, mix_labels=True)
+    return pairwise_expectation(lambda Z: Z @ th1 + th0, H, y, lam, w, _squared, mix_labels=True, k=1)
 
 
 def manifold_mixup_loss_mc(W, theta1, theta0, X, y, alpha, beta, *, samples: int = 4096,

@@ -125,3 +125,63 @@ def test_class_losses_are_differentiable_in_the_parameters():
             down = float(value())
             w[0, 0] += 1e-6
         assert float(g[0, 0]) == pytest.approx((up - down) / 2e-6, rel=1e-5, abs=1e-9)
+
+
+def test_two_class_scores_match_the_binary_path_everywhere():
+    """K = 2 scores (0, u) and integer labels against the one-output path with the same labels: the standard loss,
+    the Monte Carlo Mixup loss (the same draws) and the attacks' default loss (the softmax cross-entropy of two classes
+    is the logistic loss of u), so that a K = 2 model is never treated as one output."""
+    from mixverify import fgsm, pgd
+
+    X, y = class_data(k=2)
+    theta = torch.as_tensor(np.random.default_rng(3).normal(size=3))
+
+    def binary(Z):
+        return Z @ theta
+
+    def scores(Z):
+        u = Z @ theta
+        return torch.stack([torch.zeros_like(u), u], 1)
+
+    assert float(standard_loss(scores, X, y)) == pytest.approx(float(standard_loss(binary, X, y.double())), rel=1e-14)
+    mc = [mixup_loss_mc(g, X, labels, 0.5, 2.0, samples=500, generator=np.random.default_rng(11)).mean
+          for g, labels in ((binary, y.double()), (scores, y))]
+    assert mc[1] == pytest.approx(mc[0], rel=1e-13)
+    torch.testing.assert_close(fgsm(scores, X, y, 0.1), fgsm(binary, X, y.double(), 0.1), rtol=0, atol=1e-15)
+    g = lambda: torch.Generator().manual_seed(2)  # noqa: E731
+    torch.testing.assert_close(pgd(scores, X, y, 0.1, steps=3, generator=g()),
+                               pgd(binary, X, y.double(), 0.1, steps=3, generator=g()), rtol=0, atol=1e-12)
+
+
+def test_mixup_loss_by_monte_carlo_keeps_the_classes():
+    """mixup_loss(method="mc") is mixup_loss_mc's mean for K outputs (the same draws)."""
+    X, y = class_data()
+    f = classifier()
+    a = float(mixup_loss(f, X, y, 1.0, 1.0, method="mc", samples=300, generator=np.random.default_rng(5)))
+    b = mixup_loss_mc(f, X, y, 1.0, 1.0, samples=300, generator=np.random.default_rng(5)).mean
+    assert a == pytest.approx(b, rel=1e-13)
+
+
+def test_a_quadratic_h_for_k_classes_is_used_and_expands_exactly():
+    """h(u) = |u|^2 / 2 for K outputs (least squares on label rows): for a linear model the loss along each mixing
+    path is quadratic in 1 - lambda, so Lemma 3.1 is exact, R1 + R2 + R3 = L_mix - L_std, and the library must use
+    this h, not log-sum-exp (Eq. (2)'s loss for it is checked against |u|^2/2 - y.u directly)."""
+    from mixverify.eq2 import eq2_loss
+
+    def h(u):
+        return (u**2).sum(-1) / 2
+
+    rng = np.random.default_rng(9)
+    X = torch.as_tensor(rng.normal(size=(6, 3)))
+    Y = torch.as_tensor(rng.dirichlet(np.ones(4), size=6))  # soft label rows
+    W = torch.as_tensor(rng.normal(size=(3, 4)))
+
+    def f(Z):
+        return Z @ W
+
+    out = f(X)
+    torch.testing.assert_close(eq2_loss(out, Y, h, classes=True), (out**2).sum(-1) / 2 - (Y * out).sum(-1))
+    gap = float(mixup_loss(f, X, Y, 2.0, 3.0, h=h) - standard_loss(f, X, Y, h=h))
+    regs = mixup_regularizers(f, X, Y, 2.0, 3.0, h=h)
+    assert float(sum(regs)) == pytest.approx(gap, rel=1e-12)
+    assert abs(float(regs[2])) <= 1e-14  # R3 = 0: the model is linear

@@ -151,7 +151,7 @@ def _exact_loss_identities(net: _Net, alpha, beta) -> list[Evidence]:
                      lmm, via_31, detail=f"R3 = {float(r3):.3g} (f is linear in the hidden features)"))
     # Eq. (9) on the hidden layer with Lemma 3.4's tilde-D (labels not mixed)
     lam, w = tilde_lambda_law(alpha, beta).quadrature(2)
-    eq9 = float(pairwise_expectation(lambda Z: Z @ th1 + th0, H, y, lam, w, _sq, mix_labels=False))
+    eq9 = float(pairwise_expectation(lambda Z: Z @ th1 + th0, H, y, lam, w, _sq, mix_labels=False, k=1))
     ev.append(_close(
         f"eq-9-{key}",
         f"Eq. (9) with Lemma 3.4's tilde-D (weights alpha/(alpha+beta), beta/(alpha+beta)) = L_mm + 2m Var_n(y), {tag}",
@@ -201,7 +201,7 @@ def _centring_step(net: _Net, lmm) -> Evidence:
     Hc = H - H.mean(0)
     lam, w = Beta(3.0, 3.0).quadrature(2)
     shifted = float(pairwise_expectation(lambda Z: Z @ th1 + th0 + float(H.mean(0) @ th1), Hc, y, lam, w, _sq,
-                                         mix_labels=True))
+                                         mix_labels=True, k=1))
     return _close("centring-step", "A.3.1's centring step: L_mm on h - h_bar with theta_0 + theta_1^T h_bar = L_mm",
                   shifted, lmm)
 
