@@ -108,8 +108,9 @@ def mixup_minus_adversarial(theta, X, y, eps, alpha=1.0, beta=1.0, *, norm="inf"
     X, y = _validate.data(X, y, logistic=True)
     _validate.binary_labels(y, "Theorem 3.2")
     f = linear_model(_validate.as_tensor("theta", theta, ndim=1, like=X))
+    eps = _validate.nonnegative("eps", eps)
     with torch.no_grad():
-        return float(approx_mixup_loss(f, X, y, alpha, beta) - taylor_adversarial_loss(f, X, y, float(eps), norm=norm))
+        return float(approx_mixup_loss(f, X, y, alpha, beta) - taylor_adversarial_loss(f, X, y, eps, norm=norm))
 
 
 def _constants(p_tau, tau, kappa, kappa1, kappa2):

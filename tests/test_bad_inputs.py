@@ -241,6 +241,7 @@ CALLS = {
     "pgd-torchattacks-alpha": lambda: pgd(f, X, y, 8 / 255, alpha=2 / 255, steps=10, random_start=True),
     "taylor-adversarial-loss-unknown-norm": lambda: taylor_adversarial_loss(f, X, y, 0.1, norm=1),
     "mixup-minus-adversarial-unknown-norm": lambda: mixup_minus_adversarial(theta, X, y, 0.1, norm="l1"),
+    "mixup-minus-adversarial-eps-string": lambda: mixup_minus_adversarial(theta, X, y, "abc"),
     "pgd-last-iterate-with-restarts": lambda: pgd(f, X, y, 0.1, restarts=2, keep_best=False),
     "adversarial-loss-eps-negative": lambda: adversarial_loss(f, X, y, -1.0),
     "adversarial-loss-unknown-method": lambda: adversarial_loss(f, X, y, 0.1, method="x"),
