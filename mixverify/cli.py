@@ -105,7 +105,8 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--workers", type=_workers, default="auto", help="workers that train the figures' missing runs "
                        "(auto: one per GPU, else one per CPU core); interrupted runs are always continued")
         s.add_argument("--jobs", type=_auto_or_positive("--jobs"), default="auto", help="processes that check the other "
-                       "claims, each on one thread (auto: one per CPU core); the results do not depend on it")
+                       "claims, each on one thread (auto: one per CPU core, at most one per slow claim selected); "
+                       "the results do not depend on it")
         if name == "verify":
             s.add_argument("--json", type=Path, metavar="PATH", help="also write report.json to PATH")
         else:
@@ -196,7 +197,7 @@ def _verify(args) -> int:
     from tqdm import tqdm
 
     from . import io, report
-    from .claim import Context, run_claims
+    from .claim import Context, auto_jobs, run_claims
     from .claims import select
 
     try:
@@ -231,7 +232,7 @@ def _verify(args) -> int:
             line += "  " + r.outcome.notes[-1]  # run_claim's: what flips it
         tqdm.write(line, file=sys.stdout)
 
-    jobs = _cpu_count() if args.jobs == "auto" else args.jobs
+    jobs = auto_jobs(claims, _cpu_count()) if args.jobs == "auto" else args.jobs
     results = run_claims(claims, ctx, jobs=jobs, on_result=show)
     bar.close()
     try:

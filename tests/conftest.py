@@ -20,6 +20,22 @@ def _session_root(config, tmp_path_factory) -> Path:
     return base.parent if hasattr(config, "workerinput") else base
 
 
+# The order in which pytest-xdist hands out test files (tox: --dist loadfile --no-loadscope-reorder): the longest first
+# (seconds on 2 cores, with the claim each computes, from `pytest --durations`), so that the many short files fill in at
+# the end and both workers finish together; test_claims.py after the files that compute the slow claims (each claim's
+# module computes it, run_claim_cached), so that it reads them instead of waiting on a claim the other worker computes.
+LONGEST_FIRST = ("test_figure_3.py", "test_runs.py", "test_mixup_vs_erm_robustness.py", "test_figure_claims.py",
+                 "test_figure_4.py", "test_figure_3_values.py", "test_figure_2.py", "test_eq_4.py", "test_theorem_3_2.py",
+                 "test_lemma_3_1.py", "test_corollary_3_1.py", "test_assumption_3_1.py", "test_claims.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+    items.sort(key=rank)  # stable: the tests of a file keep their order, the other files theirs
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _training_cache(request, tmp_path_factory):
     """Trained weights go to a cache private to this test session (never ~/.cache), shared by its tests and its

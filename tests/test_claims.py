@@ -305,6 +305,17 @@ def test_claims_checked_in_worker_processes_give_the_same_report_in_order():
     assert [r.to_json() for r in one] == [r.to_json() for r in two]
 
 
+def test_auto_jobs_starts_a_worker_process_only_for_slow_claims():
+    from mixverify.claim import SLOW, auto_jobs
+    from mixverify.claims import select
+
+    assert set(SLOW) <= {c.id for c in CLAIMS}
+    assert auto_jobs(select(["eq-1", "lemma-3.2"]), 8) == 1  # quick claims: a process start would cost more
+    assert auto_jobs(select(["eq-1", "theorem-3.1", "theorem-3.3"]), 8) == 2
+    assert auto_jobs(CLAIMS, 2) == 2 and auto_jobs(CLAIMS, 1) == 1
+    assert auto_jobs(select(["figure-1a", "figure-5"]), 8) == 1  # the figure claims train in their own pool
+
+
 def test_every_draw_of_a_claim_comes_from_its_seed():
     """--seed reaches every draw: no claim module seeds a generator with a constant (numpy's default_rng(0),
     torch.manual_seed(1), ...); draws come from Context.rng(stream) or a seed derived from ctx.seed."""
