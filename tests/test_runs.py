@@ -198,7 +198,9 @@ def test_interrupted_verify_resumes_by_itself_and_reaches_the_uninterrupted_repo
     again = subprocess.run(cmd + ["--json", str(tmp_path / "a.json")], cwd=ROOT, env={**env}, capture_output=True,
                            text=True, timeout=300)
     assert "resuming" in again.stderr or "resuming" in again.stdout, again.stderr
-    ref_env = {**env, "MIXVERIFY_CACHE": str(tmp_path / "ref-cache")}
+    # the uninterrupted reference trains in the test session's cache (conftest), where the tiny figure claims of
+    # test_figure_claims.py and test_claims.py find its runs (or it finds theirs): the same runs, trained once
+    ref_env = {**env, "MIXVERIFY_CACHE": os.environ["MIXVERIFY_CACHE"]}
     subprocess.run(cmd + ["--json", str(tmp_path / "b.json")], cwd=ROOT, env=ref_env, capture_output=True, timeout=300)
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
