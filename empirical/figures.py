@@ -133,7 +133,7 @@ PRESETS: dict[str, Preset] = {
 # augmentation settings, the lr drops) in seconds. A few epochs on a few hundred images decide nothing
 # about Mixup: under "tiny" a figure's status is the outcome of plumbing, not evidence. The statuses a
 # reader can use are smoke's (what the report runs by default) and paper's.
-PRESETS["tiny"] = replace(PRESETS["smoke"], name="tiny", epochs=5, train_limit=128, test_limit=128, attack_images=32,
+PRESETS["tiny"] = replace(PRESETS["smoke"], name="tiny", epochs=5, train_limit=64, test_limit=64, attack_images=16,
                           seeds=2, decides=False)
 
 
