@@ -192,7 +192,7 @@ def test_a_sensitivity_row_reads_the_status_of_its_own_setting():
 def test_seed_rows_decide_a_random_claim_again_on_other_seeds():
     from dataclasses import replace
 
-    from mixverify.claim import SEED_ROWS, Outcome
+    from mixverify.claim import SEED_ROWS, Outcome, seed_rows
 
     seen = []
 
@@ -208,6 +208,10 @@ def test_seed_rows_decide_a_random_claim_again_on_other_seeds():
     assert r.status == "design-dependent" and any("seed = 1: refuted" in n for n in r.outcome.notes)
     assert run_claim(claim, Context(seed=0, sensitivity=False)).status == "verified"  # the headline design only
     assert run_claim(replace(claim, random=False), Context(seed=0)).status == "verified"
+    seen.clear()
+    thorough = run_claim(claim, Context(seed=0, thorough=True))
+    assert [x.setting for x in thorough.outcome.sensitivity] == ["1", "2", "3"][:seed_rows(Context(thorough=True))]
+    assert seed_rows(Context(thorough=True)) > seed_rows(Context()) >= 1
 
 
 def test_report_json_carries_the_sensitivity_table_and_vacuity():

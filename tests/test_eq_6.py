@@ -11,7 +11,7 @@ from conftest import failed, run_claim_cached
 from mixverify.derivations import eq_6 as derivation
 from torch import nn
 
-from mixverify.claim import Context, decide
+from mixverify.claim import SEED_ROWS, Context, decide
 from mixverify.claims import eq_6
 
 CTX = Context(seed=0)
@@ -42,7 +42,7 @@ def test_verified_with_two_minimal_errata(result):
     assert [(x.kind, x.evidence) for x in out.errata] == [("typo", "cx-eps-min"), ("weakening", "cx-equality")]
     assert out.by_id("cx-eps-min").kind == "counterexample" and out.by_id("cx-eps-min").passed
     assert all(e.passed for e in out.evidence if e.role == "implementation"), failed(out)
-    assert [(x.choice, x.status) for x in out.sensitivity] == [("seed", "verified-with-erratum")] * 2
+    assert [(x.choice, x.status) for x in out.sensitivity] == [("seed", "verified-with-erratum")] * SEED_ROWS
 
 
 def test_measured_orders(result):

@@ -9,7 +9,7 @@ from mixverify.derivations import figure_3_values as derivation
 from scipy import stats
 from scipy.special import betainc
 
-from mixverify.claim import Context, decide
+from mixverify.claim import SEED_ROWS, Context, decide
 from mixverify.claims import figure_3_values as claim
 from mixverify.claims.figure_3_values import PAPER, Printed
 
@@ -59,7 +59,7 @@ def test_sensitivity_rows_cover_initialisation_lengths_and_seeds(result):
     settings = {(x.choice, x.setting) for x in rows}
     assert ("initialisation", "N(0, 1/fan_in) entries") in settings
     assert {("training length", f"{n} steps") for n in claim.ROW_STEPS} <= settings
-    assert sum(x.choice == "seed" for x in rows) == 2
+    assert sum(x.choice == "seed" for x in rows) == SEED_ROWS
     assert all(x.admissible for x in rows)
     for x in rows:
         if x.choice not in ("seed", "reading"):

@@ -10,7 +10,7 @@ import torch
 from conftest import run_claim_cached
 from mixverify.derivations import mixup_vs_erm_robustness as derivation
 
-from mixverify.claim import STATUSES, Context, decide
+from mixverify.claim import SEED_ROWS, STATUSES, Context, decide
 from mixverify.claims import mixup_vs_erm_robustness as claim
 
 MODELS = tuple(claim.MODELS)
@@ -120,7 +120,7 @@ def test_sensitivity_rows_cover_the_grid(result):
                   f"x{claim.NET_FACTOR}"):
         assert words in settings, words
     assert {"training length", "objective", "attack radius", "training length (nets)"} <= {r.choice for r in rows}
-    assert [r.setting for r in result.outcome.sensitivity if r.choice == "seed"] == ["1", "2"]
+    assert [r.setting for r in result.outcome.sensitivity if r.choice == "seed"] == [str(s) for s in range(1, SEED_ROWS + 1)]
     headline = result.outcome.headline_status()
     differs = any(r.status != headline for r in result.outcome.sensitivity if r.admissible)
     assert (result.status == "design-dependent") == differs

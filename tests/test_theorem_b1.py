@@ -7,7 +7,7 @@ from conftest import failed, run_claim_cached
 from mixverify.derivations import theorem_b1 as derivation
 
 from mixverify.certified import theorem_b1_radius
-from mixverify.claim import Context, decide
+from mixverify.claim import SEED_ROWS, Context, decide
 from mixverify.claims import theorem_b1
 
 CTX = Context(seed=0)
@@ -29,7 +29,7 @@ def test_design_dependent(result):
     assert failed(out) == set()
     reading = [r for r in out.sensitivity if r.choice == "reading of Theta_hat_n"]
     assert len(reading) == 1 and reading[0].status == "refuted" and reading[0].admissible
-    assert [r.status for r in out.sensitivity if r.choice == "seed"] == ["verified-with-erratum"] * 2
+    assert [r.status for r in out.sensitivity if r.choice == "seed"] == ["verified-with-erratum"] * SEED_ROWS
     assert {x.evidence: x.kind for x in out.errata} == {
         "cx-no-minimizer": "hypothesis", "cx-constants-after-S": "hypothesis", "tau2-bound": "hypothesis",
         "cx-n-to-zero": "typo"}

@@ -37,8 +37,8 @@ a version missing its main term at this size, and the status is ``uninformative`
 function" for each copy; "Both models had the same random initialization scheme." Free, chosen here and varied
 where the budget allows: the training length (rows: the headline 200 steps and 1000, the ``--thorough`` headline;
 each length is the same run stopped there, so the rows cost the extra steps only), the seed (data draw, split,
-initialisation and Monte Carlo draws; two more seeds as rows, :func:`mixverify.claim.run_claim`), the sizes
-(64 + 64 points, 32 hidden units), the optimiser (full-batch Adam, lr 0.02) and alpha = beta = 1. The objective is
+initialisation and Monte Carlo draws; another seed as a row, three under --thorough: :func:`mixverify.claim.run_claim`),
+the sizes (64 + 64 points, 32 hidden units), the optimiser (full-batch Adam, lr 0.02) and alpha = beta = 1. The objective is
 not a free choice: the figure names both.
 
 Implementation checks: the library's approximate loss against the loops-and-full-Hessian reference of Lemma 3.1

@@ -21,7 +21,7 @@ rate to be 0.1 and the momentum coefficient to be 0.9"; "We turned off weight de
 the batch size (the paper gives neither), and the draws. The sensitivity table (``ctx.sensitivity``) decides the
 claim again on the same K draws, by the same majority criteria, after :data:`STEPS` / 2 = 2500 and 2 :data:`STEPS` =
 10000 steps: one run of 10000 steps per model, recorded at the three lengths (its record at 5000 steps is the
-headline, identical to a run of 5000 steps); the seed rows of run_claim decide it on two further seeds. The batch
+headline, identical to a run of 5000 steps); the seed row of run_claim decides it on a further seed. The batch
 size stays full (not varied: with mini-batches "when 100% accuracy is first reached" depends on batch noise), and
 width, learning rate, momentum and n are the paper's.
 

@@ -60,7 +60,7 @@ and the status is ``uninformative``.
 **Sensitivity** (``ctx.sensitivity``): each row is the design decided by the same rule on K seeds. Training length
 (the headline 200 steps, Figure 2's; 1000 steps, the same runs trained on), training objective (the approximate
 Mixup loss, Eq. 3, admissible; ERM, the standard loss: *not* admissible, a finding, since the paper's set-up does not
-train ERM), and, from :func:`mixverify.claim.run_claim`, two more seeds (two more blocks of K training seeds).
+train ERM), and, from :func:`mixverify.claim.run_claim`, another seed (another block of K training seeds; three under --thorough).
 ``--thorough`` adds both other objectives at 1000 steps (the Eq. (3)-trained models at 1000 steps are an admissible
 row; a step on the Eq. (3) loss costs five times a Mixup step, more than the default time budget allows).
 
