@@ -1,6 +1,8 @@
 """figure-3-values: Figure 3's printed numbers decided as plausible outcomes of the paper's experiment; planted wrong
 values are rejected by the decisive evidence, and the law, the rank and the estimator are checked against exact forms."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -28,7 +30,7 @@ def headline():
     """The law at initialisation and the trained draws of the headline design (the training from the cache of
     ``result``'s run: the same draws, recorded at the same lengths)."""
     law = claim.initial_law(CTX, "uniform")
-    run = claim.trained(CTX, "uniform", (claim.ROW_STEPS[0], claim.STEPS, claim.ROW_STEPS[1]))
+    run = claim.trained(CTX, "uniform", claim.row_lengths(CTX))
     return law, run["R_i"][claim.STEPS]
 
 
@@ -58,7 +60,8 @@ def test_sensitivity_rows_cover_initialisation_lengths_and_seeds(result):
     rows = result.outcome.sensitivity
     settings = {(x.choice, x.setting) for x in rows}
     assert ("initialisation", "N(0, 1/fan_in) entries") in settings
-    assert {("training length", f"{n} steps") for n in claim.ROW_STEPS} <= settings
+    assert {("training length", f"{n} steps") for n in claim.row_lengths(CTX) if n != claim.STEPS} <= settings
+    assert claim.row_lengths(CTX) == (250, 500) and claim.row_lengths(replace(CTX, thorough=True)) == (250, 500, 1500)
     assert sum(x.choice == "seed" for x in rows) == SEED_ROWS
     assert all(x.admissible for x in rows)
     for x in rows:

@@ -113,13 +113,12 @@ def test_fit_rejects_an_unknown_method():
 
 def test_sensitivity_rows_cover_the_grid(result):
     rows = [r for r in result.outcome.sensitivity if r.choice != "seed"]
-    assert len(rows) == 2 * 2 * 4 - 1 + 2  # logistic regression: objective x length x radius; the nets: x4, each radius
+    assert len(rows) == 2 * 2 * 4 - 1  # logistic regression: objective x length x radius (the nets' x4: --thorough)
     assert all(r.admissible and r.status in STATUSES for r in rows)
     settings = " | ".join(r.setting for r in rows)
-    for words in ("1000 steps", "3000 steps", "to convergence", "Eq. (3) L~mix", "mean eps_i sqrt d",
-                  f"x{claim.NET_FACTOR}"):
+    for words in ("1000 steps", "3000 steps", "to convergence", "Eq. (3) L~mix", "mean eps_i sqrt d"):
         assert words in settings, words
-    assert {"training length", "objective", "attack radius", "training length (nets)"} <= {r.choice for r in rows}
+    assert {"training length", "objective", "attack radius"} <= {r.choice for r in rows}
     assert [r.setting for r in result.outcome.sensitivity if r.choice == "seed"] == [str(s) for s in range(1, SEED_ROWS + 1)]
     headline = result.outcome.headline_status()
     differs = any(r.status != headline for r in result.outcome.sensitivity if r.admissible)
@@ -131,8 +130,6 @@ def test_each_row_is_the_paired_criterion_on_its_design(result):
     rows = [r for r in result.outcome.sensitivity if r.choice != "seed"]
     length = next(r for r in rows if r.choice == "training length" and r.setting.endswith("3000 steps"))
     assert isinstance(length.value, float) and "Mixup ahead on" in length.detail and "clean-loss Delta" in length.detail
-    nets = next(r for r in rows if r.choice == "training length (nets)")
-    assert len(nets.value) == 2
     k = claim.PAIRS_LOGISTIC
     delta = [0.01 + 0.001 * (j % 3) for j in range(k)]  # Mixup significantly ahead on every pair
 
@@ -210,3 +207,21 @@ def test_newton_reaches_the_minimiser_or_a_separable_set_runs_away():
         assert (gnorm <= claim.GTOL).all() and (iters < claim.NEWTON_CAP).all(), (method, gnorm, iters)
         if method == "erm":
             assert float(theta[1].norm()) > 5 * float(theta[0].norm())
+
+
+def test_the_nets_longer_runs_are_rows_under_thorough_only():
+    """The grid's rows from the pairs at hand: with the nets' x NET_FACTOR runs (what --thorough trains) two more
+    rows, one per radius, decided on the nets alone; without them, none (the default)."""
+    def pairs(delta):
+        return [{"seed": k, "eta": 0.1, "eta_mean": 0.2, "clean_erm": 0.5, "clean_mix": 0.5,
+                 **{f"{key}_{m}": 0.5 + (delta if m == "erm" else 0.0) + 0.01 * k for key in claim.RADII
+                    for m in ("erm", "mix")}} for k in range(4)]
+    lengths = claim.LOGISTIC_LENGTHS + (claim.CONVERGED,)
+    log_rows = {(obj, n): pairs(0.0) for obj in claim.OBJECTIVES for n in lengths}
+    default = claim._sensitivity(log_rows, {mid: {1: pairs(0.0)} for mid in ("relu", "fmnist")})
+    thorough = claim._sensitivity(log_rows, {mid: {1: pairs(0.0), claim.NET_FACTOR: pairs(-1.0)}
+                                             for mid in ("relu", "fmnist")})
+    assert len(default) == 2 * 2 * 4 - 1 and len(thorough) == len(default) + 2
+    nets = [r for r in thorough if r.choice.startswith("training length (nets)")]
+    assert len(nets) == 2 and all(r.status == "refuted" for r in nets)  # ERM planted ahead by 1 on every pair
+    assert all(r.value == [-1.0, -1.0] for r in nets)  # each net's mean Delta
