@@ -737,7 +737,7 @@ def _plot(rows) -> Figure:
 
 def _plot_design(log_rows, net_rows) -> Figure:
     """Mean Delta with its 99 % band (t SE) over the sensitivity grid: logistic regression against the training
-    length, for each objective and radius; the nets at 1 and NET_FACTOR times their length."""
+    length, for each objective and radius; the nets at their length (and NET_FACTOR times it under --thorough)."""
     fig = Figure(figsize=(9.6, 3.6))
     ax = fig.add_subplot(1, 2, 1)
     lengths = LOGISTIC_LENGTHS + (CONVERGED,)
