@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from conftest import failed
+from conftest import failed, run_claim_cached
 from mixverify.derivations import theorem_3_1 as derivation
 
 from mixverify.adversarial import mixup_attack_radii
@@ -42,7 +42,7 @@ def test_planted_wrong_radii_fail_the_decisive_evidence(kind, which):
 
 
 def test_verified_with_erratum_on_centred_data():
-    out = theorem_3_1.check(CTX)
+    out = run_claim_cached(theorem_3_1.CLAIM, CTX).outcome  # the result test_claims.py reads: computed once
     assert not failed(out)
     # the inequality chain: both inequalities, and the two proof steps that lower-bound R1 and R2 (A.2.2)
     assert {e.id for e in out.decisive()} == {"bound-holds", "radius-order", "step-r1", "step-r2", "bound-hardest",

@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from conftest import failed
+from conftest import failed, run_claim_cached
 from mixverify.derivations import theorem_3_3 as derivation
 
 from mixverify.claim import Context, decide
@@ -11,7 +11,8 @@ from mixverify.claims import theorem_3_3
 
 @pytest.fixture(scope="module")
 def outcome():
-    return theorem_3_3.check(Context(seed=0))  # trained weights go to the session's private cache (conftest)
+    # the result test_claims.py reads, computed once (trained weights go to the session's private cache, conftest)
+    return run_claim_cached(theorem_3_3.CLAIM, Context(seed=0)).outcome
 
 
 @pytest.mark.parametrize("kwargs", [dict(notation_factor=784), dict(radius_factor=2.0)], ids=["printed-d", "radius-x2"])
