@@ -213,12 +213,11 @@ def test_a_signal_to_a_command_with_workers_leaves_no_process_and_resumable_runs
     turns SIGTERM into the KeyboardInterrupt that SIGINT raises (mixverify._processes), so from there on both signals take
     one path, which this test runs; SIGINT's own handling (exit 130, resumable runs) is the interrupted verify above.
     (Running it for SIGINT too cost 13 s of the default tox's 2 cores: three more processes importing torch.)"""
-    sig = signal.SIGTERM
     cmd = [sys.executable, "-m", "mixverify", "figure", "1b", "--preset", "tiny", "--workers", "2", "--no-progress",
            "--out", str(tmp_path / "out"), "--runs", str(tmp_path / "runs")]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"}, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
-    _interrupt_mid_training(proc, tmp_path / "runs", sig, processes=3)
+    _interrupt_mid_training(proc, tmp_path / "runs", signal.SIGTERM, processes=3)
     states = [runs_mod.state(r, tmp_path / "runs") for r in figures.plan_runs(["1b"], preset="tiny", seeds=[0])]
     assert {s["state"] for s in states} <= {"done", "partial", "missing"}, states
     assert any(s["state"] == "partial" and 0 < s["epochs_done"] < s["epochs"] for s in states), states
